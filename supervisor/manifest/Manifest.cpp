@@ -1,0 +1,203 @@
+#include "Manifest.h"
+
+#include "core/Platform.h"
+
+#include <QSet>
+
+namespace steward {
+
+const Binary *ServiceSpec::binaryFor(const QString &platform) const
+{
+    // Keys are kept as written, so aliases such as "mac-x64" are matched here.
+    for (auto it = binaries.cbegin(); it != binaries.cend(); ++it) {
+        if (Platform::canonical(it.key()) == platform)
+            return &it.value();
+    }
+    return nullptr;
+}
+
+const PortRequest *ServiceSpec::port(const QString &name) const
+{
+    for (const PortRequest &p : ports) {
+        if (p.name == name)
+            return &p;
+    }
+    return nullptr;
+}
+
+const SecretSpec *Manifest::secret(const QString &id) const
+{
+    for (const SecretSpec &s : secrets) {
+        if (s.id == id)
+            return &s;
+    }
+    return nullptr;
+}
+
+const ServiceSpec *Manifest::service(const QString &id) const
+{
+    for (const ServiceSpec &s : services) {
+        if (s.id == id)
+            return &s;
+    }
+    return nullptr;
+}
+
+QStringList Manifest::consumersOf(const QString &secretId) const
+{
+    QStringList out;
+    for (const ServiceSpec &s : services) {
+        if (s.secrets.contains(secretId))
+            out << s.id;
+    }
+    return out;
+}
+
+QStringList Manifest::startOrder() const
+{
+    // Kahn's algorithm, keeping manifest order among services that are ready together.
+    QStringList order;
+    QSet<QString> placed;
+    while (order.size() < services.size()) {
+        bool progressed = false;
+        for (const ServiceSpec &s : services) {
+            if (placed.contains(s.id))
+                continue;
+            bool ready = true;
+            for (const QString &dep : s.dependencies) {
+                if (!placed.contains(dep) && service(dep)) {
+                    ready = false;
+                    break;
+                }
+            }
+            if (ready) {
+                order << s.id;
+                placed.insert(s.id);
+                progressed = true;
+            }
+        }
+        if (!progressed)
+            break; // a cycle: the validator reports it
+    }
+    return order;
+}
+
+QString secretFileEnvName(const QString &secretId)
+{
+    QString name = secretId.toUpper();
+    for (QChar &c : name) {
+        if (!(c.isDigit() || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))))
+            c = QLatin1Char('_');
+    }
+    return QStringLiteral("STEWARD_SECRET_FILE_") + name;
+}
+
+QString secretFileRelativePath(const QString &serviceId, const QString &targetName)
+{
+    return QStringLiteral("runtime/secrets/%1/%2").arg(serviceId, targetName);
+}
+
+QString enumName(SecretClass c)
+{
+    switch (c) {
+    case SecretClass::Infrastructure:
+        return QStringLiteral("infrastructure");
+    case SecretClass::PerInstallGenerated:
+        return QStringLiteral("per_install_generated");
+    case SecretClass::UserPrompt:
+        return QStringLiteral("user_prompt");
+    case SecretClass::RemoteFetch:
+        return QStringLiteral("remote_fetch");
+    }
+    return {};
+}
+
+QString enumName(ServiceSpec::Type t)
+{
+    switch (t) {
+    case ServiceSpec::Type::UiBundle:
+        return QStringLiteral("ui-bundle");
+    case ServiceSpec::Type::ApiBinary:
+        return QStringLiteral("api-binary");
+    case ServiceSpec::Type::Worker:
+        return QStringLiteral("worker");
+    case ServiceSpec::Type::Resource:
+        return QStringLiteral("resource");
+    }
+    return {};
+}
+
+QString enumName(HealthCheck::Type t)
+{
+    switch (t) {
+    case HealthCheck::Type::Http:
+        return QStringLiteral("http");
+    case HealthCheck::Type::Tcp:
+        return QStringLiteral("tcp");
+    case HealthCheck::Type::Command:
+        return QStringLiteral("command");
+    case HealthCheck::Type::LogMatch:
+        return QStringLiteral("log_match");
+    }
+    return {};
+}
+
+QString enumName(Readiness::Type t)
+{
+    switch (t) {
+    case Readiness::Type::HealthSuccess:
+        return QStringLiteral("health_success");
+    case Readiness::Type::PortOpen:
+        return QStringLiteral("port_open");
+    case Readiness::Type::LogMatch:
+        return QStringLiteral("log_match");
+    case Readiness::Type::DependenciesReady:
+        return QStringLiteral("dependencies_ready");
+    }
+    return {};
+}
+
+QString enumName(Migration::RunOn r)
+{
+    switch (r) {
+    case Migration::RunOn::FirstInstall:
+        return QStringLiteral("first_install");
+    case Migration::RunOn::Upgrade:
+        return QStringLiteral("upgrade");
+    case Migration::RunOn::Always:
+        return QStringLiteral("always");
+    }
+    return {};
+}
+
+QString enumName(GpuRequirement g)
+{
+    switch (g) {
+    case GpuRequirement::None:
+        return QStringLiteral("none");
+    case GpuRequirement::Required:
+        return QStringLiteral("required");
+    case GpuRequirement::Optional:
+        return QStringLiteral("optional");
+    case GpuRequirement::OptionalWithCpuFallback:
+        return QStringLiteral("optional_with_cpu_fallback");
+    case GpuRequirement::OptionalButWarn:
+        return QStringLiteral("optional_but_warn");
+    }
+    return {};
+}
+
+QString enumName(RestartPolicy::Mode m)
+{
+    switch (m) {
+    case RestartPolicy::Mode::Always:
+        return QStringLiteral("always");
+    case RestartPolicy::Mode::OnFailure:
+        return QStringLiteral("on_failure");
+    case RestartPolicy::Mode::Never:
+        return QStringLiteral("never");
+    }
+    return {};
+}
+
+} // namespace steward

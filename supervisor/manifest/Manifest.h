@@ -1,0 +1,270 @@
+#pragma once
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace steward {
+
+using EnvMap = QMap<QString, QString>;
+
+struct PortRange
+{
+    int min = 0;
+    int max = 0;
+};
+
+struct AppInfo
+{
+    QString name;
+    QString version;
+    QString description;
+};
+
+struct IpcConfig
+{
+    QString mode;
+    QString host;
+    int port = 0;
+    QString authTokenPath;
+};
+
+struct TelemetryConfig
+{
+    QString file;
+    QString uploadUrl;
+};
+
+struct PortsConfig
+{
+    std::optional<PortRange> defaultRange;
+    QList<int> reserved;
+};
+
+struct Swap
+{
+    QString original;
+    QString replacement;
+    QString reason;
+    QString limitations;
+};
+
+enum class SecretClass { Infrastructure, PerInstallGenerated, UserPrompt, RemoteFetch };
+
+struct SecretPrompt
+{
+    QString label;
+    QString description;
+    QString hint;
+};
+
+struct SecretGeneratorSpec
+{
+    enum class Type { Random, Uuid };
+    Type type = Type::Random;
+    int length = 0;
+    QString charset; // one of the named charsets; empty when alphabet is given
+    QString alphabet; // explicit alphabet (Steward extension)
+};
+
+struct SecretTarget
+{
+    enum class Type { Env, File };
+    Type type = Type::Env;
+    QString name;
+    int fileMode = 0600; // Steward extension "mode", file targets only
+};
+
+// Steward extension: where a remote_fetch secret comes from.
+struct RemoteSource
+{
+    QString provider; // "vault"
+    QString mount = QStringLiteral("secret");
+    QString path;
+    QString key;
+    int kvVersion = 2;
+};
+
+struct SecretSpec
+{
+    QString id;
+    SecretClass secretClass = SecretClass::UserPrompt;
+    QString description;
+    QString format;
+    bool required = true;
+    std::optional<SecretPrompt> prompt;
+    std::optional<SecretGeneratorSpec> generator;
+    SecretTarget target;
+    std::optional<RemoteSource> source;
+
+    // What a person sees: the prompt label if any, else the id.
+    QString label() const { return prompt && !prompt->label.isEmpty() ? prompt->label : id; }
+};
+
+struct Binary
+{
+    QString path;
+    QStringList args;
+    EnvMap env;
+    QString cwd;
+};
+
+struct BuildConfig
+{
+    QString type;
+    QString sourceDir;
+    QString entryPoint;
+    QString outputPattern;
+    QStringList args;
+    EnvMap env;
+};
+
+struct PortRequest
+{
+    QString name;
+    std::optional<PortRange> range;
+    bool requiresSocket = false;
+};
+
+struct HealthCheck
+{
+    enum class Type { Http, Tcp, Command, LogMatch };
+    Type type = Type::Http;
+    QString path;
+    QString portName;
+    QStringList command;
+    QString pattern; // Steward extension, for log_match
+    int intervalMs = 1000;
+    int timeoutMs = 2000;
+    int retries = 3;
+};
+
+struct Readiness
+{
+    enum class Type { HealthSuccess, PortOpen, LogMatch, DependenciesReady };
+    Type type = Type::HealthSuccess;
+    QString portName;
+    QString pattern;
+    int timeoutMs = 30000;
+};
+
+struct Migration
+{
+    enum class RunOn { FirstInstall, Upgrade, Always };
+    QString version;
+    QStringList command;
+    EnvMap env;
+    RunOn runOn = RunOn::Always;
+};
+
+struct Asset
+{
+    QString path;
+    QString sha256;
+    std::optional<qint64> sizeBytes;
+};
+
+enum class GpuRequirement { None, Required, Optional, OptionalWithCpuFallback, OptionalButWarn };
+
+// Steward extension "restart".
+struct RestartPolicy
+{
+    enum class Mode { Always, OnFailure, Never };
+    Mode mode = Mode::OnFailure;
+    int maxRestarts = 5;
+    int backoffInitialMs = 500;
+    int backoffMaxMs = 30000;
+    int stableAfterMs = 60000;
+};
+
+struct ServiceSpec
+{
+    enum class Type { UiBundle, ApiBinary, Worker, Resource };
+
+    QString id;
+    Type type = Type::ApiBinary;
+    QString description;
+    QMap<QString, Binary> binaries; // platform key as written -> binary
+    std::optional<BuildConfig> build;
+    EnvMap env;
+    QStringList secrets;
+    QStringList dataDirs;
+    QString logDir;
+    QList<PortRequest> ports;
+    HealthCheck health;
+    Readiness readiness;
+    QStringList dependencies;
+    QList<Migration> migrations;
+    QList<Asset> assets;
+    GpuRequirement gpu = GpuRequirement::None;
+    bool critical = true;
+    nlohmann::json metadata;
+    RestartPolicy restart; // Steward extension
+    QString stopSignal = QStringLiteral("SIGTERM"); // Steward extension
+    int stopTimeoutMs = 10000; // Steward extension
+
+    const Binary *binaryFor(const QString &platform) const;
+    const PortRequest *port(const QString &name) const;
+};
+
+// Steward extension: top-level "remote".
+struct VaultConfig
+{
+    QString address;
+    QString namespaceName;
+    QString pathPrefix;
+    QString authMethod = QStringLiteral("token"); // "token" | "approle"
+    QString tokenSecret;
+    QString roleIdSecret;
+    QString secretIdSecret;
+    int refreshIntervalS = 60;
+    int jitterMinS = 5;
+    int jitterMaxS = 10;
+    QString caCert;
+};
+
+struct Manifest
+{
+    QString schemaVersion;
+    QString target;
+    AppInfo app;
+    IpcConfig ipc;
+    TelemetryConfig telemetry;
+    PortsConfig ports;
+    QList<Swap> swaps;
+    QList<SecretSpec> secrets;
+    QList<ServiceSpec> services;
+    nlohmann::json codeSigning; // kept as given; only the packager reads it
+    std::optional<VaultConfig> vault;
+
+    QString sourcePath; // absolute path of bundle.json
+    QString bundleRoot; // directory holding bundle.json
+
+    const SecretSpec *secret(const QString &id) const;
+    const ServiceSpec *service(const QString &id) const;
+    // Services that consume the given secret.
+    QStringList consumersOf(const QString &secretId) const;
+    // Service ids in an order where every service comes after its dependencies.
+    // Only meaningful for a manifest without cycles (validation guarantees that).
+    QStringList startOrder() const;
+};
+
+// The variable that tells a service where its file secret lives: STEWARD_SECRET_FILE_<ID>,
+// the id upper-cased with every character outside [A-Z0-9_] turned into "_".
+QString secretFileEnvName(const QString &secretId);
+// Where a file secret is written, relative to the app data directory.
+QString secretFileRelativePath(const QString &serviceId, const QString &targetName);
+
+QString enumName(SecretClass c);
+QString enumName(ServiceSpec::Type t);
+QString enumName(HealthCheck::Type t);
+QString enumName(Readiness::Type t);
+QString enumName(Migration::RunOn r);
+QString enumName(GpuRequirement g);
+QString enumName(RestartPolicy::Mode m);
+
+} // namespace steward

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "Diagnostic.h"
+#include "Manifest.h"
+
+#include <QByteArray>
+
+#include <optional>
+
+namespace steward {
+
+struct ManifestLoadResult
+{
+    // Set whenever the file parsed as a JSON object, even with validation errors,
+    // so callers can still describe what they can.
+    std::optional<Manifest> manifest;
+    Diagnostics diagnostics;
+    // The file could not be read at all (missing, unreadable); `readError` says why.
+    bool unreadable = false;
+    QString readError;
+
+    bool valid() const { return !unreadable && manifest && !hasErrors(diagnostics); }
+};
+
+// Parses bundle.json (schema v0.1 plus Steward's extensions) into a Manifest and validates it,
+// reporting every problem at once with its JSON-pointer path.
+class ManifestLoader
+{
+public:
+    // Manifests larger than this are refused before parsing.
+    static constexpr qint64 MaxManifestBytes = 4 * 1024 * 1024;
+
+    static ManifestLoadResult loadFile(const QString &path);
+    static ManifestLoadResult loadBytes(const QByteArray &bytes, const QString &sourcePath = {});
+};
+
+} // namespace steward

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "core/Result.h"
+#include "manifest/Manifest.h"
+
+#include <QRegularExpression>
+
+namespace steward {
+
+// Generates per-install secrets with OpenSSL's CSPRNG (RAND_bytes).
+// Characters are drawn by rejection sampling, so every alphabet symbol is equally likely.
+class SecretGenerator
+{
+public:
+    // Names accepted as generator.charset.
+    static const QStringList &charsetNames();
+    // The alphabet behind a charset name; empty for an unknown name.
+    static QString alphabetFor(const QString &charset);
+    // The alphabet a spec draws from (explicit alphabet, named charset, or alnum by default).
+    static QString alphabetOf(const SecretGeneratorSpec &spec);
+
+    static Result<QString> generate(const SecretGeneratorSpec &spec);
+    // Draws until the value matches `format` (when valid and non-empty), at most `attempts` times.
+    static Result<QString> generateMatching(const SecretGeneratorSpec &spec,
+                                            const QRegularExpression &format, int attempts = 64);
+
+    static QString uuidV4();
+    // Fills `size` bytes from the CSPRNG. False if OpenSSL could not seed itself.
+    [[nodiscard]] static bool randomBytes(unsigned char *out, std::size_t size);
+    // A random string over `alphabet` (at most 256 symbols) of `length` symbols.
+    static Result<QString> randomString(const QString &alphabet, int length);
+};
+
+} // namespace steward

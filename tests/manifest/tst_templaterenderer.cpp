@@ -1,0 +1,81 @@
+#include "manifest/TemplateRenderer.h"
+
+#include <QTest>
+
+using namespace steward;
+
+class tst_TemplateRenderer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void tokens_data();
+    void tokens();
+    void render_data();
+    void render();
+    void unresolvableTokenFailsWithItsName();
+};
+
+void tst_TemplateRenderer::tokens_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("none") << "plain text" << QStringList();
+    QTest::newRow("one port") << "http://127.0.0.1:${api.http}/"
+                              << QStringList {QStringLiteral("api.http")};
+    QTest::newRow("adjacent") << "${data}${bundle}"
+                              << QStringList {QStringLiteral("data"), QStringLiteral("bundle")};
+    QTest::newRow("dollar without brace") << "$HOME and $api.http" << QStringList();
+    QTest::newRow("unterminated") << "${api.http" << QStringList();
+}
+
+void tst_TemplateRenderer::tokens()
+{
+    QFETCH(QString, text);
+    QFETCH(QStringList, expected);
+    QCOMPARE(TemplateRenderer::tokens(text), expected);
+}
+
+void tst_TemplateRenderer::render_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no tokens") << "LOG_LEVEL"
+                               << "LOG_LEVEL";
+    QTest::newRow("port") << "http://127.0.0.1:${api.http}"
+                          << "http://127.0.0.1:47001";
+    QTest::newRow("data") << "file:${data}/app.db"
+                          << "file:/home/u/.local/share/app/app.db";
+    QTest::newRow("bundle") << "${bundle}/ui/dist"
+                            << "/opt/app/ui/dist";
+    QTest::newRow("several") << "${web.http}-${api.grpc}-${api.http}"
+                             << "47002-47003-47001";
+}
+
+void tst_TemplateRenderer::render()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    TemplateRenderer::Context ctx;
+    ctx.ports[QStringLiteral("api")]
+        = {{QStringLiteral("http"), 47001}, {QStringLiteral("grpc"), 47003}};
+    ctx.ports[QStringLiteral("web")] = {{QStringLiteral("http"), 47002}};
+    ctx.dataDir = QStringLiteral("/home/u/.local/share/app");
+    ctx.bundleRoot = QStringLiteral("/opt/app");
+    const Result<QString> out = TemplateRenderer(ctx).render(text);
+    QVERIFY(out.ok());
+    QCOMPARE(out.value(), expected);
+}
+
+void tst_TemplateRenderer::unresolvableTokenFailsWithItsName()
+{
+    TemplateRenderer::Context ctx;
+    ctx.ports[QStringLiteral("api")] = {{QStringLiteral("http"), 47001}};
+    const Result<QString> out
+        = TemplateRenderer(ctx).render(QStringLiteral("${api.http} ${playwright.http}"));
+    QVERIFY(!out.ok());
+    QVERIFY(out.error().contains(QLatin1String("${playwright.http}")));
+}
+
+QTEST_GUILESS_MAIN(tst_TemplateRenderer)
+#include "tst_templaterenderer.moc"
