@@ -1,0 +1,22 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace steward {
+
+// Writes whole files so that a reader (or a crash) sees either the old content or the new,
+// never a mix, and never a moment where the file exists with looser permissions than `mode`.
+class AtomicFile
+{
+public:
+    // Writes `data` to a temporary file created with `mode` in the same directory, flushes it
+    // to disk, renames it over `path` and syncs the directory.
+    static Status write(const QString &path, const QByteArray &data, int mode = 0600);
+    // Creates `dir` (and parents) and sets its mode, e.g. 0700 for secret directories.
+    static Status ensureDirectory(const QString &dir, int mode = 0700);
+};
+
+} // namespace steward

@@ -1,0 +1,199 @@
+#include "secrets/Redactor.h"
+
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace steward;
+
+namespace {
+
+// The reference: find every occurrence of every secret, merge overlapping spans, replace
+// each merged span with the marker.
+QByteArray naiveRedact(const QByteArray &text, const QList<QByteArray> &secrets)
+{
+    std::vector<std::pair<qsizetype, qsizetype>> spans;
+    for (const QByteArray &s : secrets) {
+        for (qsizetype at = text.indexOf(s); at >= 0; at = text.indexOf(s, at + 1))
+            spans.emplace_back(at, at + s.size());
+    }
+    std::sort(spans.begin(), spans.end());
+    std::vector<std::pair<qsizetype, qsizetype>> merged;
+    for (const auto &sp : spans) {
+        if (!merged.empty() && sp.first < merged.back().second)
+            merged.back().second = std::max(merged.back().second, sp.second);
+        else
+            merged.push_back(sp);
+    }
+    QByteArray out;
+    qsizetype at = 0;
+    for (const auto &[b, e] : merged) {
+        out += text.mid(at, b - at) + Redactor::Marker;
+        at = e;
+    }
+    return out + text.mid(at);
+}
+
+QByteArray streamed(const Redactor &r, const QByteArray &text, QRandomGenerator &rng)
+{
+    Redactor::Stream stream(r);
+    QByteArray out;
+    qsizetype at = 0;
+    while (at < text.size()) {
+        const qsizetype n = std::min<qsizetype>(text.size() - at, rng.bounded(1, 40));
+        out += stream.feed(text.mid(at, n));
+        at += n;
+    }
+    return out + stream.flush();
+}
+
+} // namespace
+
+class tst_Redactor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void oneShot_data();
+    void oneShot();
+    void matchSplitAcrossChunks();
+    void randomTextsAgreeWithTheNaiveReference();
+    void shortValuesAreIgnored();
+    void changingSecretsRescansHeldBytes();
+    void holdsBackOnlyWhatCouldStillMatch();
+    void noSecretsPassesThrough();
+};
+
+void tst_Redactor::oneShot_data()
+{
+    QTest::addColumn<QStringList>("secrets");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("single") << QStringList {QStringLiteral("hunter2hunter2")}
+                            << "pw=hunter2hunter2;"
+                            << "pw=***REDACTED***;";
+    QTest::newRow("twice") << QStringList {QStringLiteral("abcdef")} << "abcdef abcdef"
+                           << "***REDACTED*** ***REDACTED***";
+    QTest::newRow("nested") << QStringList {QStringLiteral("abcdef"), QStringLiteral("abcdefghij")}
+                            << "x abcdefghij y"
+                            << "x ***REDACTED*** y";
+    QTest::newRow("overlapping") << QStringList {QStringLiteral("abcdef"), QStringLiteral("defghi")}
+                                 << "abcdefghi"
+                                 << "***REDACTED***";
+    QTest::newRow("self-overlap") << QStringList {QStringLiteral("aaaaaa")} << "aaaaaaaa"
+                                  << "***REDACTED***";
+    QTest::newRow("non-ascii") << QStringList {QStringLiteral("pässwörd-ünïcode")}
+                               << "ä pässwörd-ünïcode ö"
+                               << "ä ***REDACTED*** ö";
+    QTest::newRow("prefix only") << QStringList {QStringLiteral("secret-value")} << "secret-valu"
+                                 << "secret-valu";
+}
+
+void tst_Redactor::oneShot()
+{
+    QFETCH(QStringList, secrets);
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    Redactor r;
+    QList<QByteArray> values;
+    for (const QString &s : secrets)
+        values << s.toUtf8();
+    r.setSecrets(values);
+    QCOMPARE(r.redact(text), expected);
+}
+
+void tst_Redactor::matchSplitAcrossChunks()
+{
+    Redactor r;
+    r.setSecrets({QByteArrayLiteral("s3cr3t-t0k3n")});
+    Redactor::Stream stream(r);
+    QByteArray out = stream.feed("token is s3cr");
+    QCOMPARE(out, QByteArray("token is "));
+    out += stream.feed("3t-t0");
+    out += stream.feed("k3n and more");
+    out += stream.flush();
+    QCOMPARE(out, QByteArray("token is ***REDACTED*** and more"));
+}
+
+void tst_Redactor::randomTextsAgreeWithTheNaiveReference()
+{
+    QRandomGenerator rng(20261122);
+    // A small alphabet makes partial matches, overlaps and near-misses common.
+    const QByteArray alphabet = "abcd\n ";
+    for (int round = 0; round < 300; ++round) {
+        QList<QByteArray> secrets;
+        const int count = int(rng.bounded(1, 6));
+        for (int i = 0; i < count; ++i) {
+            QByteArray s;
+            const int len = int(rng.bounded(6, 12));
+            for (int k = 0; k < len; ++k)
+                s += alphabet.at(rng.bounded(4));
+            secrets << s;
+        }
+        QByteArray text;
+        const int len = int(rng.bounded(0, 600));
+        while (text.size() < len) {
+            if (rng.bounded(8) == 0)
+                text += secrets.at(rng.bounded(count));
+            else
+                text += alphabet.at(rng.bounded(alphabet.size()));
+        }
+        Redactor r;
+        r.setSecrets(secrets);
+        const QByteArray expected = naiveRedact(text, secrets);
+        QCOMPARE(r.redact(text), expected);
+        QCOMPARE(streamed(r, text, rng), expected);
+    }
+}
+
+void tst_Redactor::shortValuesAreIgnored()
+{
+    Redactor r;
+    int ignored = -1;
+    r.setSecrets({QByteArrayLiteral("abc"), QByteArrayLiteral("long-enough"), QByteArray()},
+                 &ignored);
+    QCOMPARE(ignored, 1);
+    QCOMPARE(r.secretCount(), 1);
+    QCOMPARE(r.redact(QStringLiteral("abc long-enough")), QStringLiteral("abc ***REDACTED***"));
+    Redactor strict(3);
+    strict.setSecrets({QByteArrayLiteral("abc")});
+    QCOMPARE(strict.redact(QStringLiteral("abc")), QStringLiteral("***REDACTED***"));
+}
+
+void tst_Redactor::changingSecretsRescansHeldBytes()
+{
+    // A secret is rotated while its prefix is held back: the held bytes are rescanned with the
+    // new set, so the new value is caught even though it started before the change.
+    Redactor r;
+    r.setSecrets({QByteArrayLiteral("abcdef-111")});
+    Redactor::Stream stream(r);
+    QByteArray out = stream.feed("x abcdef-");
+    QCOMPARE(out, QByteArray("x "));
+    r.setSecrets({QByteArrayLiteral("abcdef-222")});
+    out += stream.feed("222 y abcdef-111");
+    out += stream.flush();
+    QCOMPARE(out, QByteArray("x ***REDACTED*** y abcdef-111"));
+}
+
+void tst_Redactor::holdsBackOnlyWhatCouldStillMatch()
+{
+    Redactor r;
+    r.setSecrets({QByteArrayLiteral("zzzzzzzz")});
+    Redactor::Stream stream(r);
+    QCOMPARE(stream.feed("hello world zz"), QByteArray("hello world "));
+    QCOMPARE(stream.heldBytes(), 2);
+    QCOMPARE(stream.feed("y"), QByteArray("zzy"));
+    QCOMPARE(stream.heldBytes(), 0);
+}
+
+void tst_Redactor::noSecretsPassesThrough()
+{
+    Redactor r;
+    Redactor::Stream stream(r);
+    QCOMPARE(stream.feed("anything"), QByteArray("anything"));
+    QCOMPARE(stream.flush(), QByteArray());
+}
+
+QTEST_GUILESS_MAIN(tst_Redactor)
+#include "tst_redactor.moc"
