@@ -1,0 +1,32 @@
+#pragma once
+
+#include "SecretStore.h"
+
+#include <QHash>
+
+namespace steward {
+
+// Keeps values in memory only; for unit tests. Can be told to fail the next operations.
+class MemoryStore : public SecretStore
+{
+    Q_OBJECT
+public:
+    using SecretStore::SecretStore;
+
+    void read(const QString &secretId, QObject *context, ReadHandler handler) override;
+    void write(const QString &secretId, const QByteArray &value, QObject *context,
+               WriteHandler handler) override;
+    void remove(const QString &secretId, QObject *context, WriteHandler handler) override;
+    QString backendName() const override { return QStringLiteral("memory"); }
+    Protection protection() const override { return Protection::Memory; }
+
+    // Makes every following operation fail with `kind` until called with ErrorKind::None.
+    void failWith(ErrorKind kind) { m_failure = kind; }
+    const QHash<QString, QByteArray> &values() const { return m_values; }
+
+private:
+    QHash<QString, QByteArray> m_values;
+    ErrorKind m_failure = ErrorKind::None;
+};
+
+} // namespace steward
