@@ -1,0 +1,125 @@
+#include "Logging.h"
+
+#include "secrets/Redactor.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <mutex>
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace steward {
+
+namespace {
+
+// Redacts the formatted message, then hands it to the real sinks.
+class RedactingSink : public spdlog::sinks::base_sink<std::mutex>
+{
+public:
+    RedactingSink()
+    {
+        m_targets.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
+        set_pattern_(std::string());
+    }
+    void setRedactor(std::shared_ptr<const Redactor> r)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        m_redactor = std::move(r);
+    }
+    void add(std::shared_ptr<spdlog::sinks::sink> s)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        s->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %-5l [%n] %v");
+        m_targets.push_back(std::move(s));
+    }
+    void capture(std::shared_ptr<std::string> buffer)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        m_capture = std::move(buffer);
+    }
+
+protected:
+    void sink_it_(const spdlog::details::log_msg &msg) override
+    {
+        spdlog::details::log_msg copy = msg;
+        std::string redacted;
+        if (m_redactor) {
+            const QByteArray in(msg.payload.data(), qsizetype(msg.payload.size()));
+            const QByteArray out = m_redactor->redact(in);
+            redacted.assign(out.constData(), std::size_t(out.size()));
+            copy.payload = redacted;
+        }
+        if (m_capture)
+            m_capture->append(copy.payload.data(), copy.payload.size()).append("\n");
+        for (auto &t : m_targets) {
+            if (t->should_log(copy.level))
+                t->log(copy);
+        }
+    }
+    void flush_() override
+    {
+        for (auto &t : m_targets)
+            t->flush();
+    }
+    void set_pattern_(const std::string &) override
+    {
+        for (auto &t : m_targets)
+            t->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %-5l [%n] %v");
+    }
+    void set_formatter_(std::unique_ptr<spdlog::formatter>) override { }
+
+private:
+    std::vector<std::shared_ptr<spdlog::sinks::sink>> m_targets;
+    std::shared_ptr<const Redactor> m_redactor;
+    std::shared_ptr<std::string> m_capture;
+};
+
+std::shared_ptr<RedactingSink> sink()
+{
+    static auto s = std::make_shared<RedactingSink>();
+    return s;
+}
+
+} // namespace
+
+std::shared_ptr<spdlog::logger> Logging::get(const std::string &module)
+{
+    static std::mutex mutex;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto existing = spdlog::get(module))
+        return existing;
+    auto logger = std::make_shared<spdlog::logger>(module, sink());
+    logger->set_level(spdlog::get_level());
+    logger->flush_on(spdlog::level::warn);
+    spdlog::register_logger(logger);
+    return logger;
+}
+
+void Logging::addFile(const QString &path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    sink()->add(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(),
+                                                                       10 * 1024 * 1024, 3));
+}
+
+void Logging::setRedactor(std::shared_ptr<const Redactor> redactor)
+{
+    sink()->setRedactor(std::move(redactor));
+}
+
+void Logging::setLevel(spdlog::level::level_enum level)
+{
+    spdlog::set_level(level);
+    spdlog::apply_all([level](const std::shared_ptr<spdlog::logger> &l) { l->set_level(level); });
+}
+
+void Logging::captureInto(std::shared_ptr<std::string> buffer)
+{
+    sink()->capture(std::move(buffer));
+}
+
+} // namespace steward

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+
+#include <memory>
+#include <spdlog/logger.h>
+
+namespace steward {
+
+class Redactor;
+
+// Steward's own log: one spdlog logger per module ("steward.secrets", "steward.process"),
+// all writing through one redacting sink to stderr and, once configured, a rotating file.
+// Messages name secret ids and services, never values; the redactor is the safety net.
+class Logging
+{
+public:
+    // The logger for a module, created on first use.
+    static std::shared_ptr<spdlog::logger> get(const std::string &module);
+    // Adds logs/steward.log (10 MiB x 3, rotated) beside stderr.
+    static void addFile(const QString &path);
+    // Every message passes through this redactor before any sink sees it.
+    static void setRedactor(std::shared_ptr<const Redactor> redactor);
+    static void setLevel(spdlog::level::level_enum level);
+    // Captures messages in memory (tests that assert nothing secret is logged).
+    static void captureInto(std::shared_ptr<std::string> buffer);
+};
+
+} // namespace steward
