@@ -30,8 +30,12 @@ void MemoryStore::write(const QString &secretId, const QByteArray &value, QObjec
     Error error;
     if (m_failure != ErrorKind::None)
         error = {m_failure, QStringLiteral("%1: %2").arg(secretId, kindName(m_failure))};
+    else if (m_writesLeft == 0)
+        error = {ErrorKind::Io, QStringLiteral("%1: simulated write failure").arg(secretId)};
     else
         m_values.insert(secretId, value);
+    if (m_writesLeft >= 0)
+        --m_writesLeft;
     later(context, [handler = std::move(handler), error] { handler(error); });
 }
 

@@ -22,11 +22,14 @@ public:
 
     // Makes every following operation fail with `kind` until called with ErrorKind::None.
     void failWith(ErrorKind kind) { m_failure = kind; }
+    // Lets `count` more writes succeed, then fails exactly one write with Io (a transient fault).
+    void failOneWriteAfter(int count) { m_writesLeft = count; }
     const QHash<QString, QByteArray> &values() const { return m_values; }
 
 private:
     QHash<QString, QByteArray> m_values;
     ErrorKind m_failure = ErrorKind::None;
+    int m_writesLeft = -1;
 };
 
 } // namespace steward

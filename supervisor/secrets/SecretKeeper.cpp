@@ -1,0 +1,597 @@
+#include "SecretKeeper.h"
+
+#include "Redactor.h"
+#include "RemoteSecretSource.h"
+#include "SecretGenerator.h"
+#include "SecretValidator.h"
+#include "logging/Logging.h"
+
+#include <QRegularExpression>
+
+namespace steward {
+
+namespace {
+
+std::string s(const QString &q)
+{
+    return q.toStdString();
+}
+
+InstallState::SecretSource sourceForClass(SecretClass c)
+{
+    switch (c) {
+    case SecretClass::PerInstallGenerated:
+        return InstallState::SecretSource::Generated;
+    case SecretClass::UserPrompt:
+        return InstallState::SecretSource::UserProvided;
+    case SecretClass::RemoteFetch:
+        return InstallState::SecretSource::Remote;
+    case SecretClass::Infrastructure:
+        break;
+    }
+    return InstallState::SecretSource::None;
+}
+
+} // namespace
+
+SecretKeeper::SecretKeeper(const Manifest &manifest, InstallState &state, SecretStore &store,
+                           std::shared_ptr<Redactor> redactor, QObject *parent)
+    : QObject(parent)
+    , m_manifest(manifest)
+    , m_state(state)
+    , m_store(store)
+    , m_redactor(std::move(redactor))
+{ }
+
+SecretKeeper::~SecretKeeper()
+{
+    for (QByteArray &v : m_values)
+        v.fill('\0');
+}
+
+QString SecretKeeper::phaseName(Phase p)
+{
+    switch (p) {
+    case Phase::Idle:
+        return QStringLiteral("idle");
+    case Phase::Loading:
+        return QStringLiteral("loading");
+    case Phase::Generating:
+        return QStringLiteral("generating");
+    case Phase::FetchingRemote:
+        return QStringLiteral("fetching_remote");
+    case Phase::WaitingForSecrets:
+        return QStringLiteral("waiting_for_secrets");
+    case Phase::Ready:
+        return QStringLiteral("ready");
+    case Phase::Failed:
+        return QStringLiteral("failed");
+    }
+    return {};
+}
+
+std::optional<QByteArray> SecretKeeper::value(const QString &secretId) const
+{
+    auto it = m_values.constFind(secretId);
+    if (it == m_values.cend())
+        return std::nullopt;
+    return *it;
+}
+
+const InstallState::SecretRecord *SecretKeeper::record(const QString &secretId) const
+{
+    auto it = m_state.secrets().constFind(secretId);
+    return it == m_state.secrets().cend() ? nullptr : &*it;
+}
+
+QStringList SecretKeeper::missingRequired() const
+{
+    QStringList out;
+    for (const SecretSpec &spec : m_manifest.secrets) {
+        if (spec.secretClass == SecretClass::Infrastructure || !spec.required)
+            continue;
+        if (!m_values.contains(spec.id))
+            out << spec.id;
+    }
+    return out;
+}
+
+QStringList SecretKeeper::missingFor(const QString &serviceId) const
+{
+    QStringList out;
+    const ServiceSpec *svc = m_manifest.service(serviceId);
+    if (!svc)
+        return out;
+    for (const QString &id : svc->secrets) {
+        const SecretSpec *spec = m_manifest.secret(id);
+        if (spec && spec->required && !m_values.contains(id))
+            out << id;
+    }
+    return out;
+}
+
+void SecretKeeper::setPhase(Phase p)
+{
+    if (m_phase == p)
+        return;
+    m_phase = p;
+    Logging::get("steward.secrets")->info("secrets phase: {}", s(phaseName(p)));
+    Q_EMIT phaseChanged(p);
+}
+
+void SecretKeeper::fail(const QString &reason)
+{
+    m_failure = reason;
+    Logging::get("steward.secrets")->error("{}", s(reason));
+    setPhase(Phase::Failed);
+    if (m_startDone) {
+        auto done = std::move(m_startDone);
+        m_startDone = nullptr;
+        done();
+    }
+}
+
+void SecretKeeper::enqueue(std::function<void(std::function<void()>)> op)
+{
+    m_queue.push_back(std::move(op));
+    if (!m_busy)
+        runNext();
+}
+
+void SecretKeeper::runNext()
+{
+    if (m_queue.empty()) {
+        m_busy = false;
+        return;
+    }
+    m_busy = true;
+    auto op = std::move(m_queue.front());
+    m_queue.pop_front();
+    QPointer<SecretKeeper> self(this);
+    op([self] {
+        if (self)
+            QMetaObject::invokeMethod(
+                self, [self] { self->runNext(); }, Qt::QueuedConnection);
+    });
+}
+
+void SecretKeeper::saveState()
+{
+    if (Status st = m_state.save(); !st)
+        Logging::get("steward.state")->error("cannot save the install state: {}", s(st.error()));
+}
+
+void SecretKeeper::refreshRedactor()
+{
+    QList<QByteArray> values;
+    values.reserve(m_values.size());
+    for (const QByteArray &v : std::as_const(m_values))
+        values << v;
+    int ignored = 0;
+    m_redactor->setSecrets(values, &ignored);
+    if (ignored > 0)
+        Logging::get("steward.secrets")
+            ->warn("{} secret value(s) are shorter than the redaction minimum and cannot be hidden "
+                   "in logs",
+                   ignored);
+}
+
+void SecretKeeper::start()
+{
+    enqueue([this](std::function<void()> done) {
+        // The start sequence holds the queue until settle() so that changes made through the
+        // API during start-up apply to a loaded state.
+        m_startDone = std::move(done);
+        loadAll();
+    });
+}
+
+void SecretKeeper::loadAll()
+{
+    setPhase(Phase::Loading);
+    QStringList ids;
+    for (const SecretSpec &spec : m_manifest.secrets) {
+        if (spec.secretClass != SecretClass::Infrastructure)
+            ids << spec.id;
+    }
+    if (ids.isEmpty())
+        return generateMissing();
+    auto pending = std::make_shared<int>(int(ids.size()));
+    auto firstError = std::make_shared<QString>();
+    for (const QString &id : ids) {
+        m_store.read(
+            id, this,
+            [this, id, pending, firstError](const SecretStore::Error &e, const QByteArray &v) {
+                const SecretSpec *spec = m_manifest.secret(id);
+                InstallState::SecretRecord &rec = m_state.secret(id);
+                rec.secretClass = enumName(spec->secretClass);
+                if (e.ok()) {
+                    m_values.insert(id, v);
+                    if (rec.status == InstallState::SecretStatus::Missing
+                        || rec.source == InstallState::SecretSource::None) {
+                        // A value without a record: a rebuilt state, or an older Steward's store.
+                        rec.source = sourceForClass(spec->secretClass);
+                        rec.status = InstallState::SecretStatus::Configured;
+                        rec.detail.clear();
+                    }
+                } else if (e.kind == SecretStore::ErrorKind::NotFound) {
+                    if (rec.status != InstallState::SecretStatus::Missing)
+                        Logging::get("steward.secrets")
+                            ->warn("secret {} was recorded as set but its value is gone from the "
+                                   "store",
+                                   s(id));
+                    rec.status = InstallState::SecretStatus::Missing;
+                    rec.source = InstallState::SecretSource::None;
+                } else if (firstError->isEmpty()) {
+                    *firstError = e.message;
+                }
+                if (--*pending > 0)
+                    return;
+                if (!firstError->isEmpty())
+                    return fail(QStringLiteral("cannot read the secrets from %1: %2")
+                                    .arg(m_store.backendName(), *firstError));
+                generateMissing();
+            });
+    }
+}
+
+void SecretKeeper::generateMissing()
+{
+    QList<Write> writes;
+    for (const SecretSpec &spec : m_manifest.secrets) {
+        if (spec.secretClass != SecretClass::PerInstallGenerated || m_values.contains(spec.id)
+            || !spec.generator)
+            continue;
+        const Result<QString> v
+            = SecretGenerator::generateMatching(*spec.generator, QRegularExpression(spec.format));
+        if (!v)
+            return fail(QStringLiteral("cannot generate %1: %2").arg(spec.id, v.error()));
+        writes.append({spec.id, v.value().toUtf8(), InstallState::SecretSource::Generated});
+    }
+    if (writes.isEmpty())
+        return fetchRemote();
+    setPhase(Phase::Generating);
+    commit(writes, [this, writes](const ChangeResult &r) {
+        if (!r.ok)
+            return fail(QStringLiteral("cannot store the generated secrets in %1: %2")
+                            .arg(m_store.backendName(), r.error));
+        for (const Write &w : writes) {
+            m_generatedThisRun << w.id;
+            Logging::get("steward.secrets")
+                ->info("generated secret {} ({} characters)", s(w.id), w.value->size());
+        }
+        fetchRemote();
+    });
+}
+
+void SecretKeeper::fetchRemote()
+{
+    QList<const SecretSpec *> remote;
+    for (const SecretSpec &spec : m_manifest.secrets) {
+        if (spec.secretClass == SecretClass::RemoteFetch)
+            remote << &spec;
+    }
+    if (remote.isEmpty())
+        return settle();
+    if (!m_remote) {
+        for (const SecretSpec *spec : remote) {
+            InstallState::SecretRecord &rec = m_state.secret(spec->id);
+            if (!m_values.contains(spec->id))
+                rec.detail = QStringLiteral("no remote secret source is configured");
+        }
+        return settle();
+    }
+    setPhase(Phase::FetchingRemote);
+    auto pending = std::make_shared<int>(int(remote.size()));
+    auto fetched = std::make_shared<QList<Write>>();
+    for (const SecretSpec *spec : remote) {
+        const QString id = spec->id;
+        m_remote->fetch(
+            *spec, this,
+            [this, id, pending, fetched](const SecretStore::Error &e, const QByteArray &v, int) {
+                InstallState::SecretRecord &rec = m_state.secret(id);
+                if (e.ok()) {
+                    if (m_values.value(id) != v || !m_values.contains(id))
+                        fetched->append({id, v, InstallState::SecretSource::Remote});
+                    rec.status = InstallState::SecretStatus::Configured;
+                    rec.detail.clear();
+                } else if (m_values.contains(id)) {
+                    rec.status = InstallState::SecretStatus::Stale;
+                    rec.detail = e.message;
+                    Logging::get("steward.secrets")
+                        ->warn("using the last known value of {}: {}", s(id), s(e.message));
+                } else {
+                    rec.status = InstallState::SecretStatus::Missing;
+                    rec.detail = e.message;
+                }
+                if (--*pending > 0)
+                    return;
+                if (fetched->isEmpty())
+                    return settle();
+                commit(*fetched, [this](const ChangeResult &r) {
+                    if (!r.ok)
+                        return fail(
+                            QStringLiteral("cannot store the fetched secrets: %1").arg(r.error));
+                    settle();
+                });
+            });
+    }
+}
+
+void SecretKeeper::settle()
+{
+    for (const SecretSpec &spec : m_manifest.secrets) {
+        if (spec.secretClass == SecretClass::Infrastructure)
+            continue;
+        InstallState::SecretRecord &rec = m_state.secret(spec.id);
+        rec.secretClass = enumName(spec.secretClass);
+        if (!m_values.contains(spec.id))
+            rec.status = InstallState::SecretStatus::Missing;
+    }
+    saveState();
+    refreshRedactor();
+    const QStringList missing = missingRequired();
+    if (!missing.isEmpty())
+        Logging::get("steward.secrets")
+            ->info("waiting for secrets: {}", s(missing.join(QStringLiteral(", "))));
+    setPhase(missing.isEmpty() ? Phase::Ready : Phase::WaitingForSecrets);
+    if (m_startDone) {
+        auto done = std::move(m_startDone);
+        m_startDone = nullptr;
+        done();
+    }
+}
+
+void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
+{
+    struct Run
+    {
+        QList<Write> writes;
+        QList<std::optional<QByteArray>> previous;
+        qsizetype next = 0;
+        ChangeHandler done;
+    };
+    auto run = std::make_shared<Run>();
+    run->writes = std::move(writes);
+    for (const Write &w : run->writes)
+        run->previous << value(w.id);
+    run->done = std::move(done);
+
+    auto step = std::make_shared<std::function<void()>>();
+    auto finishOk = [this, run] {
+        ChangeResult r;
+        r.ok = true;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (const Write &w : run->writes) {
+            InstallState::SecretRecord &rec = m_state.secret(w.id);
+            if (w.value) {
+                m_values.insert(w.id, *w.value);
+                rec.source = w.source;
+                rec.status = InstallState::SecretStatus::Configured;
+            } else {
+                m_values.remove(w.id);
+                rec.source = InstallState::SecretSource::None;
+                rec.status = InstallState::SecretStatus::Missing;
+            }
+            rec.detail.clear();
+            rec.updatedAt = now;
+            ++rec.version;
+            r.changed << w.id;
+        }
+        saveState();
+        refreshRedactor();
+        run->done(r);
+        Q_EMIT secretsChanged(r.changed);
+    };
+    *step = [this, run, weak = std::weak_ptr(step), finishOk] {
+        if (run->next == run->writes.size())
+            return finishOk();
+        const Write &w = run->writes.at(run->next);
+        auto after = [this, run, next = weak.lock()](const SecretStore::Error &e) {
+            if (e.ok()) {
+                ++run->next;
+                return (*next)();
+            }
+            // Put back what this change already wrote, newest first, so the store ends as it was.
+            // The reply waits for the undo, so a caller never races it.
+            auto undo = std::make_shared<std::function<void(qsizetype, QString)>>();
+            *undo = [this, run, e, weakUndo = std::weak_ptr(undo)](qsizetype i,
+                                                                   QString undoErrors) {
+                if (i < 0) {
+                    ChangeResult r;
+                    r.error = e.message;
+                    if (!undoErrors.isEmpty()) {
+                        r.error += QStringLiteral(
+                                       "; the values already written could not be put back (%1)")
+                                       .arg(undoErrors);
+                        Logging::get("steward.secrets")
+                            ->error("rollback failed: {}", s(undoErrors));
+                    }
+                    return run->done(r);
+                }
+                const Write &w = run->writes.at(i);
+                const std::optional<QByteArray> &prev = run->previous.at(i);
+                auto next = [i, undoErrors, self = weakUndo.lock()](const SecretStore::Error &ue) {
+                    (*self)(i - 1,
+                            ue.ok() ? undoErrors
+                                    : undoErrors
+                                    + (undoErrors.isEmpty() ? QString() : QStringLiteral("; "))
+                                    + ue.message);
+                };
+                if (prev)
+                    m_store.write(w.id, *prev, this, next);
+                else
+                    m_store.remove(w.id, this, next);
+            };
+            (*undo)(run->next - 1, QString());
+        };
+        if (w.value)
+            m_store.write(w.id, *w.value, this, after);
+        else
+            m_store.remove(w.id, this, after);
+    };
+    (*step)();
+}
+
+void SecretKeeper::provide(const QMap<QString, QString> &values, QObject *context,
+                           ChangeHandler handler)
+{
+    QPointer<QObject> ctx(context);
+    enqueue([this, values, ctx, handler](std::function<void()> done) {
+        auto reply = [ctx, handler, done](const ChangeResult &r) {
+            if (ctx)
+                handler(r);
+            done();
+        };
+        ChangeResult result;
+        QList<Write> writes;
+        for (auto it = values.cbegin(); it != values.cend(); ++it) {
+            const SecretSpec *spec = m_manifest.secret(it.key());
+            QStringList &problems = result.problems[it.key()];
+            if (!spec) {
+                problems << QStringLiteral("this bundle has no secret with that id");
+            } else if (spec->secretClass == SecretClass::PerInstallGenerated) {
+                problems << QStringLiteral(
+                    "is generated by Steward and cannot be set by hand; regenerate it instead");
+            } else if (spec->secretClass == SecretClass::RemoteFetch) {
+                problems << QStringLiteral(
+                    "is fetched from the remote secret store; change it there");
+            } else if (spec->secretClass == SecretClass::Infrastructure) {
+                problems << QStringLiteral(
+                    "is an infrastructure secret and never handled by Steward");
+            } else {
+                for (const QString &p : SecretValidator::problems(*spec, it.value()))
+                    problems << p.mid(spec->id.size() + 2);
+            }
+            if (problems.isEmpty()) {
+                result.problems.remove(it.key());
+                const QByteArray bytes = it.value().toUtf8();
+                if (it.value().isEmpty() && !m_values.contains(it.key()))
+                    result.unchanged << it.key();
+                else if (!it.value().isEmpty() && m_values.value(it.key()) == bytes
+                         && m_values.contains(it.key()))
+                    result.unchanged << it.key();
+                else
+                    writes.append({it.key(),
+                                   it.value().isEmpty() ? std::nullopt : std::optional(bytes),
+                                   InstallState::SecretSource::UserProvided});
+            }
+        }
+        if (values.isEmpty())
+            result.problems[QString()] << QStringLiteral("no secrets were given");
+        if (!result.problems.isEmpty())
+            return reply(result);
+        if (writes.isEmpty()) {
+            result.ok = true;
+            return reply(result);
+        }
+        const QStringList unchanged = result.unchanged;
+        commit(writes, [this, reply, unchanged](ChangeResult r) {
+            r.unchanged = unchanged;
+            if (r.ok && m_phase == Phase::WaitingForSecrets && missingRequired().isEmpty())
+                setPhase(Phase::Ready);
+            reply(r);
+        });
+    });
+}
+
+void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandler handler)
+{
+    QPointer<QObject> ctx(context);
+    enqueue([this, secretId, ctx, handler](std::function<void()> done) {
+        auto reply = [ctx, handler, done](const ChangeResult &r) {
+            if (ctx)
+                handler(r);
+            done();
+        };
+        const SecretSpec *spec = m_manifest.secret(secretId);
+        ChangeResult result;
+        if (!spec)
+            result.problems[secretId] << QStringLiteral("this bundle has no secret with that id");
+        else if (spec->secretClass != SecretClass::UserPrompt)
+            result.problems[secretId]
+                << QStringLiteral("only secrets a person provides can be cleared");
+        if (!result.problems.isEmpty())
+            return reply(result);
+        if (!m_values.contains(secretId)) {
+            result.ok = true;
+            result.unchanged << secretId;
+            return reply(result);
+        }
+        commit({{secretId, std::nullopt, InstallState::SecretSource::None}},
+               [this, reply](const ChangeResult &r) {
+                   if (r.ok && m_phase == Phase::Ready && !missingRequired().isEmpty())
+                       setPhase(Phase::WaitingForSecrets);
+                   reply(r);
+               });
+    });
+}
+
+void SecretKeeper::regenerate(const QString &secretId, QObject *context, ChangeHandler handler)
+{
+    QPointer<QObject> ctx(context);
+    enqueue([this, secretId, ctx, handler](std::function<void()> done) {
+        auto reply = [ctx, handler, done](const ChangeResult &r) {
+            if (ctx)
+                handler(r);
+            done();
+        };
+        const SecretSpec *spec = m_manifest.secret(secretId);
+        ChangeResult result;
+        if (!spec || spec->secretClass != SecretClass::PerInstallGenerated || !spec->generator) {
+            result.problems[secretId]
+                << QStringLiteral("only generated secrets can be regenerated");
+            return reply(result);
+        }
+        const Result<QString> v
+            = SecretGenerator::generateMatching(*spec->generator, QRegularExpression(spec->format));
+        if (!v) {
+            result.error = v.error();
+            return reply(result);
+        }
+        commit({{secretId, v.value().toUtf8(), InstallState::SecretSource::Generated}}, reply);
+    });
+}
+
+void SecretKeeper::acceptRemote(const QString &secretId, const QByteArray &value, int,
+                                QObject *context, ChangeHandler handler)
+{
+    QPointer<QObject> ctx(context);
+    enqueue([this, secretId, value, ctx, handler](std::function<void()> done) {
+        auto reply = [ctx, handler, done](const ChangeResult &r) {
+            if (ctx)
+                handler(r);
+            done();
+        };
+        InstallState::SecretRecord &rec = m_state.secret(secretId);
+        if (m_values.contains(secretId) && m_values.value(secretId) == value) {
+            if (rec.status != InstallState::SecretStatus::Configured) {
+                rec.status = InstallState::SecretStatus::Configured;
+                rec.detail.clear();
+                saveState();
+            }
+            ChangeResult r;
+            r.ok = true;
+            r.unchanged << secretId;
+            return reply(r);
+        }
+        commit({{secretId, value, InstallState::SecretSource::Remote}},
+               [this, reply](const ChangeResult &r) {
+                   if (r.ok && m_phase == Phase::WaitingForSecrets && missingRequired().isEmpty())
+                       setPhase(Phase::Ready);
+                   reply(r);
+               });
+    });
+}
+
+void SecretKeeper::markStale(const QString &secretId, const QString &reason)
+{
+    InstallState::SecretRecord &rec = m_state.secret(secretId);
+    if (!m_values.contains(secretId))
+        return;
+    rec.status = InstallState::SecretStatus::Stale;
+    rec.detail = reason;
+    saveState();
+}
+
+} // namespace steward

@@ -1,0 +1,127 @@
+#pragma once
+
+#include "InstallState.h"
+#include "SecretStore.h"
+#include "manifest/Manifest.h"
+
+#include <QHash>
+#include <QMap>
+#include <QObject>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+namespace steward {
+
+class Redactor;
+class RemoteSecretSource;
+
+// Owns the secrets of one install for the life of the process: the first-run state machine
+// (load -> generate -> fetch remote -> wait for prompted secrets -> ready) and every later
+// change (a value provided through the wizard, terminal or API; a clear; a regeneration).
+// It decides nothing about the UI: it reports through signals and answers queries.
+//
+// Values are kept in memory for injection into services and in the store for the next run;
+// every value known here is also in the redactor.
+class SecretKeeper : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Phase {
+        Idle,
+        Loading,
+        Generating,
+        FetchingRemote,
+        WaitingForSecrets,
+        Ready,
+        Failed
+    };
+    Q_ENUM(Phase)
+
+    struct ChangeResult
+    {
+        bool ok = false;
+        QMap<QString, QStringList> problems; // secret id -> what is wrong (never the value)
+        QString error; // the store failed; nothing was changed
+        QStringList changed; // ids whose value changed
+        QStringList unchanged; // ids given the value they already had
+    };
+    using ChangeHandler = std::function<void(const ChangeResult &)>;
+
+    SecretKeeper(const Manifest &manifest, InstallState &state, SecretStore &store,
+                 std::shared_ptr<Redactor> redactor, QObject *parent = nullptr);
+    ~SecretKeeper() override;
+
+    void setRemoteSource(RemoteSecretSource *source) { m_remote = source; }
+    // Starts the first-run sequence; progress is reported through phaseChanged().
+    void start();
+
+    Phase phase() const { return m_phase; }
+    QString failure() const { return m_failure; }
+    static QString phaseName(Phase p);
+
+    std::optional<QByteArray> value(const QString &secretId) const;
+    const InstallState::SecretRecord *record(const QString &secretId) const;
+    // Required secrets without a value that a person or a remote store must provide.
+    QStringList missingRequired() const;
+    // The required secrets the service consumes that have no value yet.
+    QStringList missingFor(const QString &serviceId) const;
+    bool canStart(const QString &serviceId) const { return missingFor(serviceId).isEmpty(); }
+    // Ids generated during this run (for "JWT_SECRET generated (32 chars)").
+    QStringList generatedThisRun() const { return m_generatedThisRun; }
+    const SecretStore &store() const { return m_store; }
+
+    // Validates every entry first and stores all of them or none. Only user_prompt secrets can
+    // be set; an empty value clears an optional secret.
+    void provide(const QMap<QString, QString> &values, QObject *context, ChangeHandler handler);
+    // Clears a user-provided value; a required secret becomes missing and its consumers wait.
+    void clear(const QString &secretId, QObject *context, ChangeHandler handler);
+    // Draws a new value for a generated secret.
+    void regenerate(const QString &secretId, QObject *context, ChangeHandler handler);
+    // Records a new value fetched from the remote source (the Vault refresh loop).
+    void acceptRemote(const QString &secretId, const QByteArray &value, int version,
+                      QObject *context, ChangeHandler handler);
+    // Marks a remote secret stale (source unreachable) while keeping its last-known-good value.
+    void markStale(const QString &secretId, const QString &reason);
+
+Q_SIGNALS:
+    void phaseChanged(steward::SecretKeeper::Phase phase);
+    // Values changed (consumers of these ids must be restarted or may now start).
+    void secretsChanged(const QStringList &secretIds);
+
+private:
+    struct Write
+    {
+        QString id;
+        std::optional<QByteArray> value; // nullopt: remove
+        InstallState::SecretSource source;
+    };
+    void setPhase(Phase p);
+    void fail(const QString &reason);
+    void loadAll();
+    void generateMissing();
+    void fetchRemote();
+    void settle();
+    void refreshRedactor();
+    // Applies writes one by one; on a failure rolls back the ones already applied.
+    void commit(QList<Write> writes, ChangeHandler done);
+    void enqueue(std::function<void(std::function<void()>)> op);
+    void runNext();
+    void saveState();
+
+    const Manifest &m_manifest;
+    InstallState &m_state;
+    SecretStore &m_store;
+    std::shared_ptr<Redactor> m_redactor;
+    RemoteSecretSource *m_remote = nullptr;
+    Phase m_phase = Phase::Idle;
+    QString m_failure;
+    QHash<QString, QByteArray> m_values;
+    QStringList m_generatedThisRun;
+    std::deque<std::function<void(std::function<void()>)>> m_queue;
+    bool m_busy = false;
+    std::function<void()> m_startDone;
+};
+
+} // namespace steward
