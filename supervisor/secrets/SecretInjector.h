@@ -1,0 +1,34 @@
+#pragma once
+
+#include "core/Result.h"
+#include "manifest/Manifest.h"
+
+#include <QMap>
+
+namespace steward {
+
+class SecretKeeper;
+
+// Hands a service its secrets: env targets as variables, file targets as files under
+// <app data>/runtime/secrets/<service>/ (directory 0700, files 0600 or the manifest's mode)
+// whose paths are given as STEWARD_SECRET_FILE_<ID>. Files are rewritten atomically and
+// removed when the service stops for good or Steward exits.
+class SecretInjector
+{
+public:
+    explicit SecretInjector(const QString &appDataDir);
+
+    // The variables to add to the service's environment. Optional secrets without a value are
+    // left out. Fails (naming the secret) if a file cannot be written or a target would land
+    // outside the service's secrets directory.
+    Result<QMap<QString, QString>> prepare(const Manifest &manifest, const ServiceSpec &service,
+                                           const SecretKeeper &keeper) const;
+    QString directoryFor(const QString &serviceId) const;
+    void removeFor(const QString &serviceId) const;
+    void removeAll() const;
+
+private:
+    QString m_root; // <app data>/runtime/secrets
+};
+
+} // namespace steward
