@@ -1,12 +1,27 @@
-#include "core/Platform.h"
-#include "manifest/ManifestLoader.h"
-#include "manifest/PlanReport.h"
+#include "logging/Logging.h"
+#include "runtime/StewardRuntime.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSocketNotifier>
 #include <QTextStream>
 
+#include <csignal>
 #include <memory>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int sig)
+{
+    const char c = char(sig);
+    [[maybe_unused]] const auto n = ::write(signalPipe[1], &c, 1);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -23,7 +38,9 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Steward runs a bundled desktop app: it prepares the app's secrets and "
-                       "supervises its services."));
+                       "supervises its services.\n"
+                       "Exit codes: 0 ok, 1 invalid manifest, 2 unreadable manifest, 3 waiting for "
+                       "secrets, 4 secret store unavailable, 64 wrong usage."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption manifestOpt(QStringLiteral("manifest"),
@@ -31,34 +48,58 @@ int main(int argc, char *argv[])
                                          QStringLiteral("PATH"));
     const QCommandLineOption headlessOpt(QStringLiteral("headless"),
                                          QStringLiteral("Run without any window."));
+    const QCommandLineOption promptOpt(
+        QStringLiteral("prompt"),
+        QStringLiteral("Ask for missing secrets on the terminal (no echo)."));
     const QCommandLineOption appDataOpt(
         QStringLiteral("app-data"), QStringLiteral("Where the app's data, logs and state live."),
         QStringLiteral("DIR"));
-    parser.addOption(manifestOpt);
-    parser.addOption(headlessOpt);
-    parser.addOption(appDataOpt);
+    const QCommandLineOption storeOpt(
+        QStringLiteral("secret-store"),
+        QStringLiteral("keychain (default) or file: an encrypted file whose key is kept "
+                       "in the keychain if there is one."),
+        QStringLiteral("KIND"), QStringLiteral("keychain"));
+    const QCommandLineOption verboseOpt(
+        QStringLiteral("verbose"), QStringLiteral("Also print informational log lines on stderr."));
+    parser.addOptions({manifestOpt, headlessOpt, promptOpt, appDataOpt, storeOpt, verboseOpt});
     parser.process(*app);
 
     QTextStream out(stdout);
     QTextStream err(stderr);
     if (!parser.isSet(manifestOpt)) {
         err << "steward: --manifest PATH is required (see steward --help)\n";
-        return 64;
+        return steward::StewardRuntime::Usage;
     }
-    const QString path = parser.value(manifestOpt);
-    const steward::ManifestLoadResult result = steward::ManifestLoader::loadFile(path);
-    if (result.unreadable) {
-        err << "steward: " << result.readError << "\n";
-        return 2;
+    if (parser.isSet(verboseOpt))
+        steward::Logging::setConsoleLevel(spdlog::level::info);
+    steward::RuntimeOptions options;
+    options.manifestPath = parser.value(manifestOpt);
+    options.appDataDir = parser.value(appDataOpt);
+    options.prompt = parser.isSet(promptOpt);
+    const QString store = parser.value(storeOpt);
+    if (store == QLatin1String("file")) {
+        options.store = steward::RuntimeOptions::Store::File;
+    } else if (store != QLatin1String("keychain")) {
+        err << "steward: --secret-store must be keychain or file (got \"" << store << "\")\n";
+        return steward::StewardRuntime::Usage;
     }
-    for (const steward::Diagnostic &d : result.diagnostics)
-        (d.isError() ? err : out) << path << ": " << d.toString() << "\n";
-    if (!result.valid()) {
-        err << "steward: the manifest has errors; nothing was started\n";
-        return 1;
+
+    // SIGINT and SIGTERM end the run through the event loop (self-pipe), never mid-operation.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, app.get());
+        QObject::connect(notifier, &QSocketNotifier::activated, app.get(), [&app] {
+            char c = 0;
+            [[maybe_unused]] const auto n = ::read(signalPipe[0], &c, 1);
+            app->exit(0);
+        });
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
     }
-    // Service supervision lands with the supervision issue; until then Steward shows what
-    // the first run will do.
-    out << steward::PlanReport::toText(*result.manifest, steward::Platform::current());
-    return 0;
+
+    steward::StewardRuntime runtime(options, out, err);
+    QObject::connect(&runtime, &steward::StewardRuntime::exitRequested, app.get(),
+                     [&app](int code) { app->exit(code); });
+    if (const int rc = runtime.start(); rc != 0)
+        return rc;
+    return app->exec();
 }

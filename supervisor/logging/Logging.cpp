@@ -1,5 +1,6 @@
 #include "Logging.h"
 
+#include "core/AtomicFile.h"
 #include "secrets/Redactor.h"
 
 #include <QDir>
@@ -22,8 +23,16 @@ class RedactingSink : public spdlog::sinks::base_sink<std::mutex>
 public:
     RedactingSink()
     {
-        m_targets.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
+        // The terminal gets warnings and errors; the log file (addFile) gets everything.
+        auto console = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+        console->set_level(spdlog::level::warn);
+        m_targets.push_back(console);
         set_pattern_(std::string());
+    }
+    void setConsoleLevel(spdlog::level::level_enum level)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        m_targets.front()->set_level(level);
     }
     void setRedactor(std::shared_ptr<const Redactor> r)
     {
@@ -99,9 +108,14 @@ std::shared_ptr<spdlog::logger> Logging::get(const std::string &module)
     return logger;
 }
 
+void Logging::setConsoleLevel(spdlog::level::level_enum level)
+{
+    sink()->setConsoleLevel(level);
+}
+
 void Logging::addFile(const QString &path)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
+    (void)AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
     sink()->add(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(),
                                                                        10 * 1024 * 1024, 3));
 }

@@ -1,0 +1,196 @@
+#include "StewardRuntime.h"
+
+#include "cli/TerminalPrompter.h"
+#include "logging/Logging.h"
+#include "manifest/ManifestLoader.h"
+#include "secrets/EncryptedFileStore.h"
+#include "secrets/InstallState.h"
+#include "secrets/KeychainStore.h"
+#include "secrets/Redactor.h"
+#include "secrets/SecretKeeper.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace steward {
+
+StewardRuntime::StewardRuntime(RuntimeOptions options, QTextStream &out, QTextStream &err,
+                               QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_out(out)
+    , m_err(err)
+    , m_redactor(std::make_shared<Redactor>())
+{ }
+
+StewardRuntime::~StewardRuntime()
+{
+    // The keeper refers to the store and the state: it goes first.
+    m_keeper.reset();
+}
+
+QString StewardRuntime::defaultAppDataDir(const QString &appName)
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + QStringLiteral("/steward/") + appName;
+}
+
+int StewardRuntime::start()
+{
+    const ManifestLoadResult loaded = ManifestLoader::loadFile(m_options.manifestPath);
+    if (loaded.unreadable) {
+        m_err << "steward: " << loaded.readError << "\n";
+        return Unreadable;
+    }
+    for (const Diagnostic &d : loaded.diagnostics)
+        (d.isError() ? m_err : m_out) << m_options.manifestPath << ": " << d.toString() << "\n";
+    if (!loaded.valid()) {
+        m_err
+            << "steward: the manifest has errors; nothing was started (see stewardctl validate)\n";
+        return InvalidManifest;
+    }
+    m_manifest = *loaded.manifest;
+    m_appData = m_options.appDataDir.isEmpty() ? defaultAppDataDir(m_manifest.app.name)
+                                               : QDir(m_options.appDataDir).absolutePath();
+
+    Logging::setRedactor(m_redactor);
+    Logging::addFile(m_appData + QStringLiteral("/logs/steward.log"));
+    auto log = Logging::get("steward.runtime");
+    log->info("starting {} {} from {} (app data {})", m_manifest.app.name.toStdString(),
+              m_manifest.app.version.toStdString(), m_manifest.sourcePath.toStdString(),
+              m_appData.toStdString());
+
+    Result<InstallState> state = InstallState::load(m_appData);
+    if (!state) {
+        m_err << "steward: " << state.error() << "\n";
+        return StoreFailed;
+    }
+    m_state = std::make_unique<InstallState>(std::move(state).value());
+    if (m_state->recovered())
+        m_out << "The install state was damaged or missing; it is being rebuilt from the secret "
+                 "store.\n";
+    m_state->setAppVersion(m_manifest.app.version);
+    m_out << m_manifest.app.name << ' ' << m_manifest.app.version
+          << (m_state->isNewInstall() ? " (first run)" : "") << "; data in " << m_appData << "\n"
+          << Qt::flush;
+    openStore();
+    return Ok;
+}
+
+void StewardRuntime::openStore()
+{
+    m_keychain = std::make_unique<KeychainStore>(m_manifest.app.name, m_state->installId());
+    if (m_options.store == RuntimeOptions::Store::Keychain) {
+        m_store = m_keychain.get();
+        return startKeeper();
+    }
+    // The person chose the encrypted file store: its key goes in the keychain when one works,
+    // otherwise in a 0600 file, and then we say so.
+    const QString dir = m_appData + QStringLiteral("/secrets");
+    EncryptedFileStore::open(
+        dir, m_manifest.app.name, m_state->installId(), m_keychain.get(), m_keychain.get(),
+        [this, dir](const SecretStore::Error &e, EncryptedFileStore *store) {
+            if (store) {
+                m_store = store;
+                return startKeeper();
+            }
+            Logging::get("steward.secrets")
+                ->warn("no keychain for the file store's key ({}); using a key file",
+                       e.message.toStdString());
+            EncryptedFileStore::open(
+                dir, m_manifest.app.name, m_state->installId(), nullptr, m_keychain.get(),
+                [this](const SecretStore::Error &e2, EncryptedFileStore *fileStore) {
+                    if (!fileStore) {
+                        m_err << "steward: cannot open the encrypted file store: " << e2.message
+                              << "\n";
+                        return Q_EMIT exitRequested(StoreFailed);
+                    }
+                    m_out << "Warning: no keychain is available, so the key of the "
+                             "encrypted secret files is kept in a file beside them. "
+                             "Anyone who can read your files can read the secrets.\n";
+                    m_store = fileStore;
+                    startKeeper();
+                });
+        });
+}
+
+void StewardRuntime::startKeeper()
+{
+    m_keeper = std::make_unique<SecretKeeper>(m_manifest, *m_state, *m_store, m_redactor);
+    connect(m_keeper.get(), &SecretKeeper::phaseChanged, this, [this](SecretKeeper::Phase p) {
+        if (p == SecretKeeper::Phase::Ready || p == SecretKeeper::Phase::WaitingForSecrets
+            || p == SecretKeeper::Phase::Failed)
+            onSecretsSettled();
+    });
+    m_keeper->start();
+}
+
+void StewardRuntime::onSecretsSettled()
+{
+    if (m_keeper->phase() == SecretKeeper::Phase::Failed) {
+        m_err << "steward: " << m_keeper->failure() << "\n";
+        if (m_options.store == RuntimeOptions::Store::Keychain)
+            m_err << "steward: if this system has no keychain, run with --secret-store=file to "
+                     "keep the "
+                     "secrets in an encrypted file instead\n";
+        return Q_EMIT exitRequested(StoreFailed);
+    }
+    if (!m_reportedGenerated) {
+        m_reportedGenerated = true;
+        for (const QString &id : m_keeper->generatedThisRun())
+            m_out << "Generated " << id << " (" << m_keeper->value(id)->size() << " characters)\n";
+    }
+    const QStringList missing = m_keeper->missingRequired();
+    if (m_keeper->phase() == SecretKeeper::Phase::WaitingForSecrets) {
+        m_out << "Waiting for " << missing.size()
+              << (missing.size() == 1 ? " secret:" : " secrets:") << "\n";
+        for (const QString &id : missing) {
+            const SecretSpec *spec = m_manifest.secret(id);
+            m_out << "  " << id << " (" << spec->label() << "), needed by "
+                  << m_manifest.consumersOf(id).join(QStringLiteral(", ")) << "\n";
+        }
+        m_out << Qt::flush;
+        if (m_options.prompt)
+            return promptForMissing();
+        m_err << "steward: run with --prompt to enter them here\n";
+        return Q_EMIT exitRequested(WaitingForSecrets);
+    }
+    int configured = 0;
+    for (const SecretSpec &s : m_manifest.secrets)
+        configured += m_keeper->value(s.id) ? 1 : 0;
+    m_out << "All required secrets are configured (" << configured << " stored in "
+          << m_store->backendName() << ").\n"
+          << Qt::flush;
+    // Service supervision starts here once it exists (supervision issue).
+    Q_EMIT exitRequested(Ok);
+}
+
+void StewardRuntime::promptForMissing()
+{
+    QList<SecretSpec> ask;
+    for (const SecretSpec &s : m_manifest.secrets) {
+        if (s.secretClass == SecretClass::UserPrompt && !m_keeper->value(s.id))
+            ask << s;
+    }
+    m_prompter = new TerminalPrompter(ask, m_out, this);
+    connect(m_prompter, &TerminalPrompter::aborted, this, [this] {
+        m_err << "steward: input ended before every secret was entered\n";
+        Q_EMIT exitRequested(WaitingForSecrets);
+    });
+    connect(m_prompter, &TerminalPrompter::finished, this,
+            [this](const QMap<QString, QString> &values) {
+                m_keeper->provide(values, this, [this](const SecretKeeper::ChangeResult &r) {
+                    if (!r.ok) {
+                        for (auto it = r.problems.cbegin(); it != r.problems.cend(); ++it)
+                            m_err << "steward: " << it.key() << ": "
+                                  << it->join(QStringLiteral("; ")) << "\n";
+                        if (!r.error.isEmpty())
+                            m_err << "steward: " << r.error << "\n";
+                        return Q_EMIT exitRequested(StoreFailed);
+                    }
+                });
+            });
+    m_prompter->start();
+}
+
+} // namespace steward

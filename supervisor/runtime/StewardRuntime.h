@@ -1,0 +1,80 @@
+#pragma once
+
+#include "manifest/Manifest.h"
+
+#include <QObject>
+#include <QTextStream>
+
+#include <memory>
+
+namespace steward {
+
+class InstallState;
+class Redactor;
+class SecretKeeper;
+class SecretStore;
+class TerminalPrompter;
+
+struct RuntimeOptions
+{
+    enum class Store { Keychain, File };
+
+    QString manifestPath;
+    QString appDataDir; // empty: <XDG data home>/steward/<app name>
+    Store store = Store::Keychain;
+    bool prompt = false; // ask for missing secrets on the terminal
+};
+
+// One run of Steward for one bundle: loads the manifest and the install state, opens the
+// secret store and drives the first-run sequence. Reports progress in plain sentences on `out`
+// and asks to exit through exitRequested().
+class StewardRuntime : public QObject
+{
+    Q_OBJECT
+public:
+    // Exit codes of `steward`.
+    enum ExitCode {
+        Ok = 0,
+        InvalidManifest = 1,
+        Unreadable = 2,
+        WaitingForSecrets = 3,
+        StoreFailed = 4,
+        Usage = 64
+    };
+
+    StewardRuntime(RuntimeOptions options, QTextStream &out, QTextStream &err,
+                   QObject *parent = nullptr);
+    ~StewardRuntime() override;
+
+    // Synchronous part of the start; returns a non-zero exit code if Steward cannot go on.
+    int start();
+
+    static QString defaultAppDataDir(const QString &appName);
+    const Manifest &manifest() const { return m_manifest; }
+    QString appDataDir() const { return m_appData; }
+    SecretKeeper *keeper() const { return m_keeper.get(); }
+
+Q_SIGNALS:
+    void exitRequested(int code);
+
+private:
+    void openStore();
+    void startKeeper();
+    void onSecretsSettled();
+    void promptForMissing();
+
+    RuntimeOptions m_options;
+    QTextStream &m_out;
+    QTextStream &m_err;
+    Manifest m_manifest;
+    QString m_appData;
+    std::unique_ptr<InstallState> m_state;
+    std::shared_ptr<Redactor> m_redactor;
+    std::unique_ptr<SecretStore> m_keychain;
+    SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
+    std::unique_ptr<SecretKeeper> m_keeper;
+    TerminalPrompter *m_prompter = nullptr;
+    bool m_reportedGenerated = false;
+};
+
+} // namespace steward
