@@ -10,15 +10,15 @@ namespace steward {
 
 SecretInjector::SecretInjector(const QString &appDataDir)
     : m_root(QDir(appDataDir).absoluteFilePath(QStringLiteral("runtime/secrets")))
-{
-}
+{ }
 
 QString SecretInjector::directoryFor(const QString &serviceId) const
 {
     return m_root + QLatin1Char('/') + serviceId;
 }
 
-Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest, const ServiceSpec &service,
+Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
+                                                       const ServiceSpec &service,
                                                        const SecretKeeper &keeper) const
 {
     using R = Result<QMap<QString, QString>>;
@@ -36,7 +36,8 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
         }
         const QString path = QDir::cleanPath(base + QLatin1Char('/') + spec->target.name);
         if (!path.startsWith(base + QLatin1Char('/')))
-            return R::failure(QStringLiteral("secret %1: file target %2 would be outside %3").arg(id, spec->target.name, base));
+            return R::failure(QStringLiteral("secret %1: file target %2 would be outside %3")
+                                  .arg(id, spec->target.name, base));
         if (!dirReady) {
             if (Status s = AtomicFile::ensureDirectory(m_root, 0700); !s)
                 return R::failure(s.error());
@@ -51,7 +52,8 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
         const QString realParent = QFileInfo(parent).canonicalFilePath();
         const QString realBase = QFileInfo(base).canonicalFilePath();
         if (realParent != realBase && !realParent.startsWith(realBase + QLatin1Char('/')))
-            return R::failure(QStringLiteral("secret %1: %2 leads outside %3").arg(id, parent, base));
+            return R::failure(
+                QStringLiteral("secret %1: %2 leads outside %3").arg(id, parent, base));
         if (Status s = AtomicFile::write(path, *value, spec->target.fileMode); !s)
             return R::failure(QStringLiteral("secret %1: %2").arg(id, s.error()));
         env.insert(secretFileEnvName(id), path);

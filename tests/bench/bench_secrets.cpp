@@ -39,8 +39,9 @@ QList<QByteArray> makeSecrets(int n, QRandomGenerator &rng)
 // Log-like text: timestamped lines of words, one line in 200 carrying a secret.
 QByteArray makeLog(qsizetype bytes, const QList<QByteArray> &secrets, QRandomGenerator &rng)
 {
-    static const char *words[] = {"GET", "/api/v1/items", "200", "took", "ms", "user", "session", "refresh",
-                                  "worker", "queue", "flushed", "ok", "cache", "miss", "token", "request"};
+    static const char *words[]
+        = {"GET",    "/api/v1/items", "200",     "took", "ms",    "user", "session", "refresh",
+           "worker", "queue",         "flushed", "ok",   "cache", "miss", "token",   "request"};
     QByteArray log;
     log.reserve(bytes + 256);
     int line = 0;
@@ -80,8 +81,8 @@ int main(int argc, char *argv[])
         t.start();
         for (int i = 0; i < 1000; ++i)
             (void)SecretGenerator::generate(spec);
-        row("generate 1000 secrets (32 chars, alnum)", QStringLiteral("%1 ms").arg(double(t.nsecsElapsed()) / 1e6, 0, 'f', 2),
-            "< 50 ms");
+        row("generate 1000 secrets (32 chars, alnum)",
+            QStringLiteral("%1 ms").arg(double(t.nsecsElapsed()) / 1e6, 0, 'f', 2), "< 50 ms");
     }
 
     // Redaction throughput against a naive replace-each-secret loop.
@@ -106,7 +107,8 @@ int main(int argc, char *argv[])
         for (const QByteArray &s : secrets)
             naive.replace(s, Redactor::Marker);
         const qint64 naiveNs = t.nsecsElapsed();
-        row(qPrintable(QStringLiteral("redact 64 MiB of log, %1 secrets (streamed, 64 KiB chunks)").arg(n)),
+        row(qPrintable(QStringLiteral("redact 64 MiB of log, %1 secrets (streamed, 64 KiB chunks)")
+                           .arg(n)),
             QStringLiteral("%1 MB/s (naive replace loop: %2 MB/s)")
                 .arg(mbPerSecond(logBytes, ours), 0, 'f', 0)
                 .arg(mbPerSecond(slice.size(), naiveNs), 0, 'f', 0),
@@ -119,14 +121,16 @@ int main(int argc, char *argv[])
         const QString app = QStringLiteral("bench-") + SecretGenerator::uuidV4().left(8);
         KeychainStore store(app, QStringLiteral("bench"));
         for (int i = 0; i < 20; ++i)
-            (void)test::writeNow(store, QStringLiteral("s%1").arg(i), SecretGenerator::uuidV4().toLatin1());
+            (void)test::writeNow(store, QStringLiteral("s%1").arg(i),
+                                 SecretGenerator::uuidV4().toLatin1());
         KeychainStore fresh(app, QStringLiteral("bench"));
         QElapsedTimer t;
         t.start();
         int pending = 20;
         QObject ctx;
         for (int i = 0; i < 20; ++i)
-            fresh.read(QStringLiteral("s%1").arg(i), &ctx, [&](const SecretStore::Error &, const QByteArray &) { --pending; });
+            fresh.read(QStringLiteral("s%1").arg(i), &ctx,
+                       [&](const SecretStore::Error &, const QByteArray &) { --pending; });
         while (pending > 0)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         row("keychain: read 20 secrets at start-up (gnome-keyring)",
@@ -134,7 +138,8 @@ int main(int argc, char *argv[])
         for (int i = 0; i < 20; ++i)
             (void)test::removeNow(store, QStringLiteral("s%1").arg(i));
     } else {
-        row("keychain: read 20 secrets at start-up", QStringLiteral("skipped (no session bus)"), "< 200 ms");
+        row("keychain: read 20 secrets at start-up", QStringLiteral("skipped (no session bus)"),
+            "< 200 ms");
     }
 
     // Encrypted file store, same workload.
@@ -144,14 +149,15 @@ int main(int argc, char *argv[])
         EncryptedFileStore store(dir.path(), QStringLiteral("bench"), QStringLiteral("i"), key,
                                  SecretStore::Protection::PlainKeyFile);
         for (int i = 0; i < 20; ++i)
-            (void)store.writeNow(QStringLiteral("s%1").arg(i), SecretGenerator::uuidV4().toLatin1());
+            (void)store.writeNow(QStringLiteral("s%1").arg(i),
+                                 SecretGenerator::uuidV4().toLatin1());
         QElapsedTimer t;
         t.start();
         QByteArray v;
         for (int i = 0; i < 20; ++i)
             (void)store.readNow(QStringLiteral("s%1").arg(i), &v);
-        row("encrypted file store: read 20 secrets", QStringLiteral("%1 ms").arg(double(t.nsecsElapsed()) / 1e6, 0, 'f', 2),
-            "< 20 ms");
+        row("encrypted file store: read 20 secrets",
+            QStringLiteral("%1 ms").arg(double(t.nsecsElapsed()) / 1e6, 0, 'f', 2), "< 20 ms");
     }
     return 0;
 }

@@ -17,7 +17,9 @@ using namespace steward;
 namespace {
 int modeOf(const QString &path)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
 }
 } // namespace
@@ -48,7 +50,8 @@ private:
 
 void tst_SecretInjector::init()
 {
-    const ManifestLoadResult r = ManifestLoader::loadFile(test::sourceDir() + QStringLiteral("/resources/examples/hello/bundle.json"));
+    const ManifestLoadResult r = ManifestLoader::loadFile(
+        test::sourceDir() + QStringLiteral("/resources/examples/hello/bundle.json"));
     QVERIFY(r.valid());
     m_manifest = *r.manifest;
     m_dir = std::make_unique<QTemporaryDir>();
@@ -64,13 +67,14 @@ void tst_SecretInjector::cleanup()
 void tst_SecretInjector::startKeeper()
 {
     m_state = std::make_unique<InstallState>(InstallState::load(m_dir->path()).value());
-    m_keeper = std::make_unique<SecretKeeper>(m_manifest, *m_state, *m_store, std::make_shared<Redactor>());
+    m_keeper = std::make_unique<SecretKeeper>(m_manifest, *m_state, *m_store,
+                                              std::make_shared<Redactor>());
     m_keeper->start();
     QTRY_COMPARE(m_keeper->phase(), SecretKeeper::Phase::WaitingForSecrets);
     bool done = false;
     QObject ctx;
-    m_keeper->provide({{QStringLiteral("api_token"), QStringLiteral("wx_0123456789abcdefghij")}}, &ctx,
-                      [&](const SecretKeeper::ChangeResult &) { done = true; });
+    m_keeper->provide({{QStringLiteral("api_token"), QStringLiteral("wx_0123456789abcdefghij")}},
+                      &ctx, [&](const SecretKeeper::ChangeResult &) { done = true; });
     QTRY_VERIFY(done);
 }
 
@@ -78,9 +82,11 @@ void tst_SecretInjector::envAndFileTargets()
 {
     startKeeper();
     SecretInjector injector(m_dir->path());
-    const Result<QMap<QString, QString>> env = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
+    const Result<QMap<QString, QString>> env
+        = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
     QVERIFY2(env.ok(), qPrintable(env.error()));
-    QCOMPARE(env->value(QStringLiteral("WEATHER_API_TOKEN")), QStringLiteral("wx_0123456789abcdefghij"));
+    QCOMPARE(env->value(QStringLiteral("WEATHER_API_TOKEN")),
+             QStringLiteral("wx_0123456789abcdefghij"));
     QCOMPARE(env->value(QStringLiteral("SESSION_KEY")).size(), 43);
     const QString file = env->value(QStringLiteral("STEWARD_SECRET_FILE_SIGNING_KEY"));
     QCOMPARE(file, m_dir->path() + QStringLiteral("/runtime/secrets/api/keys/signing.key"));
@@ -101,7 +107,8 @@ void tst_SecretInjector::customFileMode()
     }
     startKeeper();
     SecretInjector injector(m_dir->path());
-    const auto env = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
+    const auto env
+        = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
     QVERIFY(env.ok());
     QCOMPARE(modeOf(env->value(QStringLiteral("STEWARD_SECRET_FILE_SIGNING_KEY"))), 0640);
 }
@@ -110,7 +117,8 @@ void tst_SecretInjector::optionalWithoutValueIsLeftOut()
 {
     startKeeper();
     SecretInjector injector(m_dir->path());
-    const auto env = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("web")), *m_keeper);
+    const auto env
+        = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("web")), *m_keeper);
     QVERIFY(env.ok());
     QVERIFY(env->isEmpty());
     QVERIFY(!QDir(injector.directoryFor(QStringLiteral("web"))).exists());
@@ -125,7 +133,8 @@ void tst_SecretInjector::targetOutsideTheDirectoryIsRefused()
     }
     startKeeper();
     SecretInjector injector(m_dir->path());
-    const auto env = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
+    const auto env
+        = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
     QVERIFY(!env.ok());
     QVERIFY(env.error().contains(QLatin1String("signing_key")));
     QVERIFY(!QFile::exists(m_dir->path() + QStringLiteral("/runtime/escape.key")));
@@ -137,8 +146,10 @@ void tst_SecretInjector::symlinkedDirectoryIsRefused()
     SecretInjector injector(m_dir->path());
     QTemporaryDir elsewhere;
     QVERIFY(QDir().mkpath(injector.directoryFor(QStringLiteral("api"))));
-    QVERIFY(QFile::link(elsewhere.path(), injector.directoryFor(QStringLiteral("api")) + QStringLiteral("/keys")));
-    const auto env = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
+    QVERIFY(QFile::link(elsewhere.path(),
+                        injector.directoryFor(QStringLiteral("api")) + QStringLiteral("/keys")));
+    const auto env
+        = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
     QVERIFY(!env.ok());
     QVERIFY(env.error().contains(QLatin1String("leads outside")));
     QVERIFY(QDir(elsewhere.path()).entryList(QDir::Files).isEmpty());
@@ -148,7 +159,8 @@ void tst_SecretInjector::removeAll()
 {
     startKeeper();
     SecretInjector injector(m_dir->path());
-    QVERIFY(injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper).ok());
+    QVERIFY(
+        injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper).ok());
     injector.removeAll();
     QVERIFY(!QDir(m_dir->path() + QStringLiteral("/runtime/secrets")).exists());
 }
