@@ -36,11 +36,11 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(STEWARD_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Steward runs a bundled desktop app: it prepares the app's secrets and "
-                       "supervises its services.\n"
-                       "Exit codes: 0 ok, 1 invalid manifest, 2 unreadable manifest, 3 waiting for "
-                       "secrets, 4 secret store unavailable, 64 wrong usage."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Steward runs a bundled desktop app: it prepares the app's secrets and "
+        "supervises its services.\n"
+        "Exit codes: 0 stopped cleanly, 1 invalid manifest, 2 unreadable manifest, 4 secret store "
+        "unavailable, 5 no free port for a service, 64 wrong usage."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption manifestOpt(QStringLiteral("manifest"),
@@ -84,19 +84,19 @@ int main(int argc, char *argv[])
         return steward::StewardRuntime::Usage;
     }
 
-    // SIGINT and SIGTERM end the run through the event loop (self-pipe), never mid-operation.
+    steward::StewardRuntime runtime(options, out, err);
+    // SIGINT and SIGTERM stop the services and end the run through the event loop (self-pipe),
+    // never in the middle of an operation.
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
         auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, app.get());
-        QObject::connect(notifier, &QSocketNotifier::activated, app.get(), [&app] {
+        QObject::connect(notifier, &QSocketNotifier::activated, &runtime, [&runtime] {
             char c = 0;
             [[maybe_unused]] const auto n = ::read(signalPipe[0], &c, 1);
-            app->exit(0);
+            runtime.requestShutdown();
         });
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
     }
-
-    steward::StewardRuntime runtime(options, out, err);
     QObject::connect(&runtime, &steward::StewardRuntime::exitRequested, app.get(),
                      [&app](int code) { app->exit(code); });
     if (const int rc = runtime.start(); rc != 0)

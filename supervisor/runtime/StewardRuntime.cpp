@@ -3,6 +3,8 @@
 #include "cli/TerminalPrompter.h"
 #include "logging/Logging.h"
 #include "manifest/ManifestLoader.h"
+#include "process/Supervisor.h"
+#include "process/TelemetryLog.h"
 #include "secrets/EncryptedFileStore.h"
 #include "secrets/InstallState.h"
 #include "secrets/KeychainStore.h"
@@ -25,7 +27,8 @@ StewardRuntime::StewardRuntime(RuntimeOptions options, QTextStream &out, QTextSt
 
 StewardRuntime::~StewardRuntime()
 {
-    // The keeper refers to the store and the state: it goes first.
+    // The supervisor uses the keeper, which uses the store and the state: tear down in order.
+    m_supervisor.reset();
     m_keeper.reset();
 }
 
@@ -149,11 +152,14 @@ void StewardRuntime::onSecretsSettled()
             m_out << "  " << id << " (" << spec->label() << "), needed by "
                   << m_manifest.consumersOf(id).join(QStringLiteral(", ")) << "\n";
         }
+        if (!m_options.prompt)
+            m_out << "Services that need them wait; the others start now. Run with --prompt to "
+                     "enter them here.\n";
         m_out << Qt::flush;
-        if (m_options.prompt)
-            return promptForMissing();
-        m_err << "steward: run with --prompt to enter them here\n";
-        return Q_EMIT exitRequested(WaitingForSecrets);
+        startSupervisor();
+        if (m_options.prompt && !m_prompter)
+            promptForMissing();
+        return;
     }
     int configured = 0;
     for (const SecretSpec &s : m_manifest.secrets)
@@ -161,8 +167,56 @@ void StewardRuntime::onSecretsSettled()
     m_out << "All required secrets are configured (" << configured << " stored in "
           << m_store->backendName() << ").\n"
           << Qt::flush;
-    // Service supervision starts here once it exists (supervision issue).
-    Q_EMIT exitRequested(Ok);
+    startSupervisor();
+}
+
+void StewardRuntime::startSupervisor()
+{
+    if (m_supervisor || m_shuttingDown)
+        return;
+    m_telemetry = std::make_unique<TelemetryLog>(
+        QDir(m_appData).absoluteFilePath(m_manifest.telemetry.file), m_redactor);
+    m_supervisor = std::make_unique<Supervisor>(m_manifest, m_appData, *m_keeper, m_redactor,
+                                                m_telemetry.get());
+    if (Status st = m_supervisor->prepare({m_manifest.ipc.port}); !st) {
+        m_err << "steward: " << st.error() << "\n";
+        return Q_EMIT exitRequested(PortsUnavailable);
+    }
+    connect(m_supervisor.get(), &Supervisor::serviceStateChanged, this,
+            [this](const QString &id, ManagedService::State st) {
+                const ManagedService *svc = m_supervisor->service(id);
+                m_out << id << ": " << ManagedService::stateName(st);
+                if (st == ManagedService::State::Ready) {
+                    const QMap<QString, int> ports = m_supervisor->ports().value(id);
+                    for (auto it = ports.cbegin(); it != ports.cend(); ++it)
+                        m_out << " (" << it.key() << " on 127.0.0.1:" << it.value() << ")";
+                } else if (!svc->message().isEmpty()) {
+                    m_out << " - " << svc->message();
+                }
+                m_out << "\n" << Qt::flush;
+            });
+    connect(m_supervisor.get(), &Supervisor::statusChanged, this, [this](Supervisor::AppStatus st) {
+        if (st == Supervisor::AppStatus::Ready)
+            m_out << m_manifest.app.name << " is ready.\n" << Qt::flush;
+        else if (st == Supervisor::AppStatus::Failed)
+            m_out << m_manifest.app.name << " has failed: " << m_supervisor->statusReason() << "\n"
+                  << Qt::flush;
+    });
+    m_supervisor->start();
+}
+
+void StewardRuntime::requestShutdown()
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    if (!m_supervisor)
+        return Q_EMIT exitRequested(Ok);
+    m_out << "Stopping " << m_manifest.app.name << "...\n" << Qt::flush;
+    m_supervisor->stopAll([this] {
+        m_out << "Stopped.\n" << Qt::flush;
+        Q_EMIT exitRequested(Ok);
+    });
 }
 
 void StewardRuntime::promptForMissing()
@@ -174,8 +228,8 @@ void StewardRuntime::promptForMissing()
     }
     m_prompter = new TerminalPrompter(ask, m_out, this);
     connect(m_prompter, &TerminalPrompter::aborted, this, [this] {
-        m_err << "steward: input ended before every secret was entered\n";
-        Q_EMIT exitRequested(WaitingForSecrets);
+        m_err << "steward: input ended before every secret was entered; the services that need "
+                 "them keep waiting\n";
     });
     connect(m_prompter, &TerminalPrompter::finished, this,
             [this](const QMap<QString, QString> &values) {

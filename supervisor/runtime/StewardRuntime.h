@@ -13,6 +13,8 @@ class InstallState;
 class Redactor;
 class SecretKeeper;
 class SecretStore;
+class Supervisor;
+class TelemetryLog;
 class TerminalPrompter;
 
 struct RuntimeOptions
@@ -37,8 +39,9 @@ public:
         Ok = 0,
         InvalidManifest = 1,
         Unreadable = 2,
-        WaitingForSecrets = 3,
+        InputEnded = 3,
         StoreFailed = 4,
+        PortsUnavailable = 5,
         Usage = 64
     };
 
@@ -53,6 +56,9 @@ public:
     const Manifest &manifest() const { return m_manifest; }
     QString appDataDir() const { return m_appData; }
     SecretKeeper *keeper() const { return m_keeper.get(); }
+    Supervisor *supervisor() const { return m_supervisor.get(); }
+    // Stops every service gracefully, then asks to exit with 0.
+    void requestShutdown();
 
 Q_SIGNALS:
     void exitRequested(int code);
@@ -62,6 +68,7 @@ private:
     void startKeeper();
     void onSecretsSettled();
     void promptForMissing();
+    void startSupervisor();
 
     RuntimeOptions m_options;
     QTextStream &m_out;
@@ -73,7 +80,10 @@ private:
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
     std::unique_ptr<SecretKeeper> m_keeper;
+    std::unique_ptr<TelemetryLog> m_telemetry;
+    std::unique_ptr<Supervisor> m_supervisor;
     TerminalPrompter *m_prompter = nullptr;
+    bool m_shuttingDown = false;
     bool m_reportedGenerated = false;
 };
 

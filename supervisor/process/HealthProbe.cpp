@@ -1,0 +1,137 @@
+#include "HealthProbe.h"
+
+#include <QHostAddress>
+#include <QPointer>
+#include <QProcess>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+
+namespace steward {
+
+namespace {
+
+// Calls the handler once, then tears the probe's objects down.
+struct Once
+{
+    QPointer<QObject> context;
+    HealthProbe::Handler handler;
+    bool done = false;
+    void operator()(bool ok, const QString &detail)
+    {
+        if (done)
+            return;
+        done = true;
+        if (context)
+            handler(ok, detail);
+    }
+};
+
+} // namespace
+
+void HealthProbe::tcp(int port, int timeoutMs, QObject *context, Handler handler)
+{
+    auto once = std::make_shared<Once>(Once {context, std::move(handler)});
+    auto *socket = new QTcpSocket(context);
+    auto *timer = new QTimer(socket);
+    timer->setSingleShot(true);
+    QObject::connect(timer, &QTimer::timeout, socket, [socket, once, timeoutMs] {
+        (*once)(false, QStringLiteral("no connection within %1 ms").arg(timeoutMs));
+        socket->abort();
+        socket->deleteLater();
+    });
+    QObject::connect(socket, &QTcpSocket::connected, socket, [socket, once] {
+        (*once)(true, QString());
+        socket->abort();
+        socket->deleteLater();
+    });
+    QObject::connect(socket, &QTcpSocket::errorOccurred, socket,
+                     [socket, once](QAbstractSocket::SocketError) {
+                         (*once)(false, socket->errorString());
+                         socket->deleteLater();
+                     });
+    timer->start(timeoutMs);
+    socket->connectToHost(QHostAddress::LocalHost, quint16(port));
+}
+
+void HealthProbe::http(int port, const QString &path, int timeoutMs, QObject *context,
+                       Handler handler)
+{
+    auto once = std::make_shared<Once>(Once {context, std::move(handler)});
+    auto *socket = new QTcpSocket(context);
+    auto *timer = new QTimer(socket);
+    auto response = std::make_shared<QByteArray>();
+    timer->setSingleShot(true);
+    QObject::connect(timer, &QTimer::timeout, socket, [socket, once, timeoutMs] {
+        (*once)(false, QStringLiteral("no HTTP answer within %1 ms").arg(timeoutMs));
+        socket->abort();
+        socket->deleteLater();
+    });
+    QObject::connect(socket, &QTcpSocket::connected, socket, [socket, path, port] {
+        socket->write("GET " + path.toUtf8()
+                      + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+                      + "\r\nConnection: close\r\nUser-Agent: steward-health\r\n\r\n");
+    });
+    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, once, response] {
+        *response += socket->readAll();
+        const qsizetype eol = response->indexOf("\r\n");
+        if (eol < 0 && response->size() < 4096)
+            return;
+        // "HTTP/1.1 200 OK": only the status line matters.
+        const QList<QByteArray> parts = response->left(eol).split(' ');
+        const int code = parts.size() >= 2 ? parts.at(1).toInt() : 0;
+        (*once)(code >= 200 && code < 300, QStringLiteral("HTTP %1").arg(code));
+        socket->abort();
+        socket->deleteLater();
+    });
+    QObject::connect(socket, &QTcpSocket::errorOccurred, socket,
+                     [socket, once](QAbstractSocket::SocketError) {
+                         (*once)(false, socket->errorString());
+                         socket->deleteLater();
+                     });
+    timer->start(timeoutMs);
+    socket->connectToHost(QHostAddress::LocalHost, quint16(port));
+}
+
+void HealthProbe::command(const QStringList &argv, const QString &workingDir,
+                          const QProcessEnvironment &env, int timeoutMs, QObject *context,
+                          Handler handler)
+{
+    auto once = std::make_shared<Once>(Once {context, std::move(handler)});
+    if (argv.isEmpty()) {
+        QTimer::singleShot(0, context, [once] { (*once)(false, QStringLiteral("no command")); });
+        return;
+    }
+    auto *proc = new QProcess(context);
+    proc->setProgram(argv.first());
+    proc->setArguments(argv.mid(1));
+    proc->setWorkingDirectory(workingDir);
+    proc->setProcessEnvironment(env);
+    proc->setStandardOutputFile(QProcess::nullDevice());
+    proc->setStandardErrorFile(QProcess::nullDevice());
+    auto *timer = new QTimer(proc);
+    timer->setSingleShot(true);
+    QObject::connect(timer, &QTimer::timeout, proc, [proc, once, timeoutMs] {
+        (*once)(false, QStringLiteral("the check command ran longer than %1 ms").arg(timeoutMs));
+        proc->kill();
+    });
+    QObject::connect(
+        proc, &QProcess::finished, proc, [proc, once](int code, QProcess::ExitStatus status) {
+            (*once)(status == QProcess::NormalExit && code == 0,
+                    status == QProcess::NormalExit ? QStringLiteral("exit code %1").arg(code)
+                                                   : QStringLiteral("crashed"));
+            proc->deleteLater();
+        });
+    QObject::connect(proc, &QProcess::errorOccurred, proc, [proc, once](QProcess::ProcessError e) {
+        if (e == QProcess::FailedToStart) {
+            (*once)(false,
+                    QStringLiteral("cannot run the check command: %1").arg(proc->errorString()));
+            proc->deleteLater();
+        }
+    });
+    timer->start(timeoutMs);
+    proc->start();
+}
+
+} // namespace steward

@@ -1,0 +1,496 @@
+#include "ManagedService.h"
+
+#include "HealthProbe.h"
+#include "ServiceEnvironment.h"
+#include "ServiceLog.h"
+#include "TelemetryLog.h"
+#include "core/AtomicFile.h"
+#include "logging/Logging.h"
+#include "secrets/SecretInjector.h"
+#include "secrets/SecretKeeper.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QTimer>
+
+#ifdef Q_OS_UNIX
+#include <csignal>
+#include <unistd.h>
+#endif
+#ifdef Q_OS_LINUX
+#include <sys/prctl.h>
+#endif
+
+namespace steward {
+
+namespace {
+
+// Readiness is probed at once, then after 5, 10, 20 ... ms up to the check's interval, so a
+// service that is ready after 30 ms is seen as ready within a few milliseconds of that.
+constexpr int FirstRetryMs = 5;
+
+int signalNumber(const QString &name)
+{
+#ifdef Q_OS_UNIX
+    if (name == QLatin1String("SIGINT"))
+        return SIGINT;
+    if (name == QLatin1String("SIGHUP"))
+        return SIGHUP;
+    if (name == QLatin1String("SIGQUIT"))
+        return SIGQUIT;
+    if (name == QLatin1String("SIGUSR1"))
+        return SIGUSR1;
+    if (name == QLatin1String("SIGUSR2"))
+        return SIGUSR2;
+    return SIGTERM;
+#else
+    Q_UNUSED(name);
+    return 15;
+#endif
+}
+
+std::string s(const QString &q)
+{
+    return q.toStdString();
+}
+
+} // namespace
+
+ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &context,
+                               QObject *parent)
+    : QObject(parent)
+    , m_spec(spec)
+    , m_ctx(context)
+    , m_backoff(spec.restart)
+{
+    const QString logDir = spec.logDir.isEmpty() ? QStringLiteral("logs/") + spec.id : spec.logDir;
+    m_log = new ServiceLog(
+        spec.id,
+        QDir(context.appData)
+            .absoluteFilePath(logDir + QLatin1Char('/') + spec.id + QStringLiteral(".log")),
+        *context.redactor, this);
+    auto timer = [this](bool single) {
+        auto *t = new QTimer(this);
+        t->setSingleShot(single);
+        return t;
+    };
+    m_readinessTimer = timer(true);
+    m_readinessDeadline = timer(true);
+    m_livenessTimer = timer(true);
+    m_restartTimer = timer(true);
+    m_killTimer = timer(true);
+    connect(m_readinessTimer, &QTimer::timeout, this, &ManagedService::probeReadiness);
+    connect(m_livenessTimer, &QTimer::timeout, this, &ManagedService::probeLiveness);
+    connect(m_restartTimer, &QTimer::timeout, this, &ManagedService::spawn);
+    connect(m_killTimer, &QTimer::timeout, this, [this] {
+        Logging::get("steward.process")
+            ->warn("{} did not stop within {} ms; killing it", s(m_spec.id), m_spec.stopTimeoutMs);
+        m_log->note(
+            QStringLiteral("did not stop within %1 ms; sending SIGKILL").arg(m_spec.stopTimeoutMs));
+        killGroup(SIGKILL);
+    });
+    connect(m_readinessDeadline, &QTimer::timeout, this, [this] {
+        if (m_state == State::Starting)
+            failAndRestart(
+                QStringLiteral("not ready within %1 ms").arg(m_spec.readiness.timeoutMs));
+    });
+    connect(m_log, &ServiceLog::patternMatched, this, [this] {
+        if (m_state == State::Starting && m_spec.readiness.type == Readiness::Type::LogMatch)
+            becomeReady();
+    });
+}
+
+ManagedService::~ManagedService()
+{
+    // Children never outlive Steward: a service still running here is killed with its group
+    // (a last resort at teardown; an orderly exit stops services first).
+    if (isRunning()) {
+        m_process->disconnect(this);
+        killGroup(SIGKILL);
+        m_process->waitForFinished(2000);
+    }
+}
+
+QString ManagedService::stateName(State s)
+{
+    switch (s) {
+    case State::Waiting:
+        return QStringLiteral("waiting");
+    case State::Starting:
+        return QStringLiteral("starting");
+    case State::Ready:
+        return QStringLiteral("ready");
+    case State::Backoff:
+        return QStringLiteral("restarting");
+    case State::Stopping:
+        return QStringLiteral("stopping");
+    case State::Stopped:
+        return QStringLiteral("stopped");
+    case State::Failed:
+        return QStringLiteral("failed");
+    }
+    return {};
+}
+
+qint64 ManagedService::pid() const
+{
+    return m_process ? m_process->processId() : 0;
+}
+
+bool ManagedService::isRunning() const
+{
+    return m_process && m_process->state() != QProcess::NotRunning;
+}
+
+void ManagedService::setState(State st, const QString &message)
+{
+    const bool changed = st != m_state || message != m_message;
+    m_state = st;
+    m_message = message;
+    if (changed) {
+        Logging::get("steward.process")
+            ->info("{}: {}{}{}", s(m_spec.id), s(stateName(st)), message.isEmpty() ? "" : " - ",
+                   s(message));
+        Q_EMIT stateChanged(st);
+    }
+}
+
+void ManagedService::setWaiting(const QString &reason)
+{
+    if (m_state == State::Waiting && m_message == reason)
+        return;
+    setState(State::Waiting, reason);
+}
+
+void ManagedService::start()
+{
+    if (isRunning() || m_state == State::Starting || m_state == State::Ready
+        || m_state == State::Stopping)
+        return;
+    m_backoff = RestartBackoff(m_spec.restart);
+    spawn();
+}
+
+void ManagedService::spawn()
+{
+    cancelTimers();
+    m_failureReason.clear();
+    m_exitCode.reset();
+    const Manifest &m = *m_ctx.manifest;
+    const Binary *binary = m_spec.binaryFor(m_ctx.platform);
+    if (!binary)
+        return setState(State::Failed,
+                        QStringLiteral("no binary for %1 in the manifest").arg(m_ctx.platform));
+    const TemplateRenderer templates(m_ctx.templates);
+    const QString program
+        = QDir(m.bundleRoot).absoluteFilePath(QDir::fromNativeSeparators(binary->path));
+    const QFileInfo info(program);
+    if (!info.exists())
+        return setState(State::Failed, QStringLiteral("binary %1 does not exist").arg(program));
+    if (!info.isFile() || !info.isExecutable())
+        return setState(State::Failed,
+                        QStringLiteral("binary %1 is not an executable file").arg(program));
+    QStringList args;
+    for (const QString &a : binary->args) {
+        const Result<QString> r = templates.render(a);
+        if (!r)
+            return setState(State::Failed, r.error());
+        args << r.value();
+    }
+    QString cwd = info.absolutePath();
+    if (!binary->cwd.isEmpty()) {
+        const Result<QString> r = templates.render(binary->cwd);
+        cwd = QDir(m.bundleRoot).absoluteFilePath(r.ok() ? r.value() : binary->cwd);
+    }
+    for (const QString &d : m_spec.dataDirs)
+        (void)AtomicFile::ensureDirectory(QDir(m_ctx.appData).absoluteFilePath(d), 0700);
+
+    const Result<QMap<QString, QString>> secretVars
+        = m_ctx.injector->prepare(m, m_spec, *m_ctx.keeper);
+    if (!secretVars)
+        return setState(State::Failed, secretVars.error());
+    const QProcessEnvironment env = ServiceEnvironment::build(
+        m_spec, *binary, templates, m_ctx.stewardVariables(m_spec.id), secretVars.value());
+
+    ++m_generation;
+    if (m_process) {
+        m_process->disconnect(this);
+        m_process->deleteLater();
+    }
+    auto *proc = new QProcess(this);
+    m_process = proc;
+    proc->setProgram(program);
+    proc->setArguments(args);
+    proc->setWorkingDirectory(cwd);
+    proc->setProcessEnvironment(env);
+#ifdef Q_OS_UNIX
+    proc->setChildProcessModifier([] {
+        // Own process group, so a stop reaches the service's own children too.
+        ::setpgid(0, 0);
+#ifdef Q_OS_LINUX
+        // If Steward dies, even by SIGKILL, the kernel kills the service.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    });
+#endif
+    connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
+        m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
+    });
+    connect(proc, &QProcess::readyReadStandardError, this, [this, proc] {
+        m_log->append(ServiceLog::Channel::Stderr, proc->readAllStandardError());
+    });
+    connect(proc, &QProcess::finished, this, &ManagedService::onFinished);
+    connect(proc, &QProcess::errorOccurred, this, [this, proc](QProcess::ProcessError e) {
+        if (e == QProcess::FailedToStart && proc == m_process) {
+            m_log->note(QStringLiteral("cannot start: %1").arg(proc->errorString()));
+            m_failureReason = QStringLiteral("cannot start: %1").arg(proc->errorString());
+            onFinished(-1, QProcess::CrashExit);
+        }
+    });
+    if (m_spec.readiness.type == Readiness::Type::LogMatch)
+        m_log->watch(QRegularExpression(m_spec.readiness.pattern));
+
+    connect(proc, &QProcess::started, this, [this, proc, program] {
+        m_pgid = proc->processId();
+        m_runTime.start();
+        m_log->note(QStringLiteral("started %1 (pid %2)").arg(program).arg(m_pgid));
+        if (m_ctx.telemetry)
+            m_ctx.telemetry->record(
+                "service_start",
+                {{"service", s(m_spec.id)}, {"pid", m_pgid}, {"restarts", restarts()}});
+        if (m_spec.readiness.timeoutMs > 0)
+            m_readinessDeadline->start(m_spec.readiness.timeoutMs);
+        switch (m_spec.readiness.type) {
+        case Readiness::Type::DependenciesReady:
+            // The supervisor only starts a service once its dependencies are ready.
+            becomeReady();
+            break;
+        case Readiness::Type::LogMatch:
+            break; // patternMatched() decides
+        case Readiness::Type::HealthSuccess:
+        case Readiness::Type::PortOpen:
+            m_readinessInterval = 0;
+            probeReadiness();
+            break;
+        }
+    });
+    setState(State::Starting, QString());
+    m_pgid = 0;
+    proc->start();
+}
+
+void ManagedService::probe(const HealthCheck &check, bool portOnly, const QString &portName,
+                           std::function<void(bool, QString)> done)
+{
+    const int timeout = check.timeoutMs > 0 ? check.timeoutMs : 2000;
+    const int port = m_ctx.templates.ports.value(m_spec.id).value(portName);
+    if (portOnly)
+        return HealthProbe::tcp(port, timeout, this, done);
+    switch (check.type) {
+    case HealthCheck::Type::Http: {
+        const Result<QString> path = TemplateRenderer(m_ctx.templates).render(check.path);
+        return HealthProbe::http(port, path.ok() ? path.value() : check.path, timeout, this, done);
+    }
+    case HealthCheck::Type::Tcp:
+        return HealthProbe::tcp(port, timeout, this, done);
+    case HealthCheck::Type::Command: {
+        QStringList argv;
+        const TemplateRenderer templates(m_ctx.templates);
+        for (const QString &a : check.command) {
+            const Result<QString> r = templates.render(a);
+            argv << (r.ok() ? r.value() : a);
+        }
+        // Relative programs ("./worker") are found in the binary's directory.
+        const Binary *binary = m_spec.binaryFor(m_ctx.platform);
+        const QString dir = QFileInfo(QDir(m_ctx.manifest->bundleRoot)
+                                          .absoluteFilePath(binary ? binary->path : QString()))
+                                .absolutePath();
+        if (!argv.isEmpty() && argv.first().contains(QLatin1Char('/')))
+            argv.first() = QDir(dir).absoluteFilePath(argv.first());
+        return HealthProbe::command(
+            argv, dir, m_process ? m_process->processEnvironment() : QProcessEnvironment(), timeout,
+            this, done);
+    }
+    case HealthCheck::Type::LogMatch:
+        // Output-based health: alive as long as the process runs.
+        return QTimer::singleShot(0, this, [done] { done(true, QString()); });
+    }
+}
+
+void ManagedService::probeReadiness()
+{
+    if (m_state != State::Starting || m_probing)
+        return;
+    m_probing = true;
+    const int generation = m_generation;
+    const bool portOnly = m_spec.readiness.type == Readiness::Type::PortOpen;
+    const QString portName = portOnly ? m_spec.readiness.portName : m_spec.health.portName;
+    probe(m_spec.health, portOnly, portName, [this, generation](bool ok, const QString &) {
+        m_probing = false;
+        if (generation != m_generation || m_state != State::Starting)
+            return;
+        if (ok)
+            return becomeReady();
+        const int ceiling = m_spec.health.intervalMs > 0 ? m_spec.health.intervalMs : 1000;
+        m_readinessInterval
+            = m_readinessInterval == 0 ? FirstRetryMs : std::min(ceiling, m_readinessInterval * 2);
+        m_readinessTimer->start(m_readinessInterval);
+    });
+}
+
+void ManagedService::becomeReady()
+{
+    m_readinessTimer->stop();
+    m_readinessDeadline->stop();
+    m_livenessFailures = 0;
+    setState(State::Ready, QString());
+    m_log->note(QStringLiteral("ready"));
+    if (m_ctx.telemetry)
+        m_ctx.telemetry->record(
+            "service_ready", {{"service", s(m_spec.id)}, {"ms_since_start", m_runTime.elapsed()}});
+    if (m_spec.readiness.type != Readiness::Type::DependenciesReady
+        || m_spec.health.type != HealthCheck::Type::LogMatch)
+        m_livenessTimer->start(m_spec.health.intervalMs > 0 ? m_spec.health.intervalMs : 1000);
+}
+
+void ManagedService::probeLiveness()
+{
+    if (m_state != State::Ready || m_probing)
+        return;
+    m_probing = true;
+    const int generation = m_generation;
+    probe(m_spec.health, false, m_spec.health.portName,
+          [this, generation](bool ok, const QString &detail) {
+              m_probing = false;
+              if (generation != m_generation || m_state != State::Ready)
+                  return;
+              m_livenessFailures = ok ? 0 : m_livenessFailures + 1;
+              const int allowed = std::max(1, m_spec.health.retries);
+              if (m_livenessFailures >= allowed)
+                  return failAndRestart(
+                      QStringLiteral("unhealthy: %1 failed health checks in a row (%2)")
+                          .arg(m_livenessFailures)
+                          .arg(detail));
+              m_livenessTimer->start(m_spec.health.intervalMs > 0 ? m_spec.health.intervalMs
+                                                                  : 1000);
+          });
+}
+
+void ManagedService::failAndRestart(const QString &reason)
+{
+    m_failureReason = reason;
+    m_log->note(reason);
+    Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(reason));
+    cancelTimers();
+    killGroup(SIGKILL); // onFinished() applies the restart policy
+}
+
+void ManagedService::killGroup(int signal)
+{
+#ifdef Q_OS_UNIX
+    if (m_pgid > 0)
+        ::kill(pid_t(-m_pgid), signal);
+#else
+    Q_UNUSED(signal);
+    if (m_process)
+        m_process->kill();
+#endif
+}
+
+void ManagedService::cancelTimers()
+{
+    m_readinessTimer->stop();
+    m_readinessDeadline->stop();
+    m_livenessTimer->stop();
+    m_restartTimer->stop();
+}
+
+void ManagedService::onFinished(int code, QProcess::ExitStatus status)
+{
+    cancelTimers();
+    m_killTimer->stop();
+    m_log->flush();
+    // Anything the service left behind in its group goes with it.
+    killGroup(SIGKILL);
+    const qint64 ran = m_runTime.isValid() ? m_runTime.elapsed() : 0;
+    const bool crashed = status == QProcess::CrashExit;
+    m_exitCode = crashed ? std::nullopt : std::optional<int>(code);
+    const QString how = !m_failureReason.isEmpty() ? m_failureReason
+        : crashed                                  ? QStringLiteral("killed by a signal")
+                  : QStringLiteral("exited with code %1").arg(code);
+    m_log->note(how);
+    if (m_ctx.telemetry)
+        m_ctx.telemetry->record(
+            "service_exit",
+            {{"service", s(m_spec.id)},
+             {"reason", s(how)},
+             {"exit_code", m_exitCode ? nlohmann::json(*m_exitCode) : nlohmann::json(nullptr)},
+             {"ran_ms", ran}});
+    if (m_stopping) {
+        m_stopping = false;
+        if (m_waitingAfterStop.isEmpty())
+            setState(State::Stopped, QStringLiteral("stopped"));
+        else
+            setState(State::Waiting, m_waitingAfterStop);
+        auto waiters = std::move(m_stopWaiters);
+        m_stopWaiters.clear();
+        for (auto &w : waiters)
+            w();
+        return;
+    }
+    m_backoff.noteRun(ran);
+    const bool failed = crashed || code != 0 || !m_failureReason.isEmpty();
+    if (!m_backoff.wantsRestart(failed))
+        return setState(failed ? State::Failed : State::Stopped, how);
+    if (!m_backoff.recordRestart()) {
+        const QString reason
+            = QStringLiteral("crash loop: stopped after %1 restarts in a row; last: %2")
+                  .arg(m_backoff.consecutive())
+                  .arg(how);
+        if (m_ctx.telemetry)
+            m_ctx.telemetry->record("service_crash_loop",
+                                    {{"service", s(m_spec.id)},
+                                     {"restarts", m_backoff.consecutive()},
+                                     {"last", s(how)}});
+        return setState(State::Failed, reason);
+    }
+    const int delay = m_backoff.delayMs();
+    if (m_ctx.telemetry)
+        m_ctx.telemetry->record("service_restart",
+                                {{"service", s(m_spec.id)},
+                                 {"attempt", m_backoff.consecutive()},
+                                 {"delay_ms", delay},
+                                 {"reason", s(how)}});
+    setState(State::Backoff, QStringLiteral("%1; restarting in %2 ms").arg(how).arg(delay));
+    m_restartTimer->start(delay);
+}
+
+void ManagedService::stop(std::function<void()> done, const QString &waitingReason)
+{
+    m_waitingAfterStop = waitingReason;
+    if (!isRunning()) {
+        cancelTimers();
+        if (waitingReason.isEmpty()) {
+            if (m_state != State::Failed)
+                setState(State::Stopped, QStringLiteral("stopped"));
+        } else {
+            setState(State::Waiting, waitingReason);
+        }
+        if (done)
+            done();
+        return;
+    }
+    if (done)
+        m_stopWaiters.push_back(std::move(done));
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    cancelTimers();
+    setState(State::Stopping, QString());
+    m_log->note(QStringLiteral("stopping with %1").arg(m_spec.stopSignal));
+    killGroup(signalNumber(m_spec.stopSignal));
+    m_killTimer->start(m_spec.stopTimeoutMs);
+}
+
+} // namespace steward

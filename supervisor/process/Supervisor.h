@@ -1,0 +1,91 @@
+#pragma once
+
+#include "ManagedService.h"
+#include "PortAllocator.h"
+#include "core/Result.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace steward {
+
+class Redactor;
+class SecretInjector;
+class SecretKeeper;
+class TelemetryLog;
+
+// Runs the bundle's services: allocates their ports, starts each one as soon as its
+// dependencies are ready and its secrets are there (independent services in parallel), stops
+// the dependents of a service that failed for good, restarts exactly the consumers of a secret
+// that changed, and stops everything in reverse dependency order.
+class Supervisor : public QObject
+{
+    Q_OBJECT
+public:
+    enum class AppStatus {
+        Starting,
+        Ready,
+        Degraded,
+        WaitingForSecrets,
+        Failed,
+        Stopping,
+        Stopped
+    };
+    Q_ENUM(AppStatus)
+
+    Supervisor(const Manifest &manifest, const QString &appData, SecretKeeper &keeper,
+               std::shared_ptr<const Redactor> redactor, TelemetryLog *telemetry,
+               QObject *parent = nullptr);
+    ~Supervisor() override;
+
+    // Allocates ports and creates the services; fails naming what could not be prepared.
+    Status prepare(const QSet<int> &excludedPorts = {});
+    // Starts everything that can start; the rest waits and starts when it can.
+    void start();
+    // Stops every service (dependents first, independent ones in parallel), then runs `done`.
+    void stopAll(std::function<void()> done);
+
+    void restartService(const QString &id);
+    void stopService(const QString &id);
+    void startService(const QString &id);
+
+    AppStatus status() const { return m_status; }
+    static QString statusName(AppStatus s);
+    QString statusReason() const { return m_statusReason; }
+    const PortAllocator::Ports &ports() const { return m_ports; }
+    QList<ManagedService *> services() const { return m_services; }
+    ManagedService *service(const QString &id) const;
+    // Variables each service gets besides its secrets (the control API adds its URL and token).
+    void setStewardVariables(std::function<QMap<QString, QString>(const QString &)> f)
+    {
+        m_extraVars = std::move(f);
+    }
+
+Q_SIGNALS:
+    void statusChanged(steward::Supervisor::AppStatus status);
+    void serviceStateChanged(const QString &serviceId, steward::ManagedService::State state);
+
+private:
+    void reconcile();
+    void onSecretsChanged(const QStringList &ids);
+    void updateStatus();
+    QStringList dependentsOf(const QString &id) const;
+
+    const Manifest &m_manifest;
+    QString m_appData;
+    SecretKeeper &m_keeper;
+    std::shared_ptr<const Redactor> m_redactor;
+    TelemetryLog *m_telemetry;
+    std::unique_ptr<SecretInjector> m_injector;
+    PortAllocator::Ports m_ports;
+    QList<ManagedService *> m_services;
+    QSet<QString> m_held; // stopped by request: not started again by reconcile()
+    AppStatus m_status = AppStatus::Starting;
+    QString m_statusReason;
+    bool m_shuttingDown = false;
+    bool m_reconciling = false;
+    std::function<QMap<QString, QString>(const QString &)> m_extraVars;
+};
+
+} // namespace steward

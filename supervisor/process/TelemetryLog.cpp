@@ -1,0 +1,37 @@
+#include "TelemetryLog.h"
+
+#include "core/AtomicFile.h"
+#include "secrets/Redactor.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+
+namespace steward {
+
+TelemetryLog::TelemetryLog(const QString &path, std::shared_ptr<const Redactor> redactor,
+                           qint64 maxBytes)
+    : m_path(path)
+    , m_redactor(std::move(redactor))
+    , m_maxBytes(maxBytes)
+{
+    (void)AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
+}
+
+void TelemetryLog::record(const char *event, nlohmann::json fields)
+{
+    fields["event"] = event;
+    fields["ts"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
+    QByteArray line = m_redactor->redact(QByteArray::fromStdString(fields.dump())) + '\n';
+    if (QFileInfo(m_path).size() + line.size() > m_maxBytes) {
+        QFile::remove(m_path + QStringLiteral(".1"));
+        QFile::rename(m_path, m_path + QStringLiteral(".1"));
+    }
+    QFile f(m_path);
+    if (f.open(QIODevice::Append | QIODevice::WriteOnly)) {
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+        f.write(line);
+    }
+}
+
+} // namespace steward

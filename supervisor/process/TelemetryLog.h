@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+namespace steward {
+
+class Redactor;
+
+// Appends deployment events as JSON lines to the manifest's telemetry file (Vrooli's event
+// names plus service_restart and service_crash_loop). Redacted like every log; when the file
+// passes its size cap it is rotated once to "<file>.1".
+class TelemetryLog
+{
+public:
+    TelemetryLog(const QString &path, std::shared_ptr<const Redactor> redactor,
+                 qint64 maxBytes = 5 * 1024 * 1024);
+    void record(const char *event, nlohmann::json fields = nlohmann::json::object());
+    QString path() const { return m_path; }
+
+private:
+    QString m_path;
+    std::shared_ptr<const Redactor> m_redactor;
+    qint64 m_maxBytes;
+};
+
+} // namespace steward
