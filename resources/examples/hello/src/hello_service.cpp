@@ -3,13 +3,20 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QProcessEnvironment>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTextStream>
+#include <QTimer>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
 
@@ -37,6 +44,14 @@ QString secretsReport(const QStringList &envNames)
     return html;
 }
 
+int signalPipe[2] = {-1, -1};
+
+void onSigterm(int)
+{
+    const char c = 't';
+    [[maybe_unused]] const auto n = ::write(signalPipe[1], &c, 1);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -53,8 +68,71 @@ int main(int argc, char *argv[])
                                           QStringLiteral("An environment variable holding a "
                                                          "secret (repeatable)."),
                                           QStringLiteral("NAME"));
-    parser.addOptions({nameOpt, portOpt, secretEnvOpt});
+    // Behaviours for Steward's own tests; a real service has none of these.
+    const QCommandLineOption exitAfterOpt(QStringLiteral("exit-after-ms"),
+                                          QStringLiteral("Exit after N ms."), QStringLiteral("N"));
+    const QCommandLineOption exitCodeOpt(QStringLiteral("exit-code"),
+                                         QStringLiteral("Exit code for --exit-after-ms."),
+                                         QStringLiteral("CODE"), QStringLiteral("1"));
+    const QCommandLineOption readyAfterOpt(
+        QStringLiteral("ready-after-ms"),
+        QStringLiteral("Answer /healthz with 503 for the first N ms."), QStringLiteral("N"),
+        QStringLiteral("0"));
+    const QCommandLineOption unhealthyAfterOpt(
+        QStringLiteral("unhealthy-after-ms"),
+        QStringLiteral("Answer /healthz with 500 after N ms."), QStringLiteral("N"));
+    const QCommandLineOption termMarkerOpt(
+        QStringLiteral("term-marker"), QStringLiteral("On SIGTERM, write this file, then exit 0."),
+        QStringLiteral("PATH"));
+    const QCommandLineOption ignoreTermOpt(QStringLiteral("ignore-sigterm"),
+                                           QStringLiteral("Ignore SIGTERM."));
+    const QCommandLineOption printEnvOpt(
+        QStringLiteral("print-env"),
+        QStringLiteral("Print the value of this variable at start (tests redaction)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption sayOpt(QStringLiteral("say"),
+                                    QStringLiteral("Print this line after N ms (--say-after-ms)."),
+                                    QStringLiteral("TEXT"));
+    const QCommandLineOption sayAfterOpt(QStringLiteral("say-after-ms"),
+                                         QStringLiteral("Delay for --say."), QStringLiteral("N"),
+                                         QStringLiteral("0"));
+    const QCommandLineOption noListenOpt(QStringLiteral("no-listen"),
+                                         QStringLiteral("Do not open a port."));
+    parser.addOptions({nameOpt, portOpt, secretEnvOpt, exitAfterOpt, exitCodeOpt, readyAfterOpt,
+                       unhealthyAfterOpt, termMarkerOpt, ignoreTermOpt, printEnvOpt, sayOpt,
+                       sayAfterOpt, noListenOpt});
     parser.process(app);
+
+    // SIGTERM: exit cleanly (default), write a marker first, or ignore it.
+    if (parser.isSet(ignoreTermOpt)) {
+        std::signal(SIGTERM, SIG_IGN);
+    } else if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &app);
+        const QString marker = parser.value(termMarkerOpt);
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, [marker] {
+            if (!marker.isEmpty()) {
+                QFile f(marker);
+                if (f.open(QIODevice::WriteOnly))
+                    f.write("terminated cleanly\n");
+            }
+            QCoreApplication::exit(0);
+        });
+        std::signal(SIGTERM, onSigterm);
+    }
+    if (parser.isSet(printEnvOpt))
+        QTextStream(stdout) << parser.value(printEnvOpt) << "="
+                            << qEnvironmentVariable(qPrintable(parser.value(printEnvOpt)))
+                            << Qt::endl;
+    if (parser.isSet(exitAfterOpt))
+        QTimer::singleShot(
+            parser.value(exitAfterOpt).toInt(), &app,
+            [code = parser.value(exitCodeOpt).toInt()] { QCoreApplication::exit(code); });
+    if (parser.isSet(sayOpt))
+        QTimer::singleShot(parser.value(sayAfterOpt).toInt(), &app, [text = parser.value(sayOpt)] {
+            QTextStream(stdout) << text << Qt::endl;
+        });
+    if (parser.isSet(noListenOpt))
+        return app.exec();
 
     bool ok = false;
     const quint16 port = quint16(parser.value(portOpt).toUInt(&ok));
@@ -65,8 +143,21 @@ int main(int argc, char *argv[])
     const QString name = parser.value(nameOpt);
     const QStringList secretEnv = parser.values(secretEnvOpt);
 
+    QElapsedTimer alive;
+    alive.start();
+    const qint64 readyAfter = parser.value(readyAfterOpt).toLongLong();
+    const qint64 unhealthyAfter
+        = parser.isSet(unhealthyAfterOpt) ? parser.value(unhealthyAfterOpt).toLongLong() : -1;
     QHttpServer server;
-    server.route(QStringLiteral("/healthz"), [] { return QStringLiteral("ok"); });
+    server.route(QStringLiteral("/healthz"), [alive, readyAfter, unhealthyAfter] {
+        if (alive.elapsed() < readyAfter)
+            return QHttpServerResponse(QByteArrayLiteral("starting"),
+                                       QHttpServerResponse::StatusCode::ServiceUnavailable);
+        if (unhealthyAfter >= 0 && alive.elapsed() >= unhealthyAfter)
+            return QHttpServerResponse(QByteArrayLiteral("broken"),
+                                       QHttpServerResponse::StatusCode::InternalServerError);
+        return QHttpServerResponse(QByteArrayLiteral("ok"));
+    });
     server.route(QStringLiteral("/"), [name, secretEnv] {
         const QString greeting = qEnvironmentVariable("GREETING_NAME");
         QString page

@@ -1,0 +1,376 @@
+#include "SupervisorHarness.h"
+#include "TestPrinters.h"
+#include "process/ServiceLog.h"
+
+#include <QFile>
+#include <QTest>
+
+#include <csignal>
+
+using namespace steward;
+using steward::test::SupervisorHarness;
+using State = ManagedService::State;
+using json = nlohmann::json;
+
+Q_DECLARE_METATYPE(steward::ManagedService::State)
+
+namespace QTest {
+template<> inline char *toString(const steward::ManagedService::State &s)
+{
+    return qstrdup(qPrintable(steward::ManagedService::stateName(s)));
+}
+template<> inline char *toString(const steward::Supervisor::AppStatus &s)
+{
+    return qstrdup(qPrintable(steward::Supervisor::statusName(s)));
+}
+} // namespace QTest
+
+namespace {
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+// The supervisor with real child processes (the demo service in its test modes).
+class tst_Supervisor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void dependencyOrderAndParallelStart();
+    void crashIsRestartedWithBackoffUntilCrashLoop();
+    void stableRunResetsTheCount();
+    void livenessFailureRestarts();
+    void gracefulStopReachesATrappingChild();
+    void stopTimeoutEndsInSigkill();
+    void stopsInReverseDependencyOrder();
+    void secretsNeverReachTheLogs();
+    void rotationRestartsExactlyTheConsumers();
+    void missingSecretHoldsOnlyItsConsumers();
+    void dependentsOfAFailedServiceWait();
+    void nonCriticalFailureDegrades();
+    void logMatchReadiness();
+    void missingBinaryFailsClearly();
+};
+
+void tst_Supervisor::dependencyOrderAndParallelStart()
+{
+    SupervisorHarness h;
+    json services = json::array(
+        {SupervisorHarness::service(QStringLiteral("a"),
+                                    {QStringLiteral("--ready-after-ms"), QStringLiteral("300")}),
+         SupervisorHarness::service(QStringLiteral("b"),
+                                    {QStringLiteral("--ready-after-ms"), QStringLiteral("300")}),
+         SupervisorHarness::service(QStringLiteral("c"), {})});
+    services[2]["dependencies"] = {"a", "b"};
+    QCOMPARE(h.load(services), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.supervisor().status(), Supervisor::AppStatus::Ready, 20000);
+    const qint64 aStart = h.when(QStringLiteral("a"), State::Starting);
+    const qint64 bStart = h.when(QStringLiteral("b"), State::Starting);
+    const qint64 aReady = h.when(QStringLiteral("a"), State::Ready);
+    const qint64 bReady = h.when(QStringLiteral("b"), State::Ready);
+    const qint64 cStart = h.when(QStringLiteral("c"), State::Starting);
+    // a and b start together (neither waits for the other); c only after both are ready.
+    QVERIFY(aStart >= 0 && bStart >= 0);
+    QVERIFY2(bStart < aReady && aStart < bReady, "independent services must start in parallel");
+    QVERIFY(cStart >= std::max(aReady, bReady));
+    QVERIFY(h.when(QStringLiteral("c"), State::Waiting) >= 0);
+}
+
+void tst_Supervisor::crashIsRestartedWithBackoffUntilCrashLoop()
+{
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(QStringLiteral("crasher"),
+                                          {QStringLiteral("--exit-after-ms"), QStringLiteral("100"),
+                                           QStringLiteral("--exit-code"), QStringLiteral("3")});
+    svc["restart"] = {{"policy", "on_failure"},
+                      {"max_restarts", 3},
+                      {"backoff_initial_ms", 400},
+                      {"backoff_max_ms", 5000}};
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("crasher"))->state(), State::Failed, 30000);
+    ManagedService *s = h.svc(QStringLiteral("crasher"));
+    QVERIFY2(s->message().contains(QLatin1String("crash loop")), qPrintable(s->message()));
+    QVERIFY(s->message().contains(QLatin1String("exited with code 3")));
+    QCOMPARE(s->restarts(), 3);
+    QCOMPARE(s->exitCode(), std::optional<int>(3));
+    // The restart delays: immediate, then about 400 ms, then about 800 ms (+-20% jitter).
+    QList<qint64> gaps;
+    qint64 lastBackoff = -1;
+    for (const SupervisorHarness::Event &e : h.events()) {
+        if (e.service != QLatin1String("crasher"))
+            continue;
+        if (e.state == State::Backoff)
+            lastBackoff = e.ms;
+        else if (e.state == State::Starting && lastBackoff >= 0)
+            gaps << e.ms - lastBackoff;
+    }
+    QCOMPARE(gaps.size(), 3);
+    QVERIFY2(gaps.at(0) < 150, qPrintable(QString::number(gaps.at(0))));
+    QVERIFY2(gaps.at(1) >= 320 && gaps.at(1) < 700, qPrintable(QString::number(gaps.at(1))));
+    QVERIFY2(gaps.at(2) >= 640 && gaps.at(2) < 1300, qPrintable(QString::number(gaps.at(2))));
+    // A critical service in a crash loop fails the app.
+    QCOMPARE(h.supervisor().status(), Supervisor::AppStatus::Failed);
+    QVERIFY(h.supervisor().statusReason().contains(QLatin1String("crasher failed")));
+    const QByteArray telemetry
+        = readFile(h.appData() + QStringLiteral("/data/telemetry/events.jsonl"));
+    QCOMPARE(telemetry.count("\"event\":\"service_restart\""), 3);
+    QCOMPARE(telemetry.count("\"event\":\"service_crash_loop\""), 1);
+}
+
+void tst_Supervisor::stableRunResetsTheCount()
+{
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(
+        QStringLiteral("flaky"), {QStringLiteral("--exit-after-ms"), QStringLiteral("400")});
+    svc["restart"] = {{"policy", "on_failure"},
+                      {"max_restarts", 1},
+                      {"backoff_initial_ms", 50},
+                      {"stable_after_ms", 200}};
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    // Each run lasts longer than stable_after_ms, so one allowed restart is never used up.
+    QTRY_VERIFY_WITH_TIMEOUT(h.svc(QStringLiteral("flaky"))->restarts() >= 3, 20000);
+    QVERIFY(h.count(QStringLiteral("flaky"), State::Failed) == 0);
+}
+
+void tst_Supervisor::livenessFailureRestarts()
+{
+    SupervisorHarness h;
+    QCOMPARE(h.load(json::array({SupervisorHarness::service(
+                 QStringLiteral("sick"),
+                 {QStringLiteral("--unhealthy-after-ms"), QStringLiteral("500")})})),
+             QString());
+    h.supervisor().start();
+    QTRY_VERIFY_WITH_TIMEOUT(h.when(QStringLiteral("sick"), State::Backoff) >= 0, 20000);
+    const qint64 ready = h.when(QStringLiteral("sick"), State::Ready);
+    QVERIFY(ready >= 0 && ready < h.when(QStringLiteral("sick"), State::Backoff));
+    bool unhealthy = false;
+    for (const SupervisorHarness::Event &e : h.events())
+        unhealthy = unhealthy
+            || e.message.contains(
+                QLatin1String("unhealthy: 2 failed health checks in a row (HTTP 500)"));
+    QVERIFY(unhealthy);
+    QTRY_VERIFY_WITH_TIMEOUT(h.count(QStringLiteral("sick"), State::Ready) >= 2,
+                             20000); // back after the restart
+}
+
+void tst_Supervisor::gracefulStopReachesATrappingChild()
+{
+    SupervisorHarness h;
+    const QString marker = h.appData() + QStringLiteral("/terminated");
+    QCOMPARE(h.load(json::array({SupervisorHarness::service(
+                 QStringLiteral("polite"), {QStringLiteral("--term-marker"), marker})})),
+             QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("polite"))->state(), State::Ready, 20000);
+    QVERIFY(h.stopAll());
+    QCOMPARE(readFile(marker), QByteArray("terminated cleanly\n"));
+    QCOMPARE(h.svc(QStringLiteral("polite"))->state(), State::Stopped);
+    QCOMPARE(h.svc(QStringLiteral("polite"))->exitCode(), std::optional<int>(0));
+}
+
+void tst_Supervisor::stopTimeoutEndsInSigkill()
+{
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(QStringLiteral("stubborn"),
+                                          {QStringLiteral("--ignore-sigterm")});
+    svc["stop_timeout_ms"] = 300;
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("stubborn"))->state(), State::Ready, 20000);
+    const qint64 pid = h.svc(QStringLiteral("stubborn"))->pid();
+    QVERIFY(h.stopAll());
+    QVERIFY(::kill(pid_t(pid), 0) != 0); // gone
+    QVERIFY(h.svc(QStringLiteral("stubborn"))
+                ->log()
+                ->tail(10)
+                .join(QLatin1Char('\n'))
+                .contains(QLatin1String("did not stop within 300 ms")));
+}
+
+void tst_Supervisor::stopsInReverseDependencyOrder()
+{
+    SupervisorHarness h;
+    json services = json::array({SupervisorHarness::service(QStringLiteral("db"), {}),
+                                 SupervisorHarness::service(QStringLiteral("api"), {}),
+                                 SupervisorHarness::service(QStringLiteral("ui"), {})});
+    services[1]["dependencies"] = {"db"};
+    services[2]["dependencies"] = {"api"};
+    QCOMPARE(h.load(services), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.supervisor().status(), Supervisor::AppStatus::Ready, 20000);
+    const qint64 before = h.events().last().ms;
+    QVERIFY(h.stopAll());
+    const qint64 ui = h.when(QStringLiteral("ui"), State::Stopped, before);
+    const qint64 api = h.when(QStringLiteral("api"), State::Stopped, before);
+    const qint64 apiStopping = h.when(QStringLiteral("api"), State::Stopping, before);
+    const qint64 dbStopping = h.when(QStringLiteral("db"), State::Stopping, before);
+    QVERIFY(ui >= 0 && api >= 0);
+    QVERIFY(apiStopping >= ui);
+    QVERIFY(dbStopping >= api);
+    QCOMPARE(h.supervisor().status(), Supervisor::AppStatus::Stopped);
+}
+
+void tst_Supervisor::secretsNeverReachTheLogs()
+{
+    SupervisorHarness h;
+    json secrets = json::array({{{"id", "token"},
+                                 {"class", "per_install_generated"},
+                                 {"generator", {{"type", "random"}, {"length", 40}}},
+                                 {"target", {{"type", "env"}, {"name", "TOKEN"}}}}});
+    json svc = SupervisorHarness::service(QStringLiteral("leaky"),
+                                          {QStringLiteral("--print-env"), QStringLiteral("TOKEN")});
+    svc["secrets"] = {"token"};
+    QCOMPARE(h.load(json::array({svc}), secrets), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("leaky"))->state(), State::Ready, 20000);
+    QVERIFY(h.stopAll());
+    const QByteArray value = *h.keeper().value(QStringLiteral("token"));
+    QCOMPARE(value.size(), 40);
+    const QByteArray log = readFile(h.svc(QStringLiteral("leaky"))->log()->filePath());
+    QVERIFY2(log.contains("TOKEN=***REDACTED***"), log.constData());
+    QVERIFY(!log.contains(value));
+    QVERIFY(!h.svc(QStringLiteral("leaky"))
+                 ->log()
+                 ->tail(100)
+                 .join(QLatin1Char('\n'))
+                 .contains(QString::fromLatin1(value)));
+    QVERIFY(
+        !readFile(h.appData() + QStringLiteral("/data/telemetry/events.jsonl")).contains(value));
+}
+
+void tst_Supervisor::rotationRestartsExactlyTheConsumers()
+{
+    SupervisorHarness h;
+    json secrets = json::array({{{"id", "key"},
+                                 {"class", "user_prompt"},
+                                 {"prompt", {{"label", "Key"}}},
+                                 {"target", {{"type", "file"}, {"name", "key.txt"}}}}});
+    json consumer = SupervisorHarness::service(QStringLiteral("consumer"), {});
+    consumer["secrets"] = {"key"};
+    json bystander = SupervisorHarness::service(QStringLiteral("bystander"), {});
+    QCOMPARE(h.load(json::array({consumer, bystander}), secrets), QString());
+    bool done = false;
+    QObject ctx;
+    h.keeper().provide({{QStringLiteral("key"), QStringLiteral("first-value")}}, &ctx,
+                       [&](const SecretKeeper::ChangeResult &r) { done = r.ok; });
+    QTRY_VERIFY(done);
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.supervisor().status(), Supervisor::AppStatus::Ready, 20000);
+    const qint64 consumerPid = h.svc(QStringLiteral("consumer"))->pid();
+    const qint64 bystanderPid = h.svc(QStringLiteral("bystander"))->pid();
+    const QString file = h.appData() + QStringLiteral("/data/runtime/secrets/consumer/key.txt");
+    QCOMPARE(readFile(file), QByteArray("first-value"));
+
+    done = false;
+    h.keeper().provide({{QStringLiteral("key"), QStringLiteral("second-value")}}, &ctx,
+                       [&](const SecretKeeper::ChangeResult &r) { done = r.ok; });
+    QTRY_VERIFY(done);
+    QTRY_VERIFY_WITH_TIMEOUT(h.svc(QStringLiteral("consumer"))->state() == State::Ready
+                                 && h.svc(QStringLiteral("consumer"))->pid() != consumerPid,
+                             20000);
+    QCOMPARE(readFile(file), QByteArray("second-value"));
+    QCOMPARE(h.svc(QStringLiteral("bystander"))->pid(), bystanderPid);
+    QCOMPARE(h.count(QStringLiteral("bystander"), State::Starting), 1);
+}
+
+void tst_Supervisor::missingSecretHoldsOnlyItsConsumers()
+{
+    SupervisorHarness h;
+    json secrets = json::array({{{"id", "key"},
+                                 {"class", "user_prompt"},
+                                 {"prompt", {{"label", "Key"}}},
+                                 {"target", {{"type", "env"}, {"name", "KEY"}}}}});
+    json needy = SupervisorHarness::service(QStringLiteral("needy"), {});
+    needy["secrets"] = {"key"};
+    QCOMPARE(h.load(json::array({needy, SupervisorHarness::service(QStringLiteral("free"), {})}),
+                    secrets),
+             QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("free"))->state(), State::Ready, 20000);
+    QCOMPARE(h.svc(QStringLiteral("needy"))->state(), State::Waiting);
+    QVERIFY(h.svc(QStringLiteral("needy"))
+                ->message()
+                .contains(QLatin1String("waiting for secrets: key")));
+    QCOMPARE(h.supervisor().status(), Supervisor::AppStatus::WaitingForSecrets);
+    bool done = false;
+    QObject ctx;
+    h.keeper().provide({{QStringLiteral("key"), QStringLiteral("now-it-is-here")}}, &ctx,
+                       [&](const SecretKeeper::ChangeResult &r) { done = r.ok; });
+    QTRY_VERIFY(done);
+    QTRY_COMPARE_WITH_TIMEOUT(h.supervisor().status(), Supervisor::AppStatus::Ready, 20000);
+}
+
+void tst_Supervisor::dependentsOfAFailedServiceWait()
+{
+    SupervisorHarness h;
+    json base = SupervisorHarness::service(
+        QStringLiteral("base"), {QStringLiteral("--unhealthy-after-ms"), QStringLiteral("700")});
+    base["restart"] = {{"policy", "never"}};
+    json top = SupervisorHarness::service(QStringLiteral("top"), {});
+    top["dependencies"] = {"base"};
+    QCOMPARE(h.load(json::array({base, top})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("top"))->state(), State::Ready, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("base"))->state(), State::Failed, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("top"))->state(), State::Waiting, 20000);
+    QVERIFY(h.svc(QStringLiteral("top"))->message().contains(QLatin1String("waiting for base")));
+    QVERIFY(!h.svc(QStringLiteral("top"))->isRunning());
+}
+
+void tst_Supervisor::nonCriticalFailureDegrades()
+{
+    SupervisorHarness h;
+    json extra = SupervisorHarness::service(
+        QStringLiteral("extra"), {QStringLiteral("--exit-after-ms"), QStringLiteral("50")});
+    extra["critical"] = false;
+    extra["restart"] = {{"policy", "never"}};
+    QCOMPARE(h.load(json::array({SupervisorHarness::service(QStringLiteral("main"), {}), extra})),
+             QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.supervisor().status(), Supervisor::AppStatus::Degraded, 20000);
+}
+
+void tst_Supervisor::logMatchReadiness()
+{
+    SupervisorHarness h;
+    json worker
+        = SupervisorHarness::service(QStringLiteral("worker"),
+                                     {QStringLiteral("--no-listen"), QStringLiteral("--say"),
+                                      QStringLiteral("Worker started successfully"),
+                                      QStringLiteral("--say-after-ms"), QStringLiteral("200")},
+                                     false);
+    worker["readiness"]
+        = {{"type", "log_match"}, {"pattern", "started successfully$"}, {"timeout_ms", 10000}};
+    worker["log_dir"] = "logs/worker";
+    QCOMPARE(h.load(json::array({worker})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("worker"))->state(), State::Ready, 20000);
+    QVERIFY(h.when(QStringLiteral("worker"), State::Ready)
+                - h.when(QStringLiteral("worker"), State::Starting)
+            >= 150);
+}
+
+void tst_Supervisor::missingBinaryFailsClearly()
+{
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(QStringLiteral("ghost"), {});
+    svc["binaries"]["linux-x64"]["path"] = "bin/does-not-exist";
+    svc["binaries"]["linux-arm64"]["path"] = "bin/does-not-exist";
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("ghost"))->state(), State::Failed, 20000);
+    QVERIFY(h.svc(QStringLiteral("ghost"))
+                ->message()
+                .contains(QLatin1String("bin/does-not-exist does not exist")));
+}
+
+QTEST_GUILESS_MAIN(tst_Supervisor)
+#include "tst_supervisor.moc"
