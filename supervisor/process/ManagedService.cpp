@@ -73,6 +73,8 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
     auto timer = [this](bool single) {
         auto *t = new QTimer(this);
         t->setSingleShot(single);
+        // Coarse timers may fire up to 5% early; restart delays and timeouts are promises.
+        t->setTimerType(Qt::PreciseTimer);
         return t;
     };
     m_readinessTimer = timer(true);

@@ -145,7 +145,7 @@ void tst_Supervisor::livenessFailureRestarts()
     SupervisorHarness h;
     QCOMPARE(h.load(json::array({SupervisorHarness::service(
                  QStringLiteral("sick"),
-                 {QStringLiteral("--unhealthy-after-ms"), QStringLiteral("500")})})),
+                 {QStringLiteral("--unhealthy-after-ms"), QStringLiteral("1500")})})),
              QString());
     h.supervisor().start();
     QTRY_VERIFY_WITH_TIMEOUT(h.when(QStringLiteral("sick"), State::Backoff) >= 0, 20000);

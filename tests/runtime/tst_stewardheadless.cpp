@@ -2,6 +2,7 @@
 #include "TestPaths.h"
 #include "secrets/KeychainStore.h"
 
+#include <QDir>
 #include <QDirIterator>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -40,6 +41,84 @@ Outcome runSteward(const QStringList &args, const QByteArray &input = {})
             QString::fromUtf8(p.readAllStandardError())};
 }
 
+// A steward run that keeps going: read its output until something appears, then stop it.
+class Running
+{
+public:
+    explicit Running(const QStringList &args, const QByteArray &input = {}, bool closeInput = true)
+    {
+        m_p.start(QStringLiteral(STEWARD_PATH),
+                  QStringList {QStringLiteral("--headless"), QStringLiteral("--manifest"),
+                               test::exampleBundle()}
+                      + args);
+        m_p.waitForStarted();
+        m_p.write(input);
+        if (closeInput)
+            m_p.closeWriteChannel();
+    }
+    ~Running()
+    {
+        if (m_p.state() != QProcess::NotRunning) {
+            m_p.kill();
+            m_p.waitForFinished(5000);
+        }
+    }
+    // Waits until the output contains `text` `times` times.
+    bool waitFor(const QString &text, int times = 1, int timeoutMs = 30000)
+    {
+        return QTest::qWaitFor(
+            [&] {
+                m_out += QString::fromUtf8(m_p.readAllStandardOutput());
+                return m_out.count(text) >= times;
+            },
+            timeoutMs);
+    }
+    Outcome terminate()
+    {
+        ::kill(pid_t(m_p.processId()), SIGTERM);
+        m_p.waitForFinished(30000);
+        m_out += QString::fromUtf8(m_p.readAllStandardOutput());
+        return {m_p.exitStatus() == QProcess::NormalExit ? m_p.exitCode() : -1, m_out,
+                QString::fromUtf8(m_p.readAllStandardError())};
+    }
+    qint64 pid() const { return m_p.processId(); }
+    const QString &out() const { return m_out; }
+
+private:
+    QProcess m_p;
+    QString m_out;
+};
+
+// Pids whose parent is `parent` (from /proc).
+QList<qint64> childrenOf(qint64 parent)
+{
+    QList<qint64> out;
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool ok = false;
+        const qint64 pid = entry.toLongLong(&ok);
+        if (!ok)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields.at(1).toLongLong() == parent)
+            out << pid;
+    }
+    return out;
+}
+
+// True while the process exists and is not a zombie.
+bool alive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = stat.readAll();
+    return line.mid(line.lastIndexOf(')') + 2, 1) != "Z";
+}
+
 QString installId(const QString &appData)
 {
     QFile f(appData + QStringLiteral("/install-id"));
@@ -61,18 +140,24 @@ private Q_SLOTS:
     void encryptedFileStoreWhenAsked();
     void badInvocations();
     void sigtermWhileWaitingExitsCleanly();
+    void servicesRunAndSurviveKillOfAService();
+    void sigkillOfStewardLeavesNoChildAlive();
 };
 
 void tst_StewardHeadless::firstRunGeneratesThenWaits()
 {
     QTemporaryDir data;
-    const Outcome r = runSteward({QStringLiteral("--app-data"), data.path()});
-    QCOMPARE(r.code, 3);
+    Running steward({QStringLiteral("--app-data"), data.path()});
+    QVERIFY2(steward.waitFor(QStringLiteral("web: waiting - waiting for api")),
+             qPrintable(steward.out()));
+    const Outcome r = steward.terminate();
+    QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains(QLatin1String("(first run)")), qPrintable(r.out));
     QVERIFY(r.out.contains(QLatin1String("Generated session_key (43 characters)")));
     QVERIFY(r.out.contains(QLatin1String("Generated signing_key (64 characters)")));
     QVERIFY(r.out.contains(QLatin1String("api_token (Weather API token), needed by api")));
-    QVERIFY(r.err.contains(QLatin1String("run with --prompt")));
+    QVERIFY(r.out.contains(QLatin1String("api: waiting - waiting for secrets: api_token")));
+    QVERIFY(r.out.contains(QLatin1String("Run with --prompt")));
 
     // The generated secrets are in the OS keychain, as secret-tool sees it.
     QProcess tool;
@@ -91,11 +176,12 @@ void tst_StewardHeadless::firstRunGeneratesThenWaits()
 void tst_StewardHeadless::promptedValuesMakeItReady()
 {
     QTemporaryDir data;
-    QCOMPARE(runSteward({QStringLiteral("--app-data"), data.path()}).code, 3);
-    const Outcome r
-        = runSteward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
-                     "too-short\n" + Token + "\n\n");
+    Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                    "too-short\n" + Token + "\n\n");
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+    const Outcome r = steward.terminate();
     QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QLatin1String("Stopped.")));
     QVERIFY(r.out.contains(QLatin1String("api_token: does not have the expected format")));
     QVERIFY(r.out.contains(QLatin1String("example.com/tokens (https://example.com/tokens)")));
     QVERIFY(r.out.contains(QLatin1String("skipped")));
@@ -103,7 +189,9 @@ void tst_StewardHeadless::promptedValuesMakeItReady()
     QVERIFY(!r.out.contains(QString::fromLatin1(Token)));
     QVERIFY(!r.out.contains(QLatin1String("too-short")));
 
-    const Outcome again = runSteward({QStringLiteral("--app-data"), data.path()});
+    Running second({QStringLiteral("--app-data"), data.path()});
+    QVERIFY(second.waitFor(QStringLiteral("hello-steward is ready.")));
+    const Outcome again = second.terminate();
     QCOMPARE(again.code, 0);
     QVERIFY(!again.out.contains(QLatin1String("Generated")));
     QVERIFY(!again.out.contains(QLatin1String("first run")));
@@ -112,10 +200,12 @@ void tst_StewardHeadless::promptedValuesMakeItReady()
 void tst_StewardHeadless::noSecretValueOutsideTheKeychain()
 {
     QTemporaryDir data;
-    QCOMPARE(runSteward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
-                        Token + "\nAda Lovelace\n")
-                 .code,
-             0);
+    {
+        Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                        Token + "\nAda Lovelace\n");
+        QVERIFY(steward.waitFor(QStringLiteral("hello-steward is ready.")));
+        QCOMPARE(steward.terminate().code, 0);
+    }
     KeychainStore store(QStringLiteral("hello-steward"), installId(data.path()));
     QList<QByteArray> values;
     for (const char *id : {"session_key", "signing_key", "api_token", "greeting_name"}) {
@@ -134,16 +224,17 @@ void tst_StewardHeadless::noSecretValueOutsideTheKeychain()
         for (const QByteArray &v : values)
             QVERIFY2(!content.contains(v), qPrintable(f.fileName()));
     }
-    QVERIFY(files >= 3); // install-id, state.json, logs/steward.log
+    QVERIFY(files >= 5); // install-id, state.json, logs/steward.log, the services' logs, telemetry
 }
 
 void tst_StewardHeadless::encryptedFileStoreWhenAsked()
 {
     QTemporaryDir data;
-    const Outcome r
-        = runSteward({QStringLiteral("--app-data"), data.path(),
-                      QStringLiteral("--secret-store=file"), QStringLiteral("--prompt")},
-                     Token + "\n\n");
+    Running steward({QStringLiteral("--app-data"), data.path(),
+                     QStringLiteral("--secret-store=file"), QStringLiteral("--prompt")},
+                    Token + "\n\n");
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+    const Outcome r = steward.terminate();
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains(QLatin1String("encrypted files, key in the OS keychain")),
              qPrintable(r.out));
@@ -184,6 +275,48 @@ void tst_StewardHeadless::sigtermWhileWaitingExitsCleanly()
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.exitCode(), 0);
+}
+
+void tst_StewardHeadless::servicesRunAndSurviveKillOfAService()
+{
+    QTemporaryDir data;
+    Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                    Token + "\n\n");
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+    const QList<qint64> children = childrenOf(steward.pid());
+    QCOMPARE(children.size(), 2);
+    // kill -9 one service: it is restarted and the app is ready again.
+    qint64 api = 0;
+    for (qint64 pid : children) {
+        QFile cmd(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        QVERIFY(cmd.open(QIODevice::ReadOnly));
+        if (cmd.readAll().contains(QByteArray("--name\0api", 10)))
+            api = pid;
+    }
+    QVERIFY(api > 0);
+    ::kill(pid_t(api), SIGKILL);
+    QVERIFY2(steward.waitFor(QStringLiteral("api: ready"), 2), qPrintable(steward.out()));
+    QVERIFY(steward.out().contains(QLatin1String("api: restarting - killed by a signal")));
+    QVERIFY(steward.waitFor(QStringLiteral("hello-steward is ready."), 2));
+    const QList<qint64> after = childrenOf(steward.pid());
+    QCOMPARE(after.size(), 2);
+    const Outcome r = steward.terminate();
+    QCOMPARE(r.code, 0);
+    for (qint64 pid : after)
+        QVERIFY(!alive(pid));
+    QVERIFY(!QDir(data.filePath(QStringLiteral("runtime/secrets"))).exists());
+}
+
+void tst_StewardHeadless::sigkillOfStewardLeavesNoChildAlive()
+{
+    QTemporaryDir data;
+    Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                    Token + "\n\n");
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+    const QList<qint64> children = childrenOf(steward.pid());
+    QCOMPARE(children.size(), 2);
+    ::kill(pid_t(steward.pid()), SIGKILL);
+    QTRY_VERIFY_WITH_TIMEOUT(!alive(children.at(0)) && !alive(children.at(1)), 10000);
 }
 
 QTEST_GUILESS_MAIN(tst_StewardHeadless)
