@@ -1,11 +1,14 @@
 #include "ManagedService.h"
 
+#include "AssetVerifier.h"
+#include "GpuProbe.h"
 #include "HealthProbe.h"
 #include "ServiceEnvironment.h"
 #include "ServiceLog.h"
 #include "TelemetryLog.h"
 #include "core/AtomicFile.h"
 #include "logging/Logging.h"
+#include "secrets/InstallState.h"
 #include "secrets/SecretInjector.h"
 #include "secrets/SecretKeeper.h"
 
@@ -171,7 +174,178 @@ void ManagedService::start()
         || m_state == State::Stopping)
         return;
     m_backoff = RestartBackoff(m_spec.restart);
-    spawn();
+    if (m_preflightDone)
+        return spawn();
+    preflight();
+}
+
+Result<ManagedService::LaunchPlan> ManagedService::launchPlan()
+{
+    using R = Result<LaunchPlan>;
+    const Manifest &m = *m_ctx.manifest;
+    const Binary *binary = m_spec.binaryFor(m_ctx.platform);
+    if (!binary)
+        return R::failure(QStringLiteral("no binary for %1 in the manifest").arg(m_ctx.platform));
+    const TemplateRenderer templates(m_ctx.templates);
+    LaunchPlan plan;
+    plan.program = QDir(m.bundleRoot).absoluteFilePath(QDir::fromNativeSeparators(binary->path));
+    const QFileInfo info(plan.program);
+    if (!info.exists())
+        return R::failure(QStringLiteral("binary %1 does not exist").arg(plan.program));
+    if (!info.isFile() || !info.isExecutable())
+        return R::failure(QStringLiteral("binary %1 is not an executable file").arg(plan.program));
+    for (const QString &a : binary->args) {
+        const Result<QString> r = templates.render(a);
+        if (!r)
+            return R::failure(r.error());
+        plan.args << r.value();
+    }
+    plan.workingDir = info.absolutePath();
+    if (!binary->cwd.isEmpty()) {
+        const Result<QString> r = templates.render(binary->cwd);
+        plan.workingDir = QDir(m.bundleRoot).absoluteFilePath(r.ok() ? r.value() : binary->cwd);
+    }
+    for (const QString &d : m_spec.dataDirs)
+        (void)AtomicFile::ensureDirectory(QDir(m_ctx.appData).absoluteFilePath(d), 0700);
+    const Result<QMap<QString, QString>> secretVars
+        = m_ctx.injector->prepare(m, m_spec, *m_ctx.keeper);
+    if (!secretVars)
+        return R::failure(secretVars.error());
+    QMap<QString, QString> stewardVars = m_ctx.stewardVariables(m_spec.id);
+    if (m_spec.gpu != GpuRequirement::None)
+        stewardVars.insert(QStringLiteral("STEWARD_GPU"),
+                           m_gpuAvailable ? QStringLiteral("1") : QStringLiteral("0"));
+    plan.env
+        = ServiceEnvironment::build(m_spec, *binary, templates, stewardVars, secretVars.value());
+    return plan;
+}
+
+void ManagedService::preflight()
+{
+    setState(State::Starting, QStringLiteral("checking before the first start"));
+    auto afterGpu = [this] {
+        AssetVerifier::verify(
+            m_spec.assets, m_ctx.manifest->bundleRoot, this,
+            [this](bool ok, const QString &problem, const QStringList &warnings) {
+                for (const QString &w : warnings) {
+                    m_log->note(w);
+                    Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(w));
+                }
+                if (!ok)
+                    return setState(State::Failed, problem);
+                runMigrations(0);
+            });
+    };
+    if (m_spec.gpu == GpuRequirement::None || !m_ctx.gpu)
+        return afterGpu();
+    m_ctx.gpu->query(this, [this, afterGpu](bool available, const QString &detail) {
+        m_gpuAvailable = available;
+        if (!available) {
+            switch (m_spec.gpu) {
+            case GpuRequirement::Required:
+                return setState(State::Failed, QStringLiteral("needs a GPU: %1").arg(detail));
+            case GpuRequirement::OptionalButWarn:
+                Logging::get("steward.process")
+                    ->warn("{} runs without a GPU: {}", s(m_spec.id), s(detail));
+                m_log->note(QStringLiteral("warning: running without a GPU (%1)").arg(detail));
+                break;
+            default:
+                m_log->note(QStringLiteral("no GPU (%1): running on the CPU").arg(detail));
+            }
+        } else {
+            m_log->note(QStringLiteral("GPU: %1").arg(detail));
+        }
+        afterGpu();
+    });
+}
+
+void ManagedService::runMigrations(qsizetype index)
+{
+    InstallState *state = m_ctx.state;
+    // Skip what does not apply to this run.
+    while (state && index < m_spec.migrations.size()) {
+        const Migration &mig = m_spec.migrations.at(index);
+        const bool done = state->migrationsRun(m_spec.id).contains(mig.version);
+        const bool upgraded = !state->previousAppVersion().isEmpty()
+            && state->previousAppVersion() != state->appVersion();
+        bool due = false;
+        switch (mig.runOn) {
+        case Migration::RunOn::Always:
+            due = true;
+            break;
+        case Migration::RunOn::FirstInstall:
+            due = state->isNewInstall() && !done;
+            break;
+        case Migration::RunOn::Upgrade:
+            due = upgraded && !done;
+            break;
+        }
+        if (due)
+            break;
+        ++index;
+    }
+    if (!state || index >= m_spec.migrations.size()) {
+        m_preflightDone = true;
+        return spawn();
+    }
+    const Migration &mig = m_spec.migrations.at(index);
+    const Result<LaunchPlan> plan = launchPlan();
+    if (!plan)
+        return setState(State::Failed, plan.error());
+    const TemplateRenderer templates(m_ctx.templates);
+    QStringList argv;
+    for (const QString &a : mig.command) {
+        const Result<QString> r = templates.render(a);
+        argv << (r.ok() ? r.value() : a);
+    }
+    if (argv.first().contains(QLatin1Char('/')))
+        argv.first() = QDir(plan->workingDir).absoluteFilePath(argv.first());
+    QProcessEnvironment env = plan->env;
+    for (auto it = mig.env.cbegin(); it != mig.env.cend(); ++it) {
+        const Result<QString> r = templates.render(it.value());
+        env.insert(it.key(), r.ok() ? r.value() : it.value());
+    }
+    setState(State::Starting, QStringLiteral("running migration %1").arg(mig.version));
+    m_log->note(QStringLiteral("migration %1 (%2): %3")
+                    .arg(mig.version, enumName(mig.runOn), argv.join(QLatin1Char(' '))));
+    auto *proc = new QProcess(this);
+    m_migration = proc;
+    proc->setProgram(argv.first());
+    proc->setArguments(argv.mid(1));
+    proc->setWorkingDirectory(plan->workingDir);
+    proc->setProcessEnvironment(env);
+    connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
+        m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
+    });
+    connect(proc, &QProcess::readyReadStandardError, this, [this, proc] {
+        m_log->append(ServiceLog::Channel::Stderr, proc->readAllStandardError());
+    });
+    const QString version = mig.version;
+    auto finished = [this, proc, index, version](bool ok, const QString &how) {
+        proc->deleteLater();
+        m_log->flush();
+        if (m_state != State::Starting)
+            return; // stopped meanwhile
+        if (!ok)
+            return setState(State::Failed,
+                            QStringLiteral("migration %1 failed: %2").arg(version, how));
+        m_log->note(QStringLiteral("migration %1 done").arg(version));
+        m_ctx.state->markMigrationRun(m_spec.id, version);
+        if (Status st = m_ctx.state->save(); !st)
+            Logging::get("steward.state")
+                ->error("cannot record migration {}: {}", s(version), s(st.error()));
+        runMigrations(index + 1);
+    };
+    connect(proc, &QProcess::finished, this, [finished](int code, QProcess::ExitStatus st) {
+        finished(st == QProcess::NormalExit && code == 0,
+                 st == QProcess::NormalExit ? QStringLiteral("exit code %1").arg(code)
+                                            : QStringLiteral("crashed"));
+    });
+    connect(proc, &QProcess::errorOccurred, this, [finished, proc](QProcess::ProcessError e) {
+        if (e == QProcess::FailedToStart)
+            finished(false, QStringLiteral("cannot run it: %1").arg(proc->errorString()));
+    });
+    proc->start();
 }
 
 void ManagedService::spawn()
@@ -179,41 +353,13 @@ void ManagedService::spawn()
     cancelTimers();
     m_failureReason.clear();
     m_exitCode.reset();
-    const Manifest &m = *m_ctx.manifest;
-    const Binary *binary = m_spec.binaryFor(m_ctx.platform);
-    if (!binary)
-        return setState(State::Failed,
-                        QStringLiteral("no binary for %1 in the manifest").arg(m_ctx.platform));
-    const TemplateRenderer templates(m_ctx.templates);
-    const QString program
-        = QDir(m.bundleRoot).absoluteFilePath(QDir::fromNativeSeparators(binary->path));
-    const QFileInfo info(program);
-    if (!info.exists())
-        return setState(State::Failed, QStringLiteral("binary %1 does not exist").arg(program));
-    if (!info.isFile() || !info.isExecutable())
-        return setState(State::Failed,
-                        QStringLiteral("binary %1 is not an executable file").arg(program));
-    QStringList args;
-    for (const QString &a : binary->args) {
-        const Result<QString> r = templates.render(a);
-        if (!r)
-            return setState(State::Failed, r.error());
-        args << r.value();
-    }
-    QString cwd = info.absolutePath();
-    if (!binary->cwd.isEmpty()) {
-        const Result<QString> r = templates.render(binary->cwd);
-        cwd = QDir(m.bundleRoot).absoluteFilePath(r.ok() ? r.value() : binary->cwd);
-    }
-    for (const QString &d : m_spec.dataDirs)
-        (void)AtomicFile::ensureDirectory(QDir(m_ctx.appData).absoluteFilePath(d), 0700);
-
-    const Result<QMap<QString, QString>> secretVars
-        = m_ctx.injector->prepare(m, m_spec, *m_ctx.keeper);
-    if (!secretVars)
-        return setState(State::Failed, secretVars.error());
-    const QProcessEnvironment env = ServiceEnvironment::build(
-        m_spec, *binary, templates, m_ctx.stewardVariables(m_spec.id), secretVars.value());
+    const Result<LaunchPlan> plan = launchPlan();
+    if (!plan)
+        return setState(State::Failed, plan.error());
+    const QString program = plan->program;
+    const QStringList args = plan->args;
+    const QString cwd = plan->workingDir;
+    const QProcessEnvironment env = plan->env;
 
     ++m_generation;
     if (m_process) {
@@ -471,6 +617,10 @@ void ManagedService::onFinished(int code, QProcess::ExitStatus status)
 void ManagedService::stop(std::function<void()> done, const QString &waitingReason)
 {
     m_waitingAfterStop = waitingReason;
+    if (m_migration && m_migration->state() != QProcess::NotRunning) {
+        m_log->note(QStringLiteral("stopping during a migration"));
+        m_migration->kill();
+    }
     if (!isRunning()) {
         cancelTimers();
         if (waitingReason.isEmpty()) {

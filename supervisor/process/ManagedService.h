@@ -1,6 +1,7 @@
 #pragma once
 
 #include "RestartBackoff.h"
+#include "core/Result.h"
 #include "manifest/Manifest.h"
 #include "manifest/TemplateRenderer.h"
 
@@ -17,6 +18,8 @@ class QTimer;
 
 namespace steward {
 
+class GpuProbe;
+class InstallState;
 class Redactor;
 class SecretInjector;
 class SecretKeeper;
@@ -36,6 +39,9 @@ struct ServiceContext
     QString platform;
     // Variables Steward adds for the service (APP_DATA_DIR, BUNDLE_ROOT, control URL and token).
     std::function<QMap<QString, QString>(const QString &serviceId)> stewardVariables;
+    // Where migrations are recorded; null: migrations are not run.
+    InstallState *state = nullptr;
+    GpuProbe *gpu = nullptr;
 };
 
 // One service's process and its life: spawned in its own process group with a parent-death
@@ -77,7 +83,18 @@ Q_SIGNALS:
     void stateChanged(steward::ManagedService::State state);
 
 private:
+    struct LaunchPlan
+    {
+        QString program;
+        QStringList args;
+        QString workingDir;
+        QProcessEnvironment env;
+    };
+    Result<LaunchPlan> launchPlan();
     void setState(State s, const QString &message);
+    // Before the first start of each Steward run: GPU requirement, assets, pending migrations.
+    void preflight();
+    void runMigrations(qsizetype index);
     void spawn();
     void onFinished(int code, QProcess::ExitStatus status);
     void probeReadiness();
@@ -112,6 +129,9 @@ private:
     std::vector<std::function<void()>> m_stopWaiters;
     QElapsedTimer m_runTime;
     int m_generation = 0; // invalidates probes of an earlier process
+    bool m_preflightDone = false;
+    bool m_gpuAvailable = false;
+    QPointer<QProcess> m_migration;
 };
 
 } // namespace steward

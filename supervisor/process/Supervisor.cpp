@@ -1,5 +1,6 @@
 #include "Supervisor.h"
 
+#include "GpuProbe.h"
 #include "TelemetryLog.h"
 #include "core/Platform.h"
 #include "logging/Logging.h"
@@ -21,6 +22,7 @@ Supervisor::Supervisor(const Manifest &manifest, const QString &appData, SecretK
     , m_redactor(std::move(redactor))
     , m_telemetry(telemetry)
     , m_injector(std::make_unique<SecretInjector>(appData))
+    , m_gpu(new GpuProbe(this))
 {
     connect(&m_keeper, &SecretKeeper::secretsChanged, this, &Supervisor::onSecretsChanged);
 }
@@ -83,6 +85,8 @@ Status Supervisor::prepare(const QSet<int> &excludedPorts)
     ctx.keeper = &m_keeper;
     ctx.telemetry = m_telemetry;
     ctx.platform = Platform::current();
+    ctx.state = m_installState;
+    ctx.gpu = m_gpu;
     ctx.stewardVariables = [this](const QString &id) {
         QMap<QString, QString> vars {{QStringLiteral("APP_DATA_DIR"), m_appData},
                                      {QStringLiteral("BUNDLE_ROOT"), m_manifest.bundleRoot}};

@@ -10,6 +10,8 @@
 
 namespace steward {
 
+class GpuProbe;
+class InstallState;
 class Redactor;
 class SecretInjector;
 class SecretKeeper;
@@ -56,6 +58,9 @@ public:
     const PortAllocator::Ports &ports() const { return m_ports; }
     QList<ManagedService *> services() const { return m_services; }
     ManagedService *service(const QString &id) const;
+    // Enables migrations, recorded in this state (before prepare()).
+    void setInstallState(InstallState *state) { m_installState = state; }
+    GpuProbe &gpu() { return *m_gpu; }
     // Variables each service gets besides its secrets (the control API adds its URL and token).
     void setStewardVariables(std::function<QMap<QString, QString>(const QString &)> f)
     {
@@ -86,6 +91,8 @@ private:
     bool m_shuttingDown = false;
     bool m_reconciling = false;
     std::function<QMap<QString, QString>(const QString &)> m_extraVars;
+    InstallState *m_installState = nullptr;
+    GpuProbe *m_gpu = nullptr;
 };
 
 } // namespace steward

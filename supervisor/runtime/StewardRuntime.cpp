@@ -178,6 +178,7 @@ void StewardRuntime::startSupervisor()
         QDir(m_appData).absoluteFilePath(m_manifest.telemetry.file), m_redactor);
     m_supervisor = std::make_unique<Supervisor>(m_manifest, m_appData, *m_keeper, m_redactor,
                                                 m_telemetry.get());
+    m_supervisor->setInstallState(m_state.get());
     if (Status st = m_supervisor->prepare({m_manifest.ipc.port}); !st) {
         m_err << "steward: " << st.error() << "\n";
         return Q_EMIT exitRequested(PortsUnavailable);

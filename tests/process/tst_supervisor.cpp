@@ -1,7 +1,10 @@
 #include "SupervisorHarness.h"
 #include "TestPrinters.h"
+#include "process/GpuProbe.h"
 #include "process/ServiceLog.h"
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QTest>
 
@@ -55,6 +58,12 @@ private Q_SLOTS:
     void nonCriticalFailureDegrades();
     void logMatchReadiness();
     void missingBinaryFailsClearly();
+    void migrationsOnANewInstall();
+    void migrationsOnAnUpgrade();
+    void failingMigrationFailsTheService();
+    void assetsAreChecked_data();
+    void assetsAreChecked();
+    void gpuRequirement();
 };
 
 void tst_Supervisor::dependencyOrderAndParallelStart()
@@ -278,7 +287,8 @@ void tst_Supervisor::rotationRestartsExactlyTheConsumers()
                              20000);
     QCOMPARE(readFile(file), QByteArray("second-value"));
     QCOMPARE(h.svc(QStringLiteral("bystander"))->pid(), bystanderPid);
-    QCOMPARE(h.count(QStringLiteral("bystander"), State::Starting), 1);
+    QCOMPARE(h.count(QStringLiteral("bystander"), State::Ready), 1);
+    QCOMPARE(h.count(QStringLiteral("consumer"), State::Ready), 2);
 }
 
 void tst_Supervisor::missingSecretHoldsOnlyItsConsumers()
@@ -370,6 +380,169 @@ void tst_Supervisor::missingBinaryFailsClearly()
     QVERIFY(h.svc(QStringLiteral("ghost"))
                 ->message()
                 .contains(QLatin1String("bin/does-not-exist does not exist")));
+}
+
+namespace {
+
+json migration(const char *version, const char *runOn, const QString &script)
+{
+    return {{"version", version},
+            {"run_on", runOn},
+            {"command", {"/bin/sh", "-c", script.toStdString()}}};
+}
+
+const QString AppendVersion = QStringLiteral("echo $0 >> \"$APP_DATA_DIR/migrations.txt\"");
+
+} // namespace
+
+void tst_Supervisor::migrationsOnANewInstall()
+{
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(QStringLiteral("db"), {});
+    svc["migrations"]
+        = json::array({migration("m1", "first_install", AppendVersion + QStringLiteral(" m1")),
+                       migration("m2", "upgrade", AppendVersion + QStringLiteral(" m2")),
+                       migration("m3", "always", AppendVersion + QStringLiteral(" m3"))});
+    for (auto &m : svc["migrations"])
+        m["command"]
+            = {"/bin/sh", "-c",
+               "echo " + m["version"].get<std::string>() + " >> \"$APP_DATA_DIR/migrations.txt\""};
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("db"))->state(), State::Ready, 20000);
+    QCOMPARE(readFile(h.appData() + QStringLiteral("/data/migrations.txt")),
+             QByteArray("m1\nm3\n"));
+    QCOMPARE(h.state().migrationsRun(QStringLiteral("db")),
+             (QStringList {QStringLiteral("m1"), QStringLiteral("m3")}));
+    QVERIFY(h.svc(QStringLiteral("db"))
+                ->log()
+                ->tail(50)
+                .join(QLatin1Char('\n'))
+                .contains(QLatin1String("migration m1 done")));
+}
+
+void tst_Supervisor::migrationsOnAnUpgrade()
+{
+    SupervisorHarness h;
+    // The previous run was version 0.9 and had already run m1.
+    QVERIFY(QDir().mkpath(h.appData() + QStringLiteral("/data")));
+    QFile id(h.appData() + QStringLiteral("/data/install-id"));
+    QVERIFY(id.open(QIODevice::WriteOnly));
+    id.write("2f1b6f7e-8a1c-4d0e-9b7a-3c5d2e1f0a9b\n");
+    id.close();
+    QFile state(h.appData() + QStringLiteral("/data/state.json"));
+    QVERIFY(state.open(QIODevice::WriteOnly));
+    state.write(
+        R"({"format":1,"install_id":"2f1b6f7e-8a1c-4d0e-9b7a-3c5d2e1f0a9b","app_version":"0.9",
+                    "secrets":{},"migrations":{"db":["m1"]}})");
+    state.close();
+    json svc = SupervisorHarness::service(QStringLiteral("db"), {});
+    svc["migrations"] = json::array();
+    for (const char *v : {"m1", "m2"})
+        svc["migrations"].push_back(
+            {{"version", v},
+             {"run_on", std::string(v) == "m1" ? "upgrade" : "upgrade"},
+             {"command",
+              {"/bin/sh", "-c",
+               std::string("echo ") + v + " >> \"$APP_DATA_DIR/migrations.txt\""}}});
+    svc["migrations"].push_back(
+        {{"version", "fresh"},
+         {"run_on", "first_install"},
+         {"command", {"/bin/sh", "-c", "echo fresh >> \"$APP_DATA_DIR/migrations.txt\""}}});
+    QCOMPARE(h.load(json::array({svc}), json::array(), QStringLiteral("1.0")), QString());
+    QCOMPARE(h.state().previousAppVersion(), QStringLiteral("0.9"));
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("db"))->state(), State::Ready, 20000);
+    // m1 ran before, first_install does not apply: only m2.
+    QCOMPARE(readFile(h.appData() + QStringLiteral("/data/migrations.txt")), QByteArray("m2\n"));
+}
+
+void tst_Supervisor::failingMigrationFailsTheService()
+{
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(QStringLiteral("db"), {});
+    svc["migrations"] = json::array({{{"version", "bad"},
+                                      {"run_on", "always"},
+                                      {"command", {"/bin/sh", "-c", "echo nope >&2; exit 3"}}}});
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("db"))->state(), State::Failed, 20000);
+    QCOMPARE(h.svc(QStringLiteral("db"))->message(),
+             QStringLiteral("migration bad failed: exit code 3"));
+    QCOMPARE(h.svc(QStringLiteral("db"))->pid(), 0); // never started
+    QVERIFY(h.svc(QStringLiteral("db"))
+                ->log()
+                ->tail(50)
+                .join(QLatin1Char('\n'))
+                .contains(QLatin1String("err | nope")));
+}
+
+void tst_Supervisor::assetsAreChecked_data()
+{
+    QTest::addColumn<QString>("sha");
+    QTest::addColumn<int>("size");
+    QTest::addColumn<QString>("problem"); // empty: starts
+    const QString good = QString::fromLatin1(
+        QCryptographicHash::hash("model weights\n", QCryptographicHash::Sha256).toHex());
+    QTest::newRow("matching") << good << 14 << QString();
+    QTest::newRow("placeholder hash") << QStringLiteral("PLACEHOLDER_SEED_HASH") << 14 << QString();
+    QTest::newRow("wrong hash") << QString(64, QLatin1Char('0')) << 14
+                                << QStringLiteral("SHA-256 is");
+    QTest::newRow("wrong size") << good << 99
+                                << QStringLiteral("is 14 bytes, the manifest expects 99");
+}
+
+void tst_Supervisor::assetsAreChecked()
+{
+    QFETCH(QString, sha);
+    QFETCH(int, size);
+    QFETCH(QString, problem);
+    SupervisorHarness h;
+    QVERIFY(QDir().mkpath(h.appData() + QStringLiteral("/models")));
+    QFile asset(h.appData() + QStringLiteral("/models/m.bin"));
+    QVERIFY(asset.open(QIODevice::WriteOnly));
+    asset.write("model weights\n");
+    asset.close();
+    json svc = SupervisorHarness::service(QStringLiteral("ml"), {});
+    svc["assets"] = json::array(
+        {{{"path", "models/m.bin"}, {"sha256", sha.toStdString()}, {"size_bytes", size}}});
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    if (problem.isEmpty()) {
+        QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("ml"))->state(), State::Ready, 20000);
+        if (sha.startsWith(QLatin1String("PLACEHOLDER")))
+            QVERIFY(h.svc(QStringLiteral("ml"))
+                        ->log()
+                        ->tail(50)
+                        .join(QLatin1Char('\n'))
+                        .contains(QLatin1String("is not a SHA-256")));
+    } else {
+        QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("ml"))->state(), State::Failed, 20000);
+        QVERIFY2(h.svc(QStringLiteral("ml"))->message().contains(problem),
+                 qPrintable(h.svc(QStringLiteral("ml"))->message()));
+    }
+}
+
+void tst_Supervisor::gpuRequirement()
+{
+    // This machine has no GPU; the probe is pointed at a program that reports none either way.
+    SupervisorHarness h;
+    json needs = SupervisorHarness::service(QStringLiteral("trainer"), {});
+    needs["gpu"] = {{"requirement", "required"}};
+    json fallback = SupervisorHarness::service(
+        QStringLiteral("infer"), {QStringLiteral("--print-env"), QStringLiteral("STEWARD_GPU")});
+    fallback["gpu"] = {{"requirement", "optional_with_cpu_fallback"}};
+    QCOMPARE(h.load(json::array({needs, fallback})), QString());
+    h.supervisor().gpu().setProgram(QStringLiteral("/bin/false"));
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("trainer"))->state(), State::Failed, 20000);
+    QVERIFY(h.svc(QStringLiteral("trainer"))
+                ->message()
+                .startsWith(QLatin1String("needs a GPU: nvidia-smi found no GPU")));
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("infer"))->state(), State::Ready, 20000);
+    const QString log = h.svc(QStringLiteral("infer"))->log()->tail(50).join(QLatin1Char('\n'));
+    QVERIFY(log.contains(QLatin1String("running on the CPU")));
+    QVERIFY(log.contains(QLatin1String("STEWARD_GPU=0")));
 }
 
 QTEST_GUILESS_MAIN(tst_Supervisor)

@@ -59,11 +59,11 @@ json SupervisorHarness::service(const QString &id, const QStringList &args, bool
     return s;
 }
 
-QString SupervisorHarness::load(json services, json secrets)
+QString SupervisorHarness::load(json services, json secrets, const QString &appVersion)
 {
     json doc {{"schema_version", "v0.1"},
               {"target", "desktop"},
-              {"app", {{"name", "harness"}, {"version", "1.0"}}},
+              {"app", {{"name", "harness"}, {"version", appVersion.toStdString()}}},
               {"ipc",
                {{"mode", "loopback-http"},
                 {"host", "127.0.0.1"},
@@ -88,6 +88,7 @@ QString SupervisorHarness::load(json services, json secrets)
     m_manifest = *r.manifest;
     m_state = std::make_unique<InstallState>(
         InstallState::load(m_dir.filePath(QStringLiteral("data"))).value());
+    m_state->setAppVersion(appVersion);
     m_keeper = std::make_unique<SecretKeeper>(m_manifest, *m_state, m_store, m_redactor);
     m_keeper->start();
     if (!QTest::qWaitFor([this] {
@@ -104,6 +105,7 @@ QString SupervisorHarness::load(json services, json secrets)
         [this](const QString &id, ManagedService::State st) {
             m_events.append({id, st, m_clock.elapsed(), m_supervisor->service(id)->message()});
         });
+    m_supervisor->setInstallState(m_state.get());
     if (Status s = m_supervisor->prepare(); !s)
         return s.error();
     return {};

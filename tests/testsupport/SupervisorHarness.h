@@ -34,7 +34,9 @@ public:
     // A service entry running hello-service with `args` (its port is "http" unless noPort).
     static nlohmann::json service(const QString &id, const QStringList &args, bool withPort = true);
     // Loads the manifest, settles the secrets and prepares the supervisor. Returns an error text.
-    QString load(nlohmann::json services, nlohmann::json secrets = nlohmann::json::array());
+    QString load(nlohmann::json services, nlohmann::json secrets = nlohmann::json::array(),
+                 const QString &appVersion = QStringLiteral("1.0"));
+    InstallState &state() { return *m_state; }
 
     Supervisor &supervisor() { return *m_supervisor; }
     SecretKeeper &keeper() { return *m_keeper; }
