@@ -1,6 +1,7 @@
 #include "ManagedService.h"
 
 #include "AssetVerifier.h"
+#include "ChildProcessGuard.h"
 #include "GpuProbe.h"
 #include "HealthProbe.h"
 #include "ServiceEnvironment.h"
@@ -20,9 +21,6 @@
 #ifdef Q_OS_UNIX
 #include <csignal>
 #include <unistd.h>
-#endif
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
 #endif
 
 namespace steward {
@@ -93,7 +91,7 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
             ->warn("{} did not stop within {} ms; killing it", s(m_spec.id), m_spec.stopTimeoutMs);
         m_log->note(
             QStringLiteral("did not stop within %1 ms; sending SIGKILL").arg(m_spec.stopTimeoutMs));
-        killGroup(SIGKILL);
+        killTree();
     });
     connect(m_readinessDeadline, &QTimer::timeout, this, [this] {
         if (m_state == State::Starting)
@@ -112,7 +110,7 @@ ManagedService::~ManagedService()
     // (a last resort at teardown; an orderly exit stops services first).
     if (isRunning()) {
         m_process->disconnect(this);
-        killGroup(SIGKILL);
+        killTree();
         m_process->waitForFinished(2000);
     }
 }
@@ -372,16 +370,7 @@ void ManagedService::spawn()
     proc->setArguments(args);
     proc->setWorkingDirectory(cwd);
     proc->setProcessEnvironment(env);
-#ifdef Q_OS_UNIX
-    proc->setChildProcessModifier([] {
-        // Own process group, so a stop reaches the service's own children too.
-        ::setpgid(0, 0);
-#ifdef Q_OS_LINUX
-        // If Steward dies, even by SIGKILL, the kernel kills the service.
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-    });
-#endif
+    ChildProcessGuard::prepare(*proc);
     connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
         m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
     });
@@ -401,6 +390,7 @@ void ManagedService::spawn()
 
     connect(proc, &QProcess::started, this, [this, proc, program] {
         m_pgid = proc->processId();
+        ChildProcessGuard::adopt(*proc);
         m_runTime.start();
         m_log->note(QStringLiteral("started %1 (pid %2)").arg(program).arg(m_pgid));
         if (m_ctx.telemetry)
@@ -531,19 +521,12 @@ void ManagedService::failAndRestart(const QString &reason)
     m_log->note(reason);
     Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(reason));
     cancelTimers();
-    killGroup(SIGKILL); // onFinished() applies the restart policy
+    killTree(); // onFinished() applies the restart policy
 }
 
-void ManagedService::killGroup(int signal)
+void ManagedService::killTree()
 {
-#ifdef Q_OS_UNIX
-    if (m_pgid > 0)
-        ::kill(pid_t(-m_pgid), signal);
-#else
-    Q_UNUSED(signal);
-    if (m_process)
-        m_process->kill();
-#endif
+    ChildProcessGuard::stop(m_pgid, ChildProcessGuard::Stop::Hard, 0);
 }
 
 void ManagedService::cancelTimers()
@@ -559,8 +542,8 @@ void ManagedService::onFinished(int code, QProcess::ExitStatus status)
     cancelTimers();
     m_killTimer->stop();
     m_log->flush();
-    // Anything the service left behind in its group goes with it.
-    killGroup(SIGKILL);
+    ChildProcessGuard::release(m_pgid);
+
     const qint64 ran = m_runTime.isValid() ? m_runTime.elapsed() : 0;
     const bool crashed = status == QProcess::CrashExit;
     m_exitCode = crashed ? std::nullopt : std::optional<int>(code);
@@ -641,7 +624,7 @@ void ManagedService::stop(std::function<void()> done, const QString &waitingReas
     cancelTimers();
     setState(State::Stopping, QString());
     m_log->note(QStringLiteral("stopping with %1").arg(m_spec.stopSignal));
-    killGroup(signalNumber(m_spec.stopSignal));
+    ChildProcessGuard::stop(m_pgid, ChildProcessGuard::Stop::Soft, signalNumber(m_spec.stopSignal));
     m_killTimer->start(m_spec.stopTimeoutMs);
 }
 

@@ -103,7 +103,7 @@ private:
                std::function<void(bool, QString)> done);
     void becomeReady();
     void failAndRestart(const QString &reason);
-    void killGroup(int signal);
+    void killTree();
     void cancelTimers();
 
     ServiceSpec m_spec;

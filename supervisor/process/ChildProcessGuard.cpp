@@ -1,0 +1,112 @@
+#include "ChildProcessGuard.h"
+
+#include <QProcess>
+
+#if defined(Q_OS_WIN)
+#include <QHash>
+
+#include <windows.h>
+#elif defined(Q_OS_UNIX)
+#include <csignal>
+#include <unistd.h>
+#endif
+#if defined(Q_OS_LINUX)
+#include <sys/prctl.h>
+#endif
+
+namespace steward {
+
+#if defined(Q_OS_WIN)
+
+namespace {
+QHash<qint64, HANDLE> &jobs()
+{
+    static QHash<qint64, HANDLE> map;
+    return map;
+}
+} // namespace
+
+void ChildProcessGuard::prepare(QProcess &process)
+{
+    process.setCreateProcessArgumentsModifier([](QProcess::CreateProcessArguments *args) {
+        // Its own console process group, so CTRL_BREAK reaches it and not Steward.
+        args->flags |= CREATE_NEW_PROCESS_GROUP;
+    });
+}
+
+void ChildProcessGuard::adopt(QProcess &process)
+{
+    HANDLE job = CreateJobObjectW(nullptr, nullptr);
+    if (!job)
+        return;
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION info {};
+    info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    SetInformationJobObject(job, JobObjectExtendedLimitInformation, &info, sizeof info);
+    HANDLE child
+        = OpenProcess(PROCESS_SET_QUOTA | PROCESS_TERMINATE, FALSE, DWORD(process.processId()));
+    if (child) {
+        AssignProcessToJobObject(job, child);
+        CloseHandle(child);
+    }
+    jobs().insert(process.processId(), job);
+}
+
+void ChildProcessGuard::stop(qint64 pid, Stop how, int)
+{
+    if (how == Stop::Soft) {
+        GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, DWORD(pid));
+        return;
+    }
+    if (HANDLE job = jobs().value(pid))
+        TerminateJobObject(job, 1);
+}
+
+void ChildProcessGuard::release(qint64 pid)
+{
+    if (HANDLE job = jobs().take(pid)) {
+        TerminateJobObject(job, 1); // anything the service left behind
+        CloseHandle(job);
+    }
+}
+
+#else
+
+void ChildProcessGuard::prepare(QProcess &process)
+{
+#if defined(Q_OS_UNIX)
+    process.setChildProcessModifier([] {
+        // Own process group, so a stop reaches the service's own children too.
+        ::setpgid(0, 0);
+#if defined(Q_OS_LINUX)
+        // If Steward dies, even by SIGKILL, the kernel kills the service.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    });
+#else
+    Q_UNUSED(process);
+#endif
+}
+
+void ChildProcessGuard::adopt(QProcess &) { }
+
+void ChildProcessGuard::stop(qint64 pid, Stop how, int unixSignal)
+{
+#if defined(Q_OS_UNIX)
+    if (pid > 0)
+        ::kill(pid_t(-pid), how == Stop::Hard ? SIGKILL : unixSignal);
+#else
+    Q_UNUSED(pid);
+    Q_UNUSED(how);
+    Q_UNUSED(unixSignal);
+#endif
+}
+
+void ChildProcessGuard::release(qint64 pid)
+{
+    // Anything the service left behind in its group goes with it.
+    stop(pid, Stop::Hard, 0);
+}
+
+#endif
+
+} // namespace steward

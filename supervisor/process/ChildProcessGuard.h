@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QtGlobal>
+
+class QProcess;
+
+namespace steward {
+
+// Keeps a service's whole process tree tied to the service and to Steward.
+// Linux/Unix: the child leads its own process group and gets SIGKILL when Steward dies
+// (PR_SET_PDEATHSIG); stops and kills go to the whole group.
+// Windows: each child is put in its own Job Object with kill-on-close, so the tree dies with
+// Steward's handle; a soft stop is CTRL_BREAK to the child's console process group.
+class ChildProcessGuard
+{
+public:
+    enum class Stop { Soft, Hard };
+
+    // Call before QProcess::start().
+    static void prepare(QProcess &process);
+    // Call once the process has started.
+    static void adopt(QProcess &process);
+    // Sends the stop (a Unix signal number for Soft, ignored on Windows) to the process tree.
+    static void stop(qint64 pid, Stop how, int unixSignal);
+    // Forgets a process that has ended (releases its job on Windows).
+    static void release(qint64 pid);
+};
+
+} // namespace steward

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Supervision benchmarks: Steward beside supervisord on the same five demo processes.
+
+Both are measured from the outside in the same way: start the supervisor, poll every
+service's /healthz until all answer 200 (launch -> ready), kill -9 one service and poll until
+it answers again (crash -> restarted), send SIGTERM and wait for the supervisor to exit with no
+service left (shutdown). Steward is also measured idle: RSS and wake-ups (context switches)
+per second over 10 s. Prints Markdown table rows."""
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+N = 5
+BASE_PORT = 47900
+
+
+def healthy(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=0.2) as r:
+            return r.status == 200
+    except Exception:
+        return False
+
+
+def wait_all(ports, timeout=30.0):
+    start = time.monotonic()
+    pending = set(ports)
+    while pending:
+        if time.monotonic() - start > timeout:
+            raise RuntimeError(f"not healthy after {timeout}s: {sorted(pending)}")
+        pending = {p for p in pending if not healthy(p)}
+        if pending:
+            time.sleep(0.001)
+    return time.monotonic() - start
+
+
+def pid_on_port(port):
+    out = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True).stdout
+    # users:(("hello-service",pid=1234,fd=7))
+    for part in out.split("pid=")[1:]:
+        return int(part.split(",")[0])
+    raise RuntimeError(f"nobody listens on {port}")
+
+
+def crash_restart(port):
+    pid = pid_on_port(port)
+    os.kill(pid, signal.SIGKILL)
+    t0 = time.monotonic()
+    while healthy(port):  # until the old process is really gone
+        time.sleep(0.001)
+    while not healthy(port):
+        if time.monotonic() - t0 > 30:
+            raise RuntimeError("not restarted within 30 s")
+        time.sleep(0.001)
+    return time.monotonic() - t0
+
+
+def children_alive(pids):
+    return [p for p in pids if os.path.exists(f"/proc/{p}") and open(f"/proc/{p}/stat").read().split(")")[1].split()[0] != "Z"]
+
+
+def service_pids(ports):
+    return [pid_on_port(p) for p in ports]
+
+
+def shutdown(proc, ports):
+    pids = service_pids(ports)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    while children_alive(pids):
+        time.sleep(0.001)
+    return time.monotonic() - t0
+
+
+def steward_bundle(workdir, service, chain):
+    services = []
+    for i in range(N):
+        s = {
+            "id": f"s{i}", "type": "worker",
+            "binaries": {"linux-x64": {"path": service, "args": ["--name", f"s{i}", "--port", f"${{s{i}.http}}"]},
+                         "linux-arm64": {"path": service, "args": ["--name", f"s{i}", "--port", f"${{s{i}.http}}"]}},
+            "ports": {"requested": [{"name": "http", "range": {"min": BASE_PORT + i, "max": BASE_PORT + i}}]},
+            "health": {"type": "http", "path": "/healthz", "port_name": "http", "interval_ms": 1000, "timeout_ms": 1000, "retries": 3},
+            "readiness": {"type": "health_success", "timeout_ms": 30000},
+            "restart": {"policy": "always", "max_restarts": 1000, "backoff_initial_ms": 100},
+        }
+        if chain and i > 0:
+            s["dependencies"] = [f"s{i - 1}"]
+        services.append(s)
+    doc = {"schema_version": "v0.1", "target": "desktop", "app": {"name": "bench", "version": "1"},
+           "ipc": {"mode": "loopback-http", "host": "127.0.0.1", "port": 47899, "auth_token_path": "runtime/token"},
+           "telemetry": {"file": "telemetry.jsonl"}, "services": services}
+    path = os.path.join(workdir, "bundle.json")
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    return path
+
+
+def run_steward(steward, service, chain, runs):
+    ports = [BASE_PORT + i for i in range(N)]
+    launch, crash, stop, rss, wakeups = [], [], [], [], []
+    for r in range(runs):
+        with tempfile.TemporaryDirectory() as d:
+            bundle = steward_bundle(d, service, chain)
+            t0 = time.monotonic()
+            proc = subprocess.Popen([steward, "--headless", "--manifest", bundle, "--app-data", os.path.join(d, "data")],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wait_all(ports)
+            launch.append(time.monotonic() - t0)
+            crash.append(crash_restart(ports[2]))
+            if r == 0:
+                time.sleep(1.0)  # settle after the restart before sampling idle figures
+                rss.append(int([l for l in open(f"/proc/{proc.pid}/status") if l.startswith("VmRSS")][0].split()[1]))
+                def switches():
+                    st = open(f"/proc/{proc.pid}/status").read().splitlines()
+                    return sum(int(l.split()[1]) for l in st if "ctxt_switches" in l)
+                c0 = switches()
+                time.sleep(10.0)
+                wakeups.append((switches() - c0) / 10.0)
+            stop.append(shutdown(proc, ports))
+    return launch, crash, stop, rss, wakeups
+
+
+def run_supervisord(service, runs):
+    ports = [BASE_PORT + i for i in range(N)]
+    launch, crash, stop = [], [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as d:
+            conf = os.path.join(d, "supervisord.conf")
+            with open(conf, "w") as f:
+                f.write(f"[supervisord]\nnodaemon=true\nlogfile={d}/supervisord.log\npidfile={d}/supervisord.pid\n"
+                        f"[unix_http_server]\nfile={d}/supervisor.sock\n")
+                for i in range(N):
+                    f.write(f"[program:s{i}]\ncommand={service} --name s{i} --port {BASE_PORT + i}\n"
+                            f"autorestart=true\nstartsecs=0\nstopsignal=TERM\nstopwaitsecs=10\n"
+                            f"stdout_logfile={d}/s{i}.log\nredirect_stderr=true\n")
+            t0 = time.monotonic()
+            proc = subprocess.Popen(["supervisord", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wait_all(ports)
+            launch.append(time.monotonic() - t0)
+            crash.append(crash_restart(ports[2]))
+            stop.append(shutdown(proc, ports))
+    return launch, crash, stop
+
+
+def ms(values):
+    return f"{statistics.median(values) * 1000:.0f} ms" if values else "n/a"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steward", required=True)
+    ap.add_argument("--service", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    chain = run_steward(args.steward, args.service, True, args.runs)
+    flat = run_steward(args.steward, args.service, False, args.runs)
+    have_supervisord = subprocess.run(["which", "supervisord"], capture_output=True).returncode == 0
+    sd = run_supervisord(args.service, args.runs) if have_supervisord else ([], [], [])
+    runs = f"median of {args.runs}"
+    print(f"| launch -> all ready, chain of 5 (each waits for the previous) | {ms(chain[0])} ({runs}) | < 1 s |")
+    print(f"| launch -> all ready, 5 independent: Steward / supervisord | {ms(flat[0])} / {ms(sd[0])} | on par with supervisord |")
+    print(f"| crash (kill -9) -> answering again: Steward / supervisord | {ms(flat[1])} / {ms(sd[1])} | < 100 ms |")
+    print(f"| SIGTERM -> all 5 stopped: Steward / supervisord | {ms(flat[2])} / {ms(sd[2])} | < 1 s |")
+    print(f"| Steward idle RSS, 5 services | {chain[3][0] / 1024:.1f} MiB | < 40 MiB |")
+    print(f"| Steward idle wake-ups (context switches/s, health checks every 1 s) | {chain[4][0]:.1f} /s | < 20 /s |")
+    if not have_supervisord:
+        print("| supervisord | not installed (apt-get install supervisor) | |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
