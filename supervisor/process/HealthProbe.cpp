@@ -28,12 +28,32 @@ struct Once
     }
 };
 
+// A probe of a port nobody listens on yet can, when the port lies in the ephemeral range (as
+// 47000-47999 does on Linux), be given that same port as its source and connect to itself:
+// a false "open" that also leaves the port in TIME_WAIT, so the service cannot bind it. On
+// Linux the whole 127/8 is local, so probes connect from 127.0.0.2 and a self-connection is
+// impossible; everywhere, a connection to itself counts as a failure.
+QTcpSocket *probeSocket(QObject *context)
+{
+    auto *socket = new QTcpSocket(context);
+#ifdef Q_OS_LINUX
+    socket->bind(QHostAddress(QStringLiteral("127.0.0.2")), 0);
+#endif
+    return socket;
+}
+
+bool connectedToItself(const QTcpSocket *socket)
+{
+    return socket->localPort() == socket->peerPort()
+        && socket->localAddress() == socket->peerAddress();
+}
+
 } // namespace
 
 void HealthProbe::tcp(int port, int timeoutMs, QObject *context, Handler handler)
 {
     auto once = std::make_shared<Once>(Once {context, std::move(handler)});
-    auto *socket = new QTcpSocket(context);
+    auto *socket = probeSocket(context);
     auto *timer = new QTimer(socket);
     timer->setSingleShot(true);
     QObject::connect(timer, &QTimer::timeout, socket, [socket, once, timeoutMs] {
@@ -42,7 +62,8 @@ void HealthProbe::tcp(int port, int timeoutMs, QObject *context, Handler handler
         socket->deleteLater();
     });
     QObject::connect(socket, &QTcpSocket::connected, socket, [socket, once] {
-        (*once)(true, QString());
+        const bool self = connectedToItself(socket);
+        (*once)(!self, self ? QStringLiteral("nothing listens yet") : QString());
         socket->abort();
         socket->deleteLater();
     });
@@ -59,7 +80,7 @@ void HealthProbe::http(int port, const QString &path, int timeoutMs, QObject *co
                        Handler handler)
 {
     auto once = std::make_shared<Once>(Once {context, std::move(handler)});
-    auto *socket = new QTcpSocket(context);
+    auto *socket = probeSocket(context);
     auto *timer = new QTimer(socket);
     auto response = std::make_shared<QByteArray>();
     timer->setSingleShot(true);
@@ -68,7 +89,13 @@ void HealthProbe::http(int port, const QString &path, int timeoutMs, QObject *co
         socket->abort();
         socket->deleteLater();
     });
-    QObject::connect(socket, &QTcpSocket::connected, socket, [socket, path, port] {
+    QObject::connect(socket, &QTcpSocket::connected, socket, [socket, path, port, once] {
+        if (connectedToItself(socket)) {
+            (*once)(false, QStringLiteral("nothing listens yet"));
+            socket->abort();
+            socket->deleteLater();
+            return;
+        }
         socket->write("GET " + path.toUtf8()
                       + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
                       + "\r\nConnection: close\r\nUser-Agent: steward-health\r\n\r\n");
