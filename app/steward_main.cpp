@@ -40,7 +40,8 @@ int main(int argc, char *argv[])
         "Steward runs a bundled desktop app: it prepares the app's secrets and "
         "supervises its services.\n"
         "Exit codes: 0 stopped cleanly, 1 invalid manifest, 2 unreadable manifest, 4 secret store "
-        "unavailable, 5 no free port for a service, 64 wrong usage."));
+        "unavailable, 5 no free port for a service, 6 the control API cannot listen, 64 wrong "
+        "usage."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption manifestOpt(QStringLiteral("manifest"),

@@ -1,6 +1,10 @@
 #include "StewardRuntime.h"
 
+#include "api/ControlApi.h"
+#include "api/ControlServer.h"
+#include "api/TokenBook.h"
 #include "cli/TerminalPrompter.h"
+#include "core/AtomicFile.h"
 #include "logging/Logging.h"
 #include "manifest/ManifestLoader.h"
 #include "process/Supervisor.h"
@@ -12,6 +16,7 @@
 #include "secrets/SecretKeeper.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 namespace steward {
@@ -27,9 +32,13 @@ StewardRuntime::StewardRuntime(RuntimeOptions options, QTextStream &out, QTextSt
 
 StewardRuntime::~StewardRuntime()
 {
-    // The supervisor uses the keeper, which uses the store and the state: tear down in order.
+    // The API reads the supervisor, which uses the keeper, which uses the store and the state:
+    // tear down in that order.
+    m_server.reset();
+    m_api.reset();
     m_supervisor.reset();
     m_keeper.reset();
+    removeRuntimeFiles();
 }
 
 QString StewardRuntime::defaultAppDataDir(const QString &appName)
@@ -53,6 +62,7 @@ int StewardRuntime::start()
         return InvalidManifest;
     }
     m_manifest = *loaded.manifest;
+    m_diagnostics = loaded.diagnostics;
     m_appData = m_options.appDataDir.isEmpty() ? defaultAppDataDir(m_manifest.app.name)
                                                : QDir(m_options.appDataDir).absolutePath();
 
@@ -174,15 +184,26 @@ void StewardRuntime::startSupervisor()
 {
     if (m_supervisor || m_shuttingDown)
         return;
+    if (!startControlApi())
+        return Q_EMIT exitRequested(ApiUnavailable);
     m_telemetry = std::make_unique<TelemetryLog>(
+
         QDir(m_appData).absoluteFilePath(m_manifest.telemetry.file), m_redactor);
     m_supervisor = std::make_unique<Supervisor>(m_manifest, m_appData, *m_keeper, m_redactor,
                                                 m_telemetry.get());
     m_supervisor->setInstallState(m_state.get());
-    if (Status st = m_supervisor->prepare({m_manifest.ipc.port}); !st) {
+    // Each service learns where the control API is and gets its own token, nothing else.
+    const QString controlUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
+    m_supervisor->setStewardVariables([this, controlUrl](const QString &id) {
+        return QMap<QString, QString> {
+            {QStringLiteral("STEWARD_CONTROL_URL"), controlUrl},
+            {QStringLiteral("STEWARD_TOKEN"), QString::fromLatin1(m_tokens->serviceToken(id))}};
+    });
+    if (Status st = m_supervisor->prepare({m_manifest.ipc.port, m_server->port()}); !st) {
         m_err << "steward: " << st.error() << "\n";
         return Q_EMIT exitRequested(PortsUnavailable);
     }
+    m_api->setSupervisor(m_supervisor.get());
     connect(m_supervisor.get(), &Supervisor::serviceStateChanged, this,
             [this](const QString &id, ManagedService::State st) {
                 const ManagedService *svc = m_supervisor->service(id);
@@ -206,6 +227,61 @@ void StewardRuntime::startSupervisor()
     m_supervisor->start();
 }
 
+bool StewardRuntime::startControlApi()
+{
+    QStringList ids;
+    for (const ServiceSpec &s : m_manifest.services)
+        ids << s.id;
+    m_tokens = std::make_unique<TokenBook>(ids);
+    QList<QByteArray> tokens {m_tokens->adminToken()};
+    for (const QString &id : ids)
+        tokens << m_tokens->serviceToken(id);
+    m_redactor->setPermanent(tokens); // a service printing its token leaves no trace in logs
+    ApiContext ctx;
+    ctx.manifest = &m_manifest;
+    ctx.keeper = m_keeper.get();
+    ctx.appData = m_appData;
+    ctx.diagnostics = m_diagnostics;
+    ctx.shutdown = [this] {
+        requestShutdown();
+    };
+    m_api = std::make_unique<ControlApi>(ctx, *m_tokens);
+    ControlApi *api = m_api.get();
+    m_server = std::make_unique<ControlServer>(
+        [api](const HttpRequest &r, Responder respond) { api->handle(r, std::move(respond)); });
+    if (Status st = m_server->listen(m_manifest.ipc.host, m_manifest.ipc.port); !st) {
+        m_err << "steward: " << st.error() << "\n";
+        return false;
+    }
+    m_api->setPort(m_server->port());
+    // Where clients find us: the admin token and the port actually bound, both 0600.
+    m_tokenFile = QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath);
+    m_portFile = QDir(m_appData).absoluteFilePath(QStringLiteral("runtime/ipc_port"));
+    for (const auto &[path, content] :
+         {std::pair {m_tokenFile, m_tokens->adminToken() + '\n'},
+          std::pair {m_portFile, QByteArray::number(m_server->port()) + '\n'}}) {
+        Status st = AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
+        if (st)
+            st = AtomicFile::write(path, content, 0600);
+        if (!st) {
+            m_err << "steward: " << st.error() << "\n";
+            return false;
+        }
+    }
+    m_out << "Control API on http://127.0.0.1:" << m_server->port() << " (admin token in "
+          << m_tokenFile << ")\n"
+          << Qt::flush;
+    return true;
+}
+
+void StewardRuntime::removeRuntimeFiles()
+{
+    if (!m_tokenFile.isEmpty())
+        QFile::remove(m_tokenFile);
+    if (!m_portFile.isEmpty())
+        QFile::remove(m_portFile);
+}
+
 void StewardRuntime::requestShutdown()
 {
     if (m_shuttingDown)
@@ -215,7 +291,9 @@ void StewardRuntime::requestShutdown()
         return Q_EMIT exitRequested(Ok);
     m_out << "Stopping " << m_manifest.app.name << "...\n" << Qt::flush;
     m_supervisor->stopAll([this] {
+        removeRuntimeFiles();
         m_out << "Stopped.\n" << Qt::flush;
+
         Q_EMIT exitRequested(Ok);
     });
 }

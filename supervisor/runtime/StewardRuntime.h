@@ -1,5 +1,6 @@
 #pragma once
 
+#include "manifest/Diagnostic.h"
 #include "manifest/Manifest.h"
 
 #include <QObject>
@@ -13,7 +14,10 @@ class InstallState;
 class Redactor;
 class SecretKeeper;
 class SecretStore;
+class ControlApi;
+class ControlServer;
 class Supervisor;
+class TokenBook;
 class TelemetryLog;
 class TerminalPrompter;
 
@@ -42,6 +46,7 @@ public:
         InputEnded = 3,
         StoreFailed = 4,
         PortsUnavailable = 5,
+        ApiUnavailable = 6,
         Usage = 64
     };
 
@@ -80,7 +85,16 @@ private:
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
     std::unique_ptr<SecretKeeper> m_keeper;
+    bool startControlApi();
+    void removeRuntimeFiles();
+    Diagnostics m_diagnostics;
+    std::unique_ptr<TokenBook> m_tokens;
+    std::unique_ptr<ControlApi> m_api;
+    std::unique_ptr<ControlServer> m_server;
+    QString m_tokenFile;
+    QString m_portFile;
     std::unique_ptr<TelemetryLog> m_telemetry;
+
     std::unique_ptr<Supervisor> m_supervisor;
     TerminalPrompter *m_prompter = nullptr;
     bool m_shuttingDown = false;

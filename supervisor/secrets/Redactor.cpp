@@ -85,11 +85,21 @@ Redactor::Redactor(qsizetype minimumLength)
     std::const_pointer_cast<RedactorAutomaton>(m_automaton)->build();
 }
 
+void Redactor::setPermanent(const QList<QByteArray> &values)
+{
+    m_permanent = values;
+    setSecrets(m_current);
+}
+
 void Redactor::setSecrets(const QList<QByteArray> &values, int *ignoredCount)
 {
+    m_current = values;
     auto automaton = std::make_shared<RedactorAutomaton>();
     int ignored = 0;
+    for (const QByteArray &v : m_permanent)
+        automaton->add(v);
     for (const QByteArray &v : values) {
+
         if (v.size() < m_minimumLength) {
             ignored += v.isEmpty() ? 0 : 1;
             continue;

@@ -26,6 +26,8 @@ public:
     // Replaces the set of values to hide. Values shorter than the minimum length are ignored
     // (too likely to match ordinary text); `ignoredCount` says how many were.
     void setSecrets(const QList<QByteArray> &values, int *ignoredCount = nullptr);
+    // Values hidden whatever setSecrets() is given later (the control API's tokens).
+    void setPermanent(const QList<QByteArray> &values);
     qsizetype secretCount() const;
 
     QByteArray redact(const QByteArray &text) const;
@@ -65,6 +67,9 @@ public:
 
 private:
     qsizetype m_minimumLength;
+    QList<QByteArray> m_permanent;
+    QList<QByteArray> m_current;
+
     std::shared_ptr<const struct RedactorAutomaton> m_automaton;
 };
 

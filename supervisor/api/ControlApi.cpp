@@ -1,0 +1,534 @@
+#include "ControlApi.h"
+
+#include "logging/Logging.h"
+#include "process/ServiceLog.h"
+#include "process/Supervisor.h"
+#include "secrets/SecretKeeper.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTimer>
+
+// The OpenAPI document is a resource of this static library: it must be registered by name.
+static void initApiResources()
+{
+    Q_INIT_RESOURCE(api);
+}
+
+namespace steward {
+
+namespace {
+
+using json = nlohmann::json;
+using Kind = TokenBook::Principal::Kind;
+
+std::string s(const QString &q)
+{
+    return q.toStdString();
+}
+
+json nullable(const QString &q)
+{
+    return q.isEmpty() ? json(nullptr) : json(s(q));
+}
+
+HttpResponse forbidden(const QString &message)
+{
+    return HttpResponse::error(403, "forbidden", message);
+}
+
+} // namespace
+
+ControlApi::ControlApi(ApiContext context, const TokenBook &tokens, QObject *parent)
+    : QObject(parent)
+    , m_ctx(std::move(context))
+    , m_tokens(tokens)
+{
+    initApiResources();
+}
+
+bool ControlApi::hostAllowed(const QByteArray &host) const
+{
+    const QByteArray port = ':' + QByteArray::number(m_port);
+    for (const char *name : {"127.0.0.1", "localhost", "[::1]"}) {
+        if (host == QByteArray(name) + port)
+            return true;
+    }
+    return false;
+}
+
+bool ControlApi::originAllowed(const QByteArray &origin)
+{
+    static const QRegularExpression loopback(
+        QStringLiteral("^https?://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?$"));
+    return loopback.match(QString::fromLatin1(origin)).hasMatch();
+}
+
+void ControlApi::handle(const HttpRequest &request, Responder respond)
+{
+    // The guard, before any route: DNS rebinding (Host) and cross-site requests (Origin).
+    if (!hostAllowed(request.header("host")))
+        return respond(HttpResponse::error(
+            421, "misdirected_request",
+            QStringLiteral("the Host header must be 127.0.0.1:%1, localhost:%1 or [::1]:%1")
+                .arg(m_port)));
+    if (request.headers.contains("origin") && !originAllowed(request.header("origin")))
+        return respond(
+            forbidden(QStringLiteral("requests from web pages of other origins are refused")));
+
+    const QString path = request.path;
+    const QByteArray method = request.method;
+    if (path == QLatin1String("/healthz")) {
+        if (method != "GET" && method != "HEAD")
+            return respond(
+                HttpResponse::error(405, "method_not_allowed", QStringLiteral("use GET")));
+        return respond(HttpResponse::json(200, {{"status", "ok"}}));
+    }
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (m_lockedUntil.isValid() && now < m_lockedUntil) {
+        HttpResponse r = HttpResponse::error(
+            429, "too_many_auth_failures",
+            QStringLiteral("too many requests with a wrong token; try again later"));
+        r.headers.append(
+            {QByteArrayLiteral("Retry-After"), QByteArray::number(now.secsTo(m_lockedUntil) + 1)});
+        return respond(r);
+    }
+    const TokenBook::Principal who = m_tokens.identify(request.header("authorization"));
+    if (who.kind == Kind::None) {
+        while (!m_failures.empty() && m_failures.front().secsTo(now) > AuthWindowS)
+            m_failures.pop_front();
+        m_failures.push_back(now);
+        if (int(m_failures.size()) >= MaxAuthFailures) {
+            m_lockedUntil = now.addSecs(LockoutS);
+            m_failures.clear();
+            Logging::get("steward.api")
+                ->warn("{} requests with a wrong token within {} s; refusing all for {} s",
+                       MaxAuthFailures, AuthWindowS, LockoutS);
+        }
+        HttpResponse r = HttpResponse::error(401, "unauthorized",
+                                             QStringLiteral("a valid bearer token is required"));
+        r.headers.append({QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")});
+        return respond(r);
+    }
+
+    // Routes. A service's token reaches only read routes about itself.
+    const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    const bool admin = who.kind == Kind::Admin;
+    auto need = [&](std::initializer_list<const char *> methods) {
+        for (const char *m : methods) {
+            if (method == m)
+                return true;
+        }
+        return false;
+    };
+    auto wrongMethod = [&] {
+        respond(HttpResponse::error(
+            405, "method_not_allowed",
+            QStringLiteral("%1 is not allowed on %2").arg(QString::fromLatin1(method), path)));
+    };
+    auto adminOnly = [&] {
+        respond(forbidden(QStringLiteral("this route needs the admin token")));
+    };
+
+    if (parts.value(0) == QLatin1String("secrets")) {
+        if (parts.size() == 1) {
+            if (method == "GET")
+                return respond(getSecrets(who));
+            if (method == "POST")
+                return admin ? postSecrets(request, respond) : adminOnly();
+            return wrongMethod();
+        }
+        if (parts.size() == 2) {
+            if (method != "DELETE")
+                return wrongMethod();
+            return admin ? deleteSecret(parts.at(1), respond) : adminOnly();
+        }
+        if (parts.size() == 3 && parts.at(2) == QLatin1String("value")) {
+            if (method != "GET")
+                return wrongMethod();
+            return respond(secretValue(parts.at(1), who));
+        }
+    } else if (path == QLatin1String("/health")) {
+        if (!need({"GET"}))
+            return wrongMethod();
+        json remote = json::object();
+        return respond(HttpResponse::json(
+            200,
+            {{"status",
+              m_ctx.supervisor ? s(Supervisor::statusName(m_ctx.supervisor->status()))
+                               : "starting"},
+             {"token_age_seconds", nullptr},
+             {"last_refresh_ok", nullptr},
+             {"remote", remote}}));
+    } else if (path == QLatin1String("/readyz")) {
+        return need({"GET"}) ? respond(readyz()) : wrongMethod();
+    } else if (path == QLatin1String("/ports")) {
+        return need({"GET"}) ? respond(ports()) : wrongMethod();
+    } else if (!admin) {
+        return adminOnly();
+    } else if (path == QLatin1String("/status")) {
+        return need({"GET"}) ? respond(HttpResponse::json(200, statusJson())) : wrongMethod();
+    } else if (parts.value(0) == QLatin1String("services")) {
+        if (parts.size() == 1)
+            return need({"GET"}) ? respond(services()) : wrongMethod();
+        if (parts.size() == 3)
+            return need({"POST"}) ? respond(serviceAction(parts.at(1), parts.at(2)))
+                                  : wrongMethod();
+    } else if (path == QLatin1String("/logs/tail")) {
+        return need({"GET"}) ? respond(logsTail(request)) : wrongMethod();
+    } else if (path == QLatin1String("/telemetry")) {
+        return need({"GET"}) ? respond(telemetry()) : wrongMethod();
+    } else if (path == QLatin1String("/validate")) {
+        return need({"GET"}) ? respond(validate()) : wrongMethod();
+    } else if (path == QLatin1String("/openapi.json")) {
+        return need({"GET"}) ? respond(openApi()) : wrongMethod();
+    } else if (path == QLatin1String("/shutdown")) {
+        // GET too: the Vrooli runtime's clients use it.
+        if (!need({"POST", "GET"}))
+            return wrongMethod();
+        respond(HttpResponse::json(202, {{"status", "stopping"}}));
+        if (m_ctx.shutdown)
+            QTimer::singleShot(0, this, m_ctx.shutdown);
+        return;
+    }
+    respond(HttpResponse::error(
+        404, "not_found", QStringLiteral("no route %1 %2").arg(QString::fromLatin1(method), path)));
+}
+
+json ControlApi::secretEntry(const SecretSpec &spec) const
+{
+    const InstallState::SecretRecord *rec = m_ctx.keeper ? m_ctx.keeper->record(spec.id) : nullptr;
+    json e {{"id", s(spec.id)},
+            {"class", s(enumName(spec.secretClass))},
+            {"required", spec.required},
+            {"has_value", m_ctx.keeper && m_ctx.keeper->value(spec.id).has_value()},
+            {"status", rec ? s(InstallState::statusName(rec->status)) : "missing"},
+            {"source", rec ? s(InstallState::sourceName(rec->source)) : "none"},
+            {"description", nullable(spec.description)},
+            {"format", nullable(spec.format)},
+            {"prompt",
+             spec.prompt ? json {{"label", s(spec.prompt->label)},
+                                 {"description", s(spec.prompt->description)},
+                                 {"hint", s(spec.prompt->hint)}}
+                         : json(nullptr)},
+            {"updated_at",
+             rec && rec->updatedAt.isValid() ? json(s(rec->updatedAt.toString(Qt::ISODateWithMs)))
+                                             : json(nullptr)},
+            {"version", rec ? rec->version : 0},
+            {"consumers", json::array()}};
+    for (const QString &c : m_ctx.manifest->consumersOf(spec.id))
+        e["consumers"].push_back(s(c));
+    if (rec && !rec->detail.isEmpty())
+        e["detail"] = s(rec->detail);
+    return e;
+}
+
+HttpResponse ControlApi::getSecrets(const TokenBook::Principal &who) const
+{
+    json list = json::array();
+    for (const SecretSpec &spec : m_ctx.manifest->secrets) {
+        if (spec.secretClass == SecretClass::Infrastructure)
+            continue;
+        if (who.kind == Kind::Service
+            && !m_ctx.manifest->service(who.serviceId)->secrets.contains(spec.id))
+            continue;
+        list.push_back(secretEntry(spec));
+    }
+    return HttpResponse::json(200, {{"secrets", list}});
+}
+
+HttpResponse ControlApi::secretValue(const QString &id, const TokenBook::Principal &who) const
+{
+    if (who.kind != Kind::Service)
+        return forbidden(
+            QStringLiteral("secret values are given only to the service that uses them"));
+    const ServiceSpec *svc = m_ctx.manifest->service(who.serviceId);
+    if (!svc->secrets.contains(id))
+        return forbidden(
+            QStringLiteral("service %1 does not use secret %2").arg(who.serviceId, id));
+    const std::optional<QByteArray> value = m_ctx.keeper->value(id);
+    if (!value)
+        return HttpResponse::error(404, "no_value",
+                                   QStringLiteral("secret %1 has no value yet").arg(id));
+    const InstallState::SecretRecord *rec = m_ctx.keeper->record(id);
+    return HttpResponse::json(
+        200, {{"id", s(id)}, {"value", value->toStdString()}, {"version", rec ? rec->version : 0}});
+}
+
+void ControlApi::postSecrets(const HttpRequest &request, Responder respond)
+{
+    const QByteArray type = request.header("content-type").split(';').first().trimmed().toLower();
+    if (type != "application/json")
+        return respond(HttpResponse::error(415, "unsupported_media_type",
+                                           QStringLiteral("send the secrets as application/json")));
+    json body;
+    try {
+        body = json::parse(request.body.toStdString());
+    } catch (const json::parse_error &e) {
+        return respond(HttpResponse::error(
+            400, "invalid_json",
+            QStringLiteral("the body is not valid JSON (at byte %1)").arg(e.byte)));
+    }
+    QMap<QString, QString> values;
+    QMap<QString, QStringList> shapeProblems;
+    auto take = [&](const std::string &id, const json &v) {
+        if (v.is_string())
+            values.insert(QString::fromStdString(id), QString::fromStdString(v.get<std::string>()));
+        else
+            shapeProblems[QString::fromStdString(id)]
+                << QStringLiteral("the value must be a string");
+    };
+    if (body.is_object() && body.contains("id")) {
+        if (!body["id"].is_string() || !body.contains("value") || body.size() != 2)
+            return respond(HttpResponse::error(
+                400, "invalid_body",
+                QStringLiteral("expected {\"id\": \"...\", \"value\": \"...\"}")));
+        take(body["id"].get<std::string>(), body["value"]);
+    } else if (body.is_object() && body.contains("secrets") && body["secrets"].is_object()) {
+        for (auto it = body.begin(); it != body.end(); ++it) {
+            // The template from stewardctl template --format json carries these beside "secrets".
+            if (it.key() != "secrets" && it.key() != "$comment" && it.key() != "descriptions")
+                return respond(HttpResponse::error(
+                    400, "invalid_body",
+                    QStringLiteral("unknown field \"%1\"").arg(QString::fromStdString(it.key()))));
+        }
+        for (auto it = body["secrets"].begin(); it != body["secrets"].end(); ++it)
+            take(it.key(), it.value());
+    } else {
+        return respond(
+            HttpResponse::error(400, "invalid_body",
+                                QStringLiteral("expected {\"id\": ..., \"value\": ...} or "
+                                               "{\"secrets\": {\"<id>\": \"<value>\"}}")));
+    }
+    if (!shapeProblems.isEmpty()) {
+        json details = json::object();
+        for (auto it = shapeProblems.cbegin(); it != shapeProblems.cend(); ++it)
+            details[s(it.key())] = {s(it->join(QStringLiteral("; ")))};
+        return respond(HttpResponse::error(400, "invalid_secrets",
+                                           QStringLiteral("nothing was stored"), details));
+    }
+    m_ctx.keeper->provide(values, this, [this, respond](const SecretKeeper::ChangeResult &r) {
+        if (!r.problems.isEmpty()) {
+            json details = json::object();
+            for (auto it = r.problems.cbegin(); it != r.problems.cend(); ++it) {
+                json list = json::array();
+                for (const QString &p : *it)
+                    list.push_back(s(p));
+                details[s(it.key())] = list;
+            }
+            return respond(
+                HttpResponse::error(400, "invalid_secrets",
+                                    QStringLiteral("nothing was stored: %1 secret(s) have problems")
+                                        .arg(r.problems.size()),
+                                    details));
+        }
+        if (!r.ok)
+            return respond(HttpResponse::error(
+                503, "store_failed", QStringLiteral("nothing was stored: %1").arg(r.error)));
+        json changed = json::array(), unchanged = json::array(), affected = json::array();
+        QStringList consumers;
+        for (const QString &id : r.changed) {
+            changed.push_back(s(id));
+            for (const QString &c : m_ctx.manifest->consumersOf(id)) {
+                if (!consumers.contains(c))
+                    consumers << c;
+            }
+        }
+        for (const QString &id : r.unchanged)
+            unchanged.push_back(s(id));
+        for (const QString &c : consumers)
+            affected.push_back(s(c));
+        respond(HttpResponse::json(
+            200,
+            {{"changed", changed}, {"unchanged", unchanged}, {"services_affected", affected}}));
+    });
+}
+
+void ControlApi::deleteSecret(const QString &id, Responder respond)
+{
+    if (!m_ctx.manifest->secret(id))
+        return respond(HttpResponse::error(404, "unknown_secret",
+                                           QStringLiteral("this bundle has no secret %1").arg(id)));
+    m_ctx.keeper->clear(id, this, [respond, id](const SecretKeeper::ChangeResult &r) {
+        if (!r.problems.isEmpty())
+            return respond(HttpResponse::error(400, "cannot_clear",
+                                               r.problems.value(id).join(QStringLiteral("; "))));
+        if (!r.ok)
+            return respond(HttpResponse::error(503, "store_failed", r.error));
+        respond(HttpResponse::json(200, {{"cleared", s(id)}, {"changed", !r.changed.isEmpty()}}));
+    });
+}
+
+json ControlApi::serviceEntry(const QString &id) const
+{
+    const ServiceSpec *spec = m_ctx.manifest->service(id);
+    ManagedService *svc = m_ctx.supervisor ? m_ctx.supervisor->service(id) : nullptr;
+    json ports = json::object();
+    if (m_ctx.supervisor) {
+        const QMap<QString, int> p = m_ctx.supervisor->ports().value(id);
+        for (auto it = p.cbegin(); it != p.cend(); ++it)
+            ports[s(it.key())] = it.value();
+    }
+    json e {{"id", s(id)},
+            {"type", s(enumName(spec->type))},
+            {"critical", spec->critical},
+            {"ready", svc && svc->state() == ManagedService::State::Ready},
+            {"state", svc ? s(ManagedService::stateName(svc->state())) : "waiting"},
+            {"message", svc ? nullable(svc->message()) : json(nullptr)},
+            {"exit_code", svc && svc->exitCode() ? json(*svc->exitCode()) : json(nullptr)},
+            {"restarts", svc ? svc->restarts() : 0},
+            {"pid", svc && svc->isRunning() ? json(svc->pid()) : json(nullptr)},
+            {"ports", ports},
+            {"dependencies", json::array()}};
+    for (const QString &d : spec->dependencies)
+        e["dependencies"].push_back(s(d));
+    return e;
+}
+
+HttpResponse ControlApi::readyz() const
+{
+    json details = json::object();
+    bool ready = m_ctx.supervisor != nullptr;
+    for (const ServiceSpec &spec : m_ctx.manifest->services) {
+        const json e = serviceEntry(spec.id);
+        details[s(spec.id)] = e;
+        if (spec.critical && !e["ready"].get<bool>())
+            ready = false;
+    }
+    return HttpResponse::json(200, {{"ready", ready}, {"details", details}});
+}
+
+json ControlApi::statusJson() const
+{
+    json services = json::array();
+    for (const ServiceSpec &spec : m_ctx.manifest->services)
+        services.push_back(serviceEntry(spec.id));
+    json missing = json::array();
+    for (const QString &id : m_ctx.keeper->missingRequired())
+        missing.push_back(s(id));
+    return {
+        {"app",
+         {{"name", s(m_ctx.manifest->app.name)}, {"version", s(m_ctx.manifest->app.version)}}},
+        {"status",
+         m_ctx.supervisor ? s(Supervisor::statusName(m_ctx.supervisor->status())) : "starting"},
+        {"reason", m_ctx.supervisor ? nullable(m_ctx.supervisor->statusReason()) : json(nullptr)},
+        {"secrets_phase", s(SecretKeeper::phaseName(m_ctx.keeper->phase()))},
+        {"missing_secrets", missing},
+        {"store", s(m_ctx.keeper->store().backendName())},
+        {"services", services}};
+}
+
+HttpResponse ControlApi::ports() const
+{
+    json out = json::object();
+    if (m_ctx.supervisor) {
+        const auto &all = m_ctx.supervisor->ports();
+        for (auto it = all.cbegin(); it != all.cend(); ++it) {
+            json p = json::object();
+            for (auto jt = it->cbegin(); jt != it->cend(); ++jt)
+                p[s(jt.key())] = jt.value();
+            out[s(it.key())] = p;
+        }
+    }
+    return HttpResponse::json(200, {{"services", out}});
+}
+
+HttpResponse ControlApi::services() const
+{
+    json list = json::array();
+    for (const ServiceSpec &spec : m_ctx.manifest->services)
+        list.push_back(serviceEntry(spec.id));
+    return HttpResponse::json(200, {{"services", list}});
+}
+
+HttpResponse ControlApi::serviceAction(const QString &id, const QString &action)
+{
+    if (!m_ctx.manifest->service(id))
+        return HttpResponse::error(404, "unknown_service",
+                                   QStringLiteral("this bundle has no service %1").arg(id));
+    if (!m_ctx.supervisor)
+        return HttpResponse::error(409, "not_started",
+                                   QStringLiteral("services have not been started yet"));
+    if (action == QLatin1String("restart"))
+        m_ctx.supervisor->restartService(id);
+    else if (action == QLatin1String("stop"))
+        m_ctx.supervisor->stopService(id);
+    else if (action == QLatin1String("start"))
+        m_ctx.supervisor->startService(id);
+    else
+        return HttpResponse::error(
+            404, "not_found",
+            QStringLiteral("no action %1; use restart, stop or start").arg(action));
+    return HttpResponse::json(202, {{"service", s(id)}, {"action", s(action)}});
+}
+
+HttpResponse ControlApi::logsTail(const HttpRequest &request) const
+{
+    const QString id = request.query.queryItemValue(QStringLiteral("serviceId"));
+    if (id.isEmpty())
+        return HttpResponse::error(400, "missing_parameter",
+                                   QStringLiteral("give the service as ?serviceId=<id>"));
+    ManagedService *svc = m_ctx.supervisor ? m_ctx.supervisor->service(id) : nullptr;
+    if (!m_ctx.manifest->service(id))
+        return HttpResponse::error(404, "unknown_service",
+                                   QStringLiteral("this bundle has no service %1").arg(id));
+    int lines = 100;
+    if (request.query.hasQueryItem(QStringLiteral("lines"))) {
+        bool ok = false;
+        const qlonglong n = request.query.queryItemValue(QStringLiteral("lines")).toLongLong(&ok);
+        if (!ok || n < 1)
+            return HttpResponse::error(400, "invalid_parameter",
+                                       QStringLiteral("lines must be a positive whole number"));
+        lines = int(std::min<qlonglong>(n, MaxLogLines));
+    }
+    json out = json::array();
+    if (svc) {
+        for (const QString &l : svc->log()->tail(lines))
+            out.push_back(s(l)); // already redacted as it was captured
+    }
+    return HttpResponse::json(200, {{"service", s(id)}, {"lines", out}});
+}
+
+HttpResponse ControlApi::telemetry() const
+{
+    const QString path = QDir(m_ctx.appData).absoluteFilePath(m_ctx.manifest->telemetry.file);
+    json events = json::array();
+    QFile f(path);
+    if (f.open(QIODevice::ReadOnly)) {
+        // The file is capped (5 MiB); keep the last 500 events.
+        QList<QByteArray> lines = f.readAll().split('\n');
+        const qsizetype from = std::max<qsizetype>(0, lines.size() - 501);
+        for (qsizetype i = from; i < lines.size(); ++i) {
+            if (!lines.at(i).isEmpty() && json::accept(lines.at(i).toStdString()))
+                events.push_back(json::parse(lines.at(i).toStdString()));
+        }
+    }
+    return HttpResponse::json(200,
+                              {{"file", s(m_ctx.manifest->telemetry.file)}, {"events", events}});
+}
+
+HttpResponse ControlApi::validate() const
+{
+    json errors = json::array(), warnings = json::array();
+    for (const Diagnostic &d : m_ctx.diagnostics)
+        (d.isError() ? errors : warnings)
+            .push_back({{"path", s(d.path)}, {"message", s(d.message)}});
+    return HttpResponse::json(
+        200, {{"valid", errors.empty()}, {"errors", errors}, {"warnings", warnings}});
+}
+
+HttpResponse ControlApi::openApi() const
+{
+    QFile f(QStringLiteral(":/steward/openapi.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        return HttpResponse::error(500, "missing_document",
+                                   QStringLiteral("the OpenAPI document is not built in"));
+    HttpResponse r;
+    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    r.body = f.readAll();
+    return r;
+}
+
+} // namespace steward

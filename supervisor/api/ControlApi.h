@@ -1,0 +1,77 @@
+#pragma once
+
+#include "HttpMessage.h"
+#include "TokenBook.h"
+#include "manifest/Diagnostic.h"
+#include "manifest/Manifest.h"
+
+#include <QDateTime>
+#include <QObject>
+
+#include <deque>
+#include <functional>
+
+namespace steward {
+
+class SecretKeeper;
+class Supervisor;
+
+// What the control API reads and drives.
+struct ApiContext
+{
+    const Manifest *manifest = nullptr;
+    SecretKeeper *keeper = nullptr;
+    Supervisor *supervisor = nullptr;
+    QString appData;
+    Diagnostics diagnostics; // from loading the manifest, for /validate
+    std::function<void()> shutdown;
+};
+
+// The control API's guard and routes. Before any route: the Host header must name a loopback
+// address with our port (else 421), an Origin must be loopback (else 403), and every route
+// but /healthz needs a bearer token; repeated failures lock authentication for a while (429).
+// The admin token reaches everything except secret values; a service's token reads only its
+// own secrets and status. Answers never carry a secret value, except /secrets/{id}/value to
+// the service that owns the secret.
+class ControlApi : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int MaxAuthFailures = 10; // within AuthWindowS seconds
+    static constexpr int AuthWindowS = 60;
+    static constexpr int LockoutS = 30;
+    static constexpr int MaxLogLines = 10000;
+
+    ControlApi(ApiContext context, const TokenBook &tokens, QObject *parent = nullptr);
+    void setPort(int port) { m_port = port; }
+    void setSupervisor(Supervisor *s) { m_ctx.supervisor = s; }
+    void handle(const HttpRequest &request, Responder respond);
+
+private:
+    bool hostAllowed(const QByteArray &host) const;
+    static bool originAllowed(const QByteArray &origin);
+    nlohmann::json secretEntry(const SecretSpec &spec) const;
+    nlohmann::json serviceEntry(const QString &id) const;
+    nlohmann::json statusJson() const;
+
+    HttpResponse getSecrets(const TokenBook::Principal &who) const;
+    void postSecrets(const HttpRequest &request, Responder respond);
+    void deleteSecret(const QString &id, Responder respond);
+    HttpResponse secretValue(const QString &id, const TokenBook::Principal &who) const;
+    HttpResponse readyz() const;
+    HttpResponse ports() const;
+    HttpResponse services() const;
+    HttpResponse serviceAction(const QString &id, const QString &action);
+    HttpResponse logsTail(const HttpRequest &request) const;
+    HttpResponse telemetry() const;
+    HttpResponse validate() const;
+    HttpResponse openApi() const;
+
+    ApiContext m_ctx;
+    const TokenBook &m_tokens;
+    int m_port = 0;
+    std::deque<QDateTime> m_failures;
+    QDateTime m_lockedUntil;
+};
+
+} // namespace steward

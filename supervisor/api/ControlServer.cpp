@@ -1,0 +1,59 @@
+#include "ControlServer.h"
+
+#include "logging/Logging.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace steward {
+
+ControlServer::ControlServer(HttpConnection::Handler handler, QObject *parent)
+    : QObject(parent)
+    , m_handler(std::move(handler))
+    , m_server(new QTcpServer(this))
+{
+    m_server->setMaxPendingConnections(64);
+    connect(m_server, &QTcpServer::newConnection, this, &ControlServer::accept);
+}
+
+Status ControlServer::listen(const QString &host, int port)
+{
+    const QHostAddress address(
+        host == QLatin1String("localhost")
+            ? QStringLiteral("127.0.0.1")
+            : QString(host).remove(QLatin1Char('[')).remove(QLatin1Char(']')));
+    if (address.isNull() || !address.isLoopback())
+        return Status::failure(
+            QStringLiteral("the control API must listen on a loopback address, not %1").arg(host));
+    if (!m_server->listen(address, quint16(port))) {
+        Logging::get("steward.api")
+            ->warn("port {} is taken ({}); the control API uses an ephemeral port", port,
+                   m_server->errorString().toStdString());
+        if (!m_server->listen(address, 0))
+            return Status::failure(
+                QStringLiteral("cannot listen on %1: %2").arg(host, m_server->errorString()));
+    }
+    m_port = m_server->serverPort();
+    return {};
+}
+
+void ControlServer::accept()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        if (m_connections >= MaxConnections) {
+            socket->write(
+                HttpResponse::error(
+                    503, "too_many_connections",
+                    QStringLiteral("more than %1 connections are open").arg(MaxConnections))
+                    .serialize(false));
+            socket->disconnectFromHost();
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        ++m_connections;
+        auto *conn = new HttpConnection(socket, m_handler, this);
+        connect(conn, &HttpConnection::closed, this, [this] { --m_connections; });
+    }
+}
+
+} // namespace steward

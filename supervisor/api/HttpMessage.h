@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QUrlQuery>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+
+namespace steward {
+
+struct HttpRequest
+{
+    QByteArray method;
+    QString path; // decoded, without the query
+    QUrlQuery query;
+    QMap<QByteArray, QByteArray> headers; // names lower-cased
+    QByteArray body;
+    QHostAddress peer;
+
+    QByteArray header(const char *name) const { return headers.value(QByteArray(name)); }
+};
+
+struct HttpResponse
+{
+    int status = 200;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    bool close = false; // close the connection after this response
+
+    static HttpResponse json(int status, const nlohmann::json &body);
+    // {"error":{"code","message","details"}}: message and details never carry a secret value.
+    static HttpResponse error(int status, const char *code, const QString &message,
+                              const nlohmann::json &details = nullptr);
+    QByteArray serialize(bool keepAlive) const;
+    static const char *reason(int status);
+};
+
+using Responder = std::function<void(HttpResponse)>;
+
+} // namespace steward

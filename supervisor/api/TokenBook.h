@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace steward {
+
+// The control API's bearer tokens, new at every launch: one admin token (written to the
+// manifest's auth_token_path for the app's shell and stewardctl) and one per service, given
+// only in that service's environment. 256 bits each from the CSPRNG, compared in constant time.
+class TokenBook
+{
+public:
+    struct Principal
+    {
+        enum class Kind { None, Admin, Service } kind = Kind::None;
+        QString serviceId;
+    };
+
+    explicit TokenBook(const QStringList &serviceIds);
+    ~TokenBook();
+
+    QByteArray adminToken() const { return m_admin; }
+    QByteArray serviceToken(const QString &serviceId) const { return m_services.value(serviceId); }
+    // Identifies the holder of an "Authorization: Bearer <token>" header value.
+    Principal identify(const QByteArray &authorization) const;
+
+private:
+    static QByteArray newToken();
+    QByteArray m_admin;
+    QMap<QString, QByteArray> m_services;
+};
+
+} // namespace steward
