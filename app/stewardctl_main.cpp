@@ -9,5 +9,10 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
     QTextStream err(stderr);
     steward::StewardCtl ctl(out, err);
-    return ctl.run(QCoreApplication::arguments().mid(1));
+    const int rc = ctl.run(QCoreApplication::arguments().mid(1));
+    if (rc != steward::StewardCtl::Pending)
+        return rc;
+    QObject::connect(&ctl, &steward::StewardCtl::finished, &app,
+                     [](int code) { QCoreApplication::exit(code); });
+    return app.exec();
 }

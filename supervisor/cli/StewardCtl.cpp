@@ -5,7 +5,15 @@
 #include "manifest/PlanReport.h"
 
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+
+#include <termios.h>
+#include <unistd.h>
 
 namespace steward {
 
@@ -56,6 +64,14 @@ void printDiagnostics(const QString &file, const Diagnostics &diags, QTextStream
 
 } // namespace
 
+StewardCtl::StewardCtl(QTextStream &out, QTextStream &err, QObject *parent)
+    : QObject(parent)
+    , m_out(out)
+    , m_err(err)
+{ }
+
+StewardCtl::~StewardCtl() = default;
+
 int StewardCtl::run(const QStringList &args)
 {
     if (args.isEmpty() || args.first() == QLatin1String("help")
@@ -71,6 +87,11 @@ int StewardCtl::run(const QStringList &args)
         return plan(rest);
     if (command == QLatin1String("template"))
         return secretsTemplate(rest);
+    static const QStringList onlineCommands {QStringLiteral("status"), QStringLiteral("secrets"),
+                                             QStringLiteral("logs"), QStringLiteral("restart"),
+                                             QStringLiteral("shutdown")};
+    if (onlineCommands.contains(command))
+        return online(command, rest);
     m_err << "stewardctl: unknown command \"" << command << "\"\n";
     printUsage(m_err);
     return Usage;
@@ -83,7 +104,18 @@ void StewardCtl::printUsage(QTextStream &to)
           "  validate PATH [--json]            check a bundle.json; lists every problem\n"
           "  plan PATH [--json]                what the first run will do, service by service\n"
           "  template PATH --format env|json   a fill-in template of the secrets to provide\n\n"
-          "Exit codes: 0 ok, 1 invalid manifest, 2 unreadable file, 64 wrong usage.\n"
+          "Commands that talk to a running Steward (--app-data DIR, or --port N --token-file F):\n"
+          "  status                            app and service states, missing secrets\n"
+          "  secrets                           secrets and their status (never values)\n"
+          "  secrets set ID                    set a prompted secret (value from stdin or a\n"
+          "                                    no-echo prompt, never the command line)\n"
+          "  secrets clear ID                  clear a prompted secret\n"
+          "  logs SERVICE [-n N] [-f]          recent log lines of a service (redacted)\n"
+          "  restart SERVICE                   restart one service\n"
+          "  shutdown                          stop every service, then Steward\n\n"
+          "Exit codes: 0 ok, 1 invalid manifest or refused request, 2 unreadable file,\n"
+          "3 Steward not running, 4 token refused, 64 wrong usage.\n"
+
           "Run 'stewardctl COMMAND --help' for a command's options.\n";
 }
 
@@ -232,6 +264,337 @@ int StewardCtl::secretsTemplate(const QStringList &args)
     }
     m_out << PlanReport::secretsTemplate(*result.manifest, format);
     return Ok;
+}
+
+} // namespace steward
+
+namespace steward {
+
+void StewardCtl::finish(int code)
+{
+    m_out.flush();
+    m_err.flush();
+    QMetaObject::invokeMethod(
+        this, [this, code] { Q_EMIT finished(code); }, Qt::QueuedConnection);
+}
+
+int StewardCtl::failure(int status, const nlohmann::json &reply)
+{
+    if (status == 0) {
+        m_err << "stewardctl: Steward is not running at " << m_base << " (is the app started?)\n";
+        return NotRunning;
+    }
+    QString message;
+    if (reply.is_object() && reply.contains("error") && reply["error"].is_object())
+        message = QString::fromStdString(reply["error"].value("message", std::string()));
+    m_err << "stewardctl: " << (message.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : message)
+          << "\n";
+    if (reply.is_object() && reply.contains("error") && reply["error"].contains("details")
+        && reply["error"]["details"].is_object()) {
+        for (auto it = reply["error"]["details"].begin(); it != reply["error"]["details"].end();
+             ++it) {
+            QStringList problems;
+            for (const auto &p : *it)
+                problems << QString::fromStdString(p.is_string() ? p.get<std::string>() : p.dump());
+            m_err << "  " << QString::fromStdString(it.key()) << ": "
+                  << problems.join(QStringLiteral("; ")) << "\n";
+        }
+    }
+    return (status == 401 || status == 403 || status == 429) ? Denied : Invalid;
+}
+
+void StewardCtl::request(const QByteArray &method, const QString &path, const nlohmann::json &body,
+                         std::function<void(int, const nlohmann::json &)> done)
+{
+    if (!m_net)
+        m_net = new QNetworkAccessManager(this);
+    QNetworkRequest req(QUrl(m_base + path));
+    req.setRawHeader("Authorization", "Bearer " + m_token);
+    req.setTransferTimeout(30000);
+    QByteArray payload;
+    if (!body.is_null()) {
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        payload = QByteArray::fromStdString(body.dump());
+    }
+    QNetworkReply *reply = m_net->sendCustomRequest(req, method, payload);
+    payload.fill('\0');
+    connect(reply, &QNetworkReply::finished, this, [reply, done] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray bytes = reply->readAll();
+        nlohmann::json parsed;
+        if (!bytes.isEmpty() && nlohmann::json::accept(bytes.toStdString()))
+            parsed = nlohmann::json::parse(bytes.toStdString());
+        done(status, parsed);
+    });
+}
+
+int StewardCtl::online(const QString &command, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Talks to the Steward running for an app data directory."));
+    const QCommandLineOption appDataOpt(
+        QStringLiteral("app-data"),
+        QStringLiteral("The app data directory of the running Steward."), QStringLiteral("DIR"));
+    const QCommandLineOption portOpt(
+        QStringLiteral("port"), QStringLiteral("The control API port (instead of --app-data)."),
+        QStringLiteral("N"));
+    const QCommandLineOption tokenOpt(
+        QStringLiteral("token-file"),
+        QStringLiteral("The admin token file (default <app data>/runtime/auth-token)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"),
+                                     QStringLiteral("Print the answer as JSON."));
+    const QCommandLineOption linesOpt({QStringLiteral("n"), QStringLiteral("lines")},
+                                      QStringLiteral("Log lines to show."), QStringLiteral("N"),
+                                      QStringLiteral("50"));
+    const QCommandLineOption followOpt({QStringLiteral("f"), QStringLiteral("follow")},
+                                       QStringLiteral("Keep printing new log lines."));
+    parser.addOptions({appDataOpt, portOpt, tokenOpt, jsonOpt});
+    if (command == QLatin1String("logs"))
+        parser.addOptions({linesOpt, followOpt});
+    parser.addPositionalArgument(QStringLiteral("ARGS"), QStringLiteral("See stewardctl --help."));
+    if (int rc = parseCommand(parser, args, m_out, m_err); rc >= 0)
+        return rc;
+    m_json = parser.isSet(jsonOpt);
+    const QStringList pos = parser.positionalArguments();
+
+    // Where the running Steward is, and its admin token.
+    QString portText = parser.value(portOpt);
+    QString tokenFile = parser.value(tokenOpt);
+    if (parser.isSet(appDataOpt)) {
+        const QDir dir(parser.value(appDataOpt));
+        if (portText.isEmpty()) {
+            QFile f(dir.filePath(QStringLiteral("runtime/ipc_port")));
+            if (!f.open(QIODevice::ReadOnly)) {
+                m_err << "stewardctl: Steward is not running for " << dir.absolutePath()
+                      << " (no runtime/ipc_port)\n";
+                return NotRunning;
+            }
+            portText = QString::fromLatin1(f.readAll()).trimmed();
+        }
+        if (tokenFile.isEmpty())
+            tokenFile = dir.filePath(QStringLiteral("runtime/auth-token"));
+    }
+    bool ok = false;
+    const int port = portText.toInt(&ok);
+    if (!ok || port < 1 || port > 65535 || tokenFile.isEmpty()) {
+        m_err << "stewardctl " << command
+              << ": give --app-data DIR, or --port N and --token-file FILE\n";
+        return Usage;
+    }
+    QFile tf(tokenFile);
+    if (!tf.open(QIODevice::ReadOnly)) {
+        m_err << "stewardctl: cannot read the token file " << tokenFile << ": " << tf.errorString()
+              << "\n";
+        return NotRunning;
+    }
+    m_token = tf.readAll().trimmed();
+    m_base = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    using json = nlohmann::json;
+    auto printJson = [this](const json &j) {
+        m_out << QString::fromStdString(j.dump(2)) << "\n";
+    };
+    auto str = [](const json &j, const char *key) {
+        return j.contains(key) && j[key].is_string()
+            ? QString::fromStdString(j[key].get<std::string>())
+            : QString();
+    };
+
+    if (command == QLatin1String("status")) {
+        request("GET", QStringLiteral("/status"), nullptr, [=, this](int status, const json &r) {
+            if (status != 200)
+                return finish(failure(status, r));
+            if (m_json)
+                return printJson(r), finish(Ok);
+            m_out << str(r["app"], "name") << ' ' << str(r["app"], "version") << ": "
+                  << str(r, "status");
+            if (!str(r, "reason").isEmpty())
+                m_out << " (" << str(r, "reason") << ")";
+            m_out << "\n";
+            for (const json &s : r["services"]) {
+                m_out << "  " << str(s, "id").leftJustified(16) << ' '
+                      << str(s, "state").leftJustified(11);
+                if (s["pid"].is_number())
+                    m_out << " pid " << s["pid"].get<qint64>();
+                m_out << "  restarts " << s["restarts"].get<int>();
+                for (auto it = s["ports"].begin(); it != s["ports"].end(); ++it)
+                    m_out << "  " << QString::fromStdString(it.key()) << ":" << it->get<int>();
+                if (!str(s, "message").isEmpty())
+                    m_out << "  - " << str(s, "message");
+                m_out << "\n";
+            }
+            if (!r["missing_secrets"].empty()) {
+                QStringList ids;
+                for (const json &id : r["missing_secrets"])
+                    ids << QString::fromStdString(id.get<std::string>());
+                m_out << "Missing secrets: " << ids.join(QStringLiteral(", "))
+                      << " (stewardctl secrets set ID)\n";
+            }
+            finish(Ok);
+        });
+        return Pending;
+    }
+    if (command == QLatin1String("secrets") && pos.isEmpty()) {
+        request("GET", QStringLiteral("/secrets"), nullptr, [=, this](int status, const json &r) {
+            if (status != 200)
+                return finish(failure(status, r));
+            if (m_json)
+                return printJson(r), finish(Ok);
+            for (const json &s : r["secrets"]) {
+                m_out << str(s, "id").leftJustified(24) << ' ' << str(s, "class").leftJustified(22)
+                      << ' ' << str(s, "status").leftJustified(11) << ' '
+                      << str(s, "source").leftJustified(14) << ' '
+                      << (s["updated_at"].is_string() ? str(s, "updated_at") : QStringLiteral("-"))
+                      << "\n";
+            }
+            finish(Ok);
+        });
+        return Pending;
+    }
+    if (command == QLatin1String("secrets") && pos.size() == 2
+        && pos.first() == QLatin1String("set")) {
+        // The value comes from stdin or a no-echo prompt, never from the command line.
+        QByteArray value;
+        if (m_readSecret) {
+            value = m_readSecret();
+        } else if (::isatty(STDIN_FILENO)) {
+            // A no-echo prompt on the terminal.
+            m_err << "Value for " << pos.at(1) << " (not shown): " << Qt::flush;
+            termios saved {};
+            const bool termOk = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+            if (termOk) {
+                termios quiet = saved;
+                quiet.c_lflag &= ~tcflag_t(ECHO);
+                ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+            }
+            char c = 0;
+            while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+                value.append(c);
+            if (termOk)
+                ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+            m_err << "\n";
+            if (value.endsWith('\r'))
+                value.chop(1);
+        } else {
+            QFile in;
+            if (!in.open(stdin, QIODevice::ReadOnly))
+                return Usage;
+            value = in.readAll();
+            if (value.endsWith('\n'))
+                value.chop(1);
+            if (value.endsWith('\r'))
+                value.chop(1);
+        }
+        const QString id = pos.at(1);
+        request("POST", QStringLiteral("/secrets"),
+                {{"id", id.toStdString()}, {"value", value.toStdString()}},
+                [=, this](int status, const json &r) {
+                    if (status != 200)
+                        return finish(failure(status, r));
+                    if (m_json)
+                        return printJson(r), finish(Ok);
+                    QStringList affected;
+                    for (const json &s : r["services_affected"])
+                        affected << QString::fromStdString(s.get<std::string>());
+                    if (r["changed"].empty())
+                        m_out << id << " already had that value; nothing changed\n";
+                    else
+                        m_out << id << " stored"
+                              << (affected.isEmpty() ? QString()
+                                                     : QStringLiteral("; services affected: ")
+                                          + affected.join(QStringLiteral(", ")))
+                              << "\n";
+                    finish(Ok);
+                });
+        value.fill('\0');
+        return Pending;
+    }
+    if (command == QLatin1String("secrets") && pos.size() == 2
+        && pos.first() == QLatin1String("clear")) {
+        const QString id = pos.at(1);
+        request("DELETE", QStringLiteral("/secrets/") + id, nullptr,
+                [=, this](int status, const json &r) {
+                    if (status != 200)
+                        return finish(failure(status, r));
+                    if (m_json)
+                        return printJson(r), finish(Ok);
+                    m_out << id << (r.value("changed", false) ? " cleared\n" : " had no value\n");
+                    finish(Ok);
+                });
+        return Pending;
+    }
+    if (command == QLatin1String("logs") && pos.size() == 1) {
+        bool n = false;
+        const int lines = parser.value(linesOpt).toInt(&n);
+        if (!n || lines < 1) {
+            m_err << "stewardctl logs: -n must be a positive number\n";
+            return Usage;
+        }
+        if (parser.isSet(followOpt)) {
+            followLogs(pos.first(), lines);
+            return Pending;
+        }
+        request("GET",
+                QStringLiteral("/logs/tail?serviceId=%1&lines=%2").arg(pos.first()).arg(lines),
+                nullptr, [=, this](int status, const json &r) {
+                    if (status != 200)
+                        return finish(failure(status, r));
+                    if (m_json)
+                        return printJson(r), finish(Ok);
+                    for (const json &l : r["lines"])
+                        m_out << QString::fromStdString(l.get<std::string>()) << "\n";
+                    finish(Ok);
+                });
+        return Pending;
+    }
+    if (command == QLatin1String("restart") && pos.size() == 1) {
+        request("POST", QStringLiteral("/services/%1/restart").arg(pos.first()), nullptr,
+                [=, this](int status, const json &r) {
+                    if (status != 202)
+                        return finish(failure(status, r));
+                    m_json ? printJson(r) : void(m_out << "restarting " << pos.first() << "\n");
+                    finish(Ok);
+                });
+        return Pending;
+    }
+    if (command == QLatin1String("shutdown") && pos.isEmpty()) {
+        request("POST", QStringLiteral("/shutdown"), nullptr, [=, this](int status, const json &r) {
+            if (status != 202)
+                return finish(failure(status, r));
+            m_json ? printJson(r) : void(m_out << "Steward is stopping the app\n");
+            finish(Ok);
+        });
+        return Pending;
+    }
+    m_err << "stewardctl " << command << ": wrong arguments (see stewardctl --help)\n";
+    return Usage;
+}
+
+void StewardCtl::followLogs(const QString &service, int lines)
+{
+    request("GET", QStringLiteral("/logs/tail?serviceId=%1&lines=%2").arg(service).arg(lines),
+            nullptr, [this, service](int status, const nlohmann::json &r) {
+                if (status != 200)
+                    return finish(failure(status, r));
+                // Print what is new since the last poll: lines carry timestamps, so they are
+                // unique enough to find where the previous answer ended.
+                QStringList now;
+                for (const auto &l : r["lines"])
+                    now << QString::fromStdString(l.get<std::string>());
+                qsizetype start = 0;
+                if (!m_seenLogLines.isEmpty()) {
+                    const qsizetype at = now.lastIndexOf(m_seenLogLines.last());
+                    start = at >= 0 ? at + 1 : 0;
+                }
+                for (qsizetype i = start; i < now.size(); ++i)
+                    m_out << now.at(i) << "\n";
+                m_out.flush();
+                if (!now.isEmpty())
+                    m_seenLogLines = {now.last()};
+                QTimer::singleShot(1000, this, [this, service] { followLogs(service, 1000); });
+            });
 }
 
 } // namespace steward
