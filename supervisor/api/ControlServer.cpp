@@ -12,7 +12,9 @@ ControlServer::ControlServer(HttpConnection::Handler handler, QObject *parent)
     , m_handler(std::move(handler))
     , m_server(new QTcpServer(this))
 {
-    m_server->setMaxPendingConnections(64);
+    // A burst of clients waits in the kernel's queue instead of being dropped.
+    m_server->setListenBacklogSize(MaxConnections);
+    m_server->setMaxPendingConnections(MaxConnections);
     connect(m_server, &QTcpServer::newConnection, this, &ControlServer::accept);
 }
 
@@ -40,11 +42,11 @@ Status ControlServer::listen(const QString &host, int port)
 void ControlServer::accept()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        if (m_connections >= MaxConnections) {
+        if (m_connections >= m_maxConnections) {
             socket->write(
                 HttpResponse::error(
                     503, "too_many_connections",
-                    QStringLiteral("more than %1 connections are open").arg(MaxConnections))
+                    QStringLiteral("more than %1 connections are open").arg(m_maxConnections))
                     .serialize(false));
             socket->disconnectFromHost();
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

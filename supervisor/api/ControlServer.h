@@ -22,6 +22,7 @@ public:
     Status listen(const QString &host, int port);
     int port() const { return m_port; }
     int connections() const { return m_connections; }
+    void setMaxConnections(int n) { m_maxConnections = n; }
 
 private:
     void accept();
@@ -30,6 +31,7 @@ private:
     QTcpServer *m_server = nullptr;
     int m_port = 0;
     int m_connections = 0;
+    int m_maxConnections = MaxConnections;
 };
 
 } // namespace steward
