@@ -142,6 +142,8 @@ private Q_SLOTS:
     void sigtermWhileWaitingExitsCleanly();
     void servicesRunAndSurviveKillOfAService();
     void sigkillOfStewardLeavesNoChildAlive();
+    void serviceReadsItsOwnSecretAndIsRefusedAnother();
+    void stewardctlSetsAMissingSecretAndTheServiceStarts();
 };
 
 void tst_StewardHeadless::firstRunGeneratesThenWaits()
@@ -319,5 +321,75 @@ void tst_StewardHeadless::sigkillOfStewardLeavesNoChildAlive()
     QTRY_VERIFY_WITH_TIMEOUT(!alive(children.at(0)) && !alive(children.at(1)), 10000);
 }
 
+void tst_StewardHeadless::serviceReadsItsOwnSecretAndIsRefusedAnother()
+{
+    QTemporaryDir data;
+    Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                    Token + "\nAda Lovelace\n");
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+    // The api service asks the control API for api_token (its own) and greeting_name (web's).
+    QString log;
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 QFile f(data.filePath(QStringLiteral("logs/api/api.log")));
+                                 log = f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll())
+                                                                   : QString();
+                                 return log.contains(QLatin1String("refused greeting_name"));
+                             }()),
+                             20000);
+    QVERIFY2(log.contains(QLatin1String("fetched api_token: 23 characters, version 1")),
+             qPrintable(log));
+    QVERIFY(log.contains(QLatin1String("refused greeting_name: HTTP 403")));
+    QVERIFY(!log.contains(QString::fromLatin1(Token)));
+    QCOMPARE(steward.terminate().code, 0);
+}
+
+void tst_StewardHeadless::stewardctlSetsAMissingSecretAndTheServiceStarts()
+{
+    QTemporaryDir data;
+    Running steward({QStringLiteral("--app-data"), data.path()});
+    QVERIFY2(steward.waitFor(QStringLiteral("api: waiting - waiting for secrets: api_token")),
+             qPrintable(steward.out()));
+    auto ctl = [&](const QStringList &args, const QByteArray &input = {}) {
+        QProcess p;
+        p.start(QStringLiteral(STEWARDCTL_PATH),
+                args + QStringList {QStringLiteral("--app-data"), data.path()});
+        p.waitForStarted();
+        p.write(input);
+        p.closeWriteChannel();
+        p.waitForFinished(30000);
+        return Outcome {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                        QString::fromUtf8(p.readAllStandardError())};
+    };
+    Outcome r = ctl({QStringLiteral("status")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QLatin1String("Missing secrets: api_token")));
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("set"), QStringLiteral("api_token")},
+            "not valid\n");
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains(QLatin1String("does not have the expected format")));
+    QVERIFY(!r.err.contains(QLatin1String("not valid")));
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("set"), QStringLiteral("api_token")},
+            Token + "\n");
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QLatin1String("api_token stored; services affected: api")));
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+    r = ctl({QStringLiteral("status"), QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QLatin1String("\"status\": \"ready\"")));
+    r = ctl(
+        {QStringLiteral("logs"), QStringLiteral("api"), QStringLiteral("-n"), QStringLiteral("5")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QLatin1String("steward | ready")));
+    r = ctl({QStringLiteral("status"), QStringLiteral("--token-file"),
+             QStringLiteral("/etc/hostname")});
+    QCOMPARE(r.code, 4);
+    r = ctl({QStringLiteral("shutdown")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(steward.waitFor(QStringLiteral("Stopped.")));
+    r = ctl({QStringLiteral("status")});
+    QCOMPARE(r.code, 3);
+}
+
 QTEST_GUILESS_MAIN(tst_StewardHeadless)
+
 #include "tst_stewardheadless.moc"

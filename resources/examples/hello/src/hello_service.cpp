@@ -8,6 +8,10 @@
 #include <QHostAddress>
 #include <QHttpServer>
 #include <QHttpServerResponse>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcessEnvironment>
 #include <QSocketNotifier>
 #include <QTcpServer>
@@ -99,9 +103,14 @@ int main(int argc, char *argv[])
                                          QStringLiteral("0"));
     const QCommandLineOption noListenOpt(QStringLiteral("no-listen"),
                                          QStringLiteral("Do not open a port."));
+    const QCommandLineOption fetchOpt(
+        QStringLiteral("fetch-secret"),
+        QStringLiteral("At start, read this secret from Steward's control API with "
+                       "STEWARD_TOKEN and say how it went (repeatable)."),
+        QStringLiteral("ID"));
     parser.addOptions({nameOpt, portOpt, secretEnvOpt, exitAfterOpt, exitCodeOpt, readyAfterOpt,
                        unhealthyAfterOpt, termMarkerOpt, ignoreTermOpt, printEnvOpt, sayOpt,
-                       sayAfterOpt, noListenOpt});
+                       sayAfterOpt, noListenOpt, fetchOpt});
     parser.process(app);
 
     // SIGTERM: exit cleanly (default), write a marker first, or ignore it.
@@ -132,6 +141,26 @@ int main(int argc, char *argv[])
         QTimer::singleShot(parser.value(sayAfterOpt).toInt(), &app, [text = parser.value(sayOpt)] {
             QTextStream(stdout) << text << Qt::endl;
         });
+    // Reads secrets the way a bundled service would: from the control API, with its own token.
+    auto *net = new QNetworkAccessManager(&app);
+    for (const QString &id : parser.values(fetchOpt)) {
+        QNetworkRequest req(QUrl(qEnvironmentVariable("STEWARD_CONTROL_URL")
+                                 + QStringLiteral("/secrets/") + id + QStringLiteral("/value")));
+        req.setRawHeader("Authorization", "Bearer " + qgetenv("STEWARD_TOKEN"));
+        QNetworkReply *reply = net->get(req);
+        QObject::connect(reply, &QNetworkReply::finished, &app, [reply, id] {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+            if (status == 200)
+                QTextStream(stdout) << "fetched " << id << ": "
+                                    << body.value(QStringLiteral("value")).toString().size()
+                                    << " characters, version "
+                                    << body.value(QStringLiteral("version")).toInt() << Qt::endl;
+            else
+                QTextStream(stdout) << "refused " << id << ": HTTP " << status << Qt::endl;
+            reply->deleteLater();
+        });
+    }
     if (parser.isSet(noListenOpt))
         return app.exec();
 
