@@ -187,6 +187,37 @@ def readiness_latency(steward, service, runs):
     return seen
 
 
+def api_throughput(steward, service):
+    """wrk against GET /secrets and GET /readyz of a running Steward (5 services), 1 and 50
+    connections, 5 s each: requests per second and p99 latency."""
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        bundle = steward_bundle(d, service, False)
+        doc = json.load(open(bundle))
+        doc["secrets"] = [{"id": f"k{i}", "class": "per_install_generated", "generator": {"type": "random", "length": 32},
+                           "target": {"type": "env", "name": f"K{i}"}} for i in range(N)]
+        for i, s in enumerate(doc["services"]):
+            s["secrets"] = [f"k{i}"]
+        json.dump(doc, open(bundle, "w"))
+        data = os.path.join(d, "data")
+        proc = subprocess.Popen([steward, "--headless", "--manifest", bundle, "--app-data", data],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_all([BASE_PORT + i for i in range(N)])
+        port = open(os.path.join(data, "runtime", "ipc_port")).read().strip()
+        token = open(os.path.join(data, "runtime", "token")).read().strip()
+        for path in ("/secrets", "/readyz"):
+            for conns in (1, 50):
+                out = subprocess.run(["wrk", "-t", "1" if conns == 1 else "2", "-c", str(conns), "-d", "5s", "--latency",
+                                      "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{port}{path}"],
+                                     capture_output=True, text=True).stdout
+                rps = next(l.split()[1] for l in out.splitlines() if l.startswith("Requests/sec"))
+                p99 = next(l.split()[1] for l in out.splitlines() if l.strip().startswith("99%"))
+                errors = [l.strip() for l in out.splitlines() if "Non-2xx" in l or "Socket errors" in l]
+                rows.append((path, conns, float(rps), p99, errors))
+        shutdown(proc, [BASE_PORT + i for i in range(N)])
+    return rows
+
+
 def ms(values):
     return f"{statistics.median(values) * 1000:.0f} ms" if values else "n/a"
 
@@ -212,7 +243,16 @@ def main():
     print(f"| Steward idle RSS, 5 services | {chain[3][0] / 1024:.1f} MiB | < 40 MiB |")
 
     print(f"| Steward idle wake-ups (context switches/s, health checks every 1 s) | {chain[4][0]:.1f} /s | < 20 /s |")
+    have_wrk = subprocess.run(["which", "wrk"], capture_output=True).returncode == 0
+    if have_wrk:
+        for path, conns, rps, p99, errors in api_throughput(args.steward, args.service):
+            note = f"; {', '.join(errors)}" if errors else ""
+            print(f"| control API GET {path}, {conns} connection{'s' if conns > 1 else ''} (wrk, 5 s) | "
+                  f"{rps:.0f} requests/s, p99 {p99}{note} | > 2000 requests/s, p99 < 50 ms |")
+    else:
+        print("| control API | wrk not installed (apt-get install wrk) | |")
     if not have_supervisord:
+
         print("| supervisord | not installed (apt-get install supervisor) | |")
 
 
