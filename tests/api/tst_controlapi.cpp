@@ -91,6 +91,7 @@ private Q_SLOTS:
     void openApiDocumentsEveryRoute();
     void shutdownRoute();
     void loadTest();
+    void takenPortFallsBackAndNonLoopbackIsRefused();
 
 private:
     void resetApi();
@@ -655,5 +656,22 @@ void tst_ControlApi::loadTest()
     QVERIFY2(growth < 20 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(growth)));
 }
 
+void tst_ControlApi::takenPortFallsBackAndNonLoopbackIsRefused()
+{
+    ControlServer other(
+        [](const HttpRequest &, Responder respond) { respond(HttpResponse::json(200, {})); });
+    QVERIFY(other.listen(QStringLiteral("127.0.0.1"), m_server->port()).ok()); // taken: falls back
+    QVERIFY(other.port() > 0 && other.port() != m_server->port());
+    ControlServer exposed(
+        [](const HttpRequest &, Responder respond) { respond(HttpResponse::json(200, {})); });
+    const Status s = exposed.listen(QStringLiteral("0.0.0.0"), 0);
+    QVERIFY(!s.ok());
+    QVERIFY(s.error().contains(QLatin1String("loopback")));
+    QVERIFY(!exposed.listen(QStringLiteral("192.168.1.10"), 0).ok());
+    QVERIFY(exposed.listen(QStringLiteral("::1"), 0).ok()
+            || exposed.listen(QStringLiteral("localhost"), 0).ok());
+}
+
 QTEST_GUILESS_MAIN(tst_ControlApi)
+
 #include "tst_controlapi.moc"
