@@ -11,7 +11,6 @@
 namespace steward {
 
 namespace {
-constexpr int MaxHeaders = 100;
 constexpr int LingerMs = 2000;
 } // namespace
 
@@ -155,26 +154,23 @@ int HttpConnection::onMessageBegin(http_parser *p)
     return 0;
 }
 
-namespace {
-bool overHead(HttpConnection *, qsizetype bytes)
+int HttpConnection::refuseHead()
 {
-    return bytes > HttpConnection::MaxHeadBytes;
+    m_rejectStatus = 431;
+    m_rejectCode = "headers_too_large";
+    m_rejectMessage
+        = QStringLiteral("the request head is larger than %1 bytes or has more than %2 headers")
+              .arg(MaxHeadBytes)
+              .arg(MaxHeaders);
+    return 1; // stops the parser
 }
-} // namespace
 
 int HttpConnection::onUrl(http_parser *p, const char *at, size_t len)
 {
     auto *self = static_cast<HttpConnection *>(p->data);
     self->m_url.append(at, qsizetype(len));
     self->m_headBytes += qsizetype(len);
-    if (overHead(self, self->m_headBytes)) {
-        self->m_rejectStatus = 431;
-        self->m_rejectCode = "headers_too_large";
-        self->m_rejectMessage
-            = QStringLiteral("the request head is larger than %1 bytes").arg(MaxHeadBytes);
-        return 1;
-    }
-    return 0;
+    return self->m_headBytes > MaxHeadBytes ? self->refuseHead() : 0;
 }
 
 int HttpConnection::onHeaderField(http_parser *p, const char *at, size_t len)
@@ -188,16 +184,8 @@ int HttpConnection::onHeaderField(http_parser *p, const char *at, size_t len)
     }
     self->m_field.append(at, qsizetype(len));
     self->m_headBytes += qsizetype(len);
-    if (overHead(self, self->m_headBytes) || self->m_request.headers.size() >= MaxHeaders) {
-        self->m_rejectStatus = 431;
-        self->m_rejectCode = "headers_too_large";
-        self->m_rejectMessage
-            = QStringLiteral("the request head is larger than %1 bytes or has more than %2 headers")
-                  .arg(MaxHeadBytes)
-                  .arg(MaxHeaders);
-        return 1;
-    }
-    return 0;
+    const bool tooMany = self->m_request.headers.size() >= MaxHeaders;
+    return self->m_headBytes > MaxHeadBytes || tooMany ? self->refuseHead() : 0;
 }
 
 int HttpConnection::onHeaderValue(http_parser *p, const char *at, size_t len)
@@ -206,14 +194,7 @@ int HttpConnection::onHeaderValue(http_parser *p, const char *at, size_t len)
     self->m_inValue = true;
     self->m_value.append(at, qsizetype(len));
     self->m_headBytes += qsizetype(len);
-    if (overHead(self, self->m_headBytes)) {
-        self->m_rejectStatus = 431;
-        self->m_rejectCode = "headers_too_large";
-        self->m_rejectMessage
-            = QStringLiteral("the request head is larger than %1 bytes").arg(MaxHeadBytes);
-        return 1;
-    }
-    return 0;
+    return self->m_headBytes > MaxHeadBytes ? self->refuseHead() : 0;
 }
 
 int HttpConnection::onHeadersComplete(http_parser *p)

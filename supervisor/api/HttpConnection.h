@@ -23,6 +23,7 @@ class HttpConnection : public QObject
 public:
     static constexpr qsizetype MaxHeadBytes = 16 * 1024;
     static constexpr qsizetype MaxBodyBytes = 64 * 1024;
+    static constexpr int MaxHeaders = 100;
     static constexpr int HeadTimeoutMs = 5000;
     static constexpr int IdleTimeoutMs = 30000;
 
@@ -42,6 +43,8 @@ private:
     static int onBody(http_parser *p, const char *at, size_t len);
     static int onMessageComplete(http_parser *p);
 
+    // Records a 431 for the request head; returns what stops the parser.
+    int refuseHead();
     void onReadable();
     void parseBuffered();
     void reject(int status, const char *code, const QString &message);
