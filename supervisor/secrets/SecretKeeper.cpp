@@ -433,16 +433,25 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
     (*step)();
 }
 
+void SecretKeeper::enqueueChange(QObject *context, ChangeHandler handler,
+                                 std::function<void(ChangeHandler reply)> body)
+{
+    QPointer<QObject> ctx(context);
+    enqueue(
+        [ctx, handler = std::move(handler), body = std::move(body)](std::function<void()> done) {
+            // The reply frees the queue whether or not the caller is still there to hear it.
+            body([ctx, handler, done](const ChangeResult &r) {
+                if (ctx)
+                    handler(r);
+                done();
+            });
+        });
+}
+
 void SecretKeeper::provide(const QMap<QString, QString> &values, QObject *context,
                            ChangeHandler handler)
 {
-    QPointer<QObject> ctx(context);
-    enqueue([this, values, ctx, handler](std::function<void()> done) {
-        auto reply = [ctx, handler, done](const ChangeResult &r) {
-            if (ctx)
-                handler(r);
-            done();
-        };
+    enqueueChange(context, std::move(handler), [this, values](ChangeHandler reply) {
         ChangeResult result;
         QList<Write> writes;
         for (auto it = values.cbegin(); it != values.cend(); ++it) {
@@ -497,13 +506,7 @@ void SecretKeeper::provide(const QMap<QString, QString> &values, QObject *contex
 
 void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandler handler)
 {
-    QPointer<QObject> ctx(context);
-    enqueue([this, secretId, ctx, handler](std::function<void()> done) {
-        auto reply = [ctx, handler, done](const ChangeResult &r) {
-            if (ctx)
-                handler(r);
-            done();
-        };
+    enqueueChange(context, std::move(handler), [this, secretId](ChangeHandler reply) {
         const SecretSpec *spec = m_manifest.secret(secretId);
         ChangeResult result;
         if (!spec)
@@ -529,13 +532,7 @@ void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandle
 
 void SecretKeeper::regenerate(const QString &secretId, QObject *context, ChangeHandler handler)
 {
-    QPointer<QObject> ctx(context);
-    enqueue([this, secretId, ctx, handler](std::function<void()> done) {
-        auto reply = [ctx, handler, done](const ChangeResult &r) {
-            if (ctx)
-                handler(r);
-            done();
-        };
+    enqueueChange(context, std::move(handler), [this, secretId](ChangeHandler reply) {
         const SecretSpec *spec = m_manifest.secret(secretId);
         ChangeResult result;
         if (!spec || spec->secretClass != SecretClass::PerInstallGenerated || !spec->generator) {
@@ -556,13 +553,7 @@ void SecretKeeper::regenerate(const QString &secretId, QObject *context, ChangeH
 void SecretKeeper::acceptRemote(const QString &secretId, const QByteArray &value, int,
                                 QObject *context, ChangeHandler handler)
 {
-    QPointer<QObject> ctx(context);
-    enqueue([this, secretId, value, ctx, handler](std::function<void()> done) {
-        auto reply = [ctx, handler, done](const ChangeResult &r) {
-            if (ctx)
-                handler(r);
-            done();
-        };
+    enqueueChange(context, std::move(handler), [this, secretId, value](ChangeHandler reply) {
         InstallState::SecretRecord &rec = m_state.secret(secretId);
         if (m_values.contains(secretId) && m_values.value(secretId) == value) {
             if (rec.status != InstallState::SecretStatus::Configured) {

@@ -107,6 +107,9 @@ private:
     // Applies writes one by one; on a failure rolls back the ones already applied.
     void commit(QList<Write> writes, ChangeHandler done);
     void enqueue(std::function<void(std::function<void()>)> op);
+    // Queues a change; `body` answers through `reply`, which also lets the next change run.
+    void enqueueChange(QObject *context, ChangeHandler handler,
+                       std::function<void(ChangeHandler reply)> body);
     void runNext();
     void saveState();
 
