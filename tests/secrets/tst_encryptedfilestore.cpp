@@ -1,3 +1,4 @@
+#include "FileMode.h"
 #include "StoreSync.h"
 #include "TestPrinters.h"
 #include "secrets/EncryptedFileStore.h"
@@ -7,20 +8,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sys/stat.h>
-
 using namespace steward;
+using steward::test::modeOf;
 using Kind = SecretStore::ErrorKind;
 
 namespace {
-
-int modeOf(const QString &path)
-{
-    struct stat st
-    {
-    };
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
-}
 
 EncryptedFileStore *openStore(const QString &dir, const QString &install, SecretStore *keyStore,
                               QObject *parent)

@@ -1,3 +1,4 @@
+#include "FileMode.h"
 #include "secrets/InstallState.h"
 
 #include <QDir>
@@ -8,19 +9,9 @@
 #include <QTest>
 
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
 
 using namespace steward;
-
-namespace {
-int modeOf(const QString &path)
-{
-    struct stat st
-    {
-    };
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
-}
-} // namespace
+using steward::test::modeOf;
 
 class tst_InstallState : public QObject
 {

@@ -1,3 +1,4 @@
+#include "FileMode.h"
 #include "TestPaths.h"
 #include "manifest/ManifestLoader.h"
 #include "secrets/MemoryStore.h"
@@ -10,19 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sys/stat.h>
-
 using namespace steward;
-
-namespace {
-int modeOf(const QString &path)
-{
-    struct stat st
-    {
-    };
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
-}
-} // namespace
+using steward::test::modeOf;
 
 class tst_SecretInjector : public QObject
 {
