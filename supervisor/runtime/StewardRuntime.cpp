@@ -257,9 +257,14 @@ bool StewardRuntime::startControlApi()
     // Where clients find us: the admin token and the port actually bound, both 0600.
     m_tokenFile = QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath);
     m_portFile = QDir(m_appData).absoluteFilePath(QStringLiteral("runtime/ipc_port"));
-    for (const auto &[path, content] :
-         {std::pair {m_tokenFile, m_tokens->adminToken() + '\n'},
-          std::pair {m_portFile, QByteArray::number(m_server->port()) + '\n'}}) {
+    // Typed pairs: with QT_USE_QSTRINGBUILDER, "a + '\n'" is a lazy expression that would
+    // outlive its operands if its type were deduced.
+    const std::pair<QString, QByteArray> files[] = {
+        {m_tokenFile, QByteArray(m_tokens->adminToken() + '\n')},
+        {m_portFile, QByteArray(QByteArray::number(m_server->port()) + '\n')},
+    };
+    for (const auto &[path, content] : files) {
+
         Status st = AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
         if (st)
             st = AtomicFile::write(path, content, 0600);
