@@ -119,7 +119,23 @@ void StewardCtl::printUsage(QTextStream &to)
           "Run 'stewardctl COMMAND --help' for a command's options.\n";
 }
 
+int StewardCtl::refuseUnusable(const QString &path, const ManifestLoadResult &result)
+{
+    if (result.unreadable) {
+        m_err << "stewardctl: " << result.readError << "\n";
+        return Unreadable;
+    }
+    if (!result.valid()) {
+        printDiagnostics(path, result.diagnostics, m_err);
+        m_err << path << ": invalid; fix the errors above first (stewardctl validate " << path
+              << ")\n";
+        return Invalid;
+    }
+    return Ok;
+}
+
 int StewardCtl::validate(const QStringList &args)
+
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -212,16 +228,8 @@ int StewardCtl::plan(const QStringList &args)
     }
     const QString path = parser.positionalArguments().first();
     const ManifestLoadResult result = ManifestLoader::loadFile(path);
-    if (result.unreadable) {
-        m_err << "stewardctl: " << result.readError << "\n";
-        return Unreadable;
-    }
-    if (!result.valid()) {
-        printDiagnostics(path, result.diagnostics, m_err);
-        m_err << path << ": invalid; fix the errors above to see a plan (stewardctl validate "
-              << path << ")\n";
-        return Invalid;
-    }
+    if (const int rc = refuseUnusable(path, result); rc != Ok)
+        return rc;
     if (parser.isSet(jsonOpt))
         m_out << QString::fromStdString(PlanReport::toJson(*result.manifest, platform).dump(2))
               << "\n";
@@ -254,14 +262,8 @@ int StewardCtl::secretsTemplate(const QStringList &args)
     }
     const QString path = parser.positionalArguments().first();
     const ManifestLoadResult result = ManifestLoader::loadFile(path);
-    if (result.unreadable) {
-        m_err << "stewardctl: " << result.readError << "\n";
-        return Unreadable;
-    }
-    if (!result.valid()) {
-        printDiagnostics(path, result.diagnostics, m_err);
-        return Invalid;
-    }
+    if (const int rc = refuseUnusable(path, result); rc != Ok)
+        return rc;
     m_out << PlanReport::secretsTemplate(*result.manifest, format);
     return Ok;
 }

@@ -11,6 +11,8 @@ class QNetworkAccessManager;
 
 namespace steward {
 
+struct ManifestLoadResult;
+
 // The stewardctl command line. Kept out of main() so tests can drive it with captured streams.
 // Commands that read a manifest answer at once; commands that talk to a running Steward
 // return Pending from run() and report their exit code through finished().
@@ -42,6 +44,9 @@ private:
     int validate(const QStringList &args);
     int plan(const QStringList &args);
     int secretsTemplate(const QStringList &args);
+    // For commands that need a valid manifest: prints why one is not, and the exit code.
+    int refuseUnusable(const QString &path, const ManifestLoadResult &result);
+
     void printUsage(QTextStream &to);
     int online(const QString &command, const QStringList &args);
     // Sends one request; `done` gets the HTTP status (0: no answer) and the JSON body.
