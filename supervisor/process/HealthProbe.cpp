@@ -50,23 +50,28 @@ bool connectedToItself(const QTcpSocket *socket)
 
 } // namespace
 
-void HealthProbe::tcp(int port, int timeoutMs, QObject *context, Handler handler)
+namespace {
+
+// Opens a probe connection to 127.0.0.1:port. A timeout, a socket error or a connection to
+// itself ends the probe as a failure; `onConnected` runs once a real peer accepted.
+QTcpSocket *openProbe(int port, int timeoutMs, QObject *context, const std::shared_ptr<Once> &once,
+                      const QString &timeoutText, std::function<void(QTcpSocket *)> onConnected)
 {
-    auto once = std::make_shared<Once>(Once {context, std::move(handler)});
     auto *socket = probeSocket(context);
     auto *timer = new QTimer(socket);
     timer->setSingleShot(true);
-    QObject::connect(timer, &QTimer::timeout, socket, [socket, once, timeoutMs] {
-        (*once)(false, QStringLiteral("no connection within %1 ms").arg(timeoutMs));
+    auto fail = [socket, once](const QString &detail) {
+        (*once)(false, detail);
         socket->abort();
         socket->deleteLater();
-    });
-    QObject::connect(socket, &QTcpSocket::connected, socket, [socket, once] {
-        const bool self = connectedToItself(socket);
-        (*once)(!self, self ? QStringLiteral("nothing listens yet") : QString());
-        socket->abort();
-        socket->deleteLater();
-    });
+    };
+    QObject::connect(timer, &QTimer::timeout, socket, [fail, timeoutText] { fail(timeoutText); });
+    QObject::connect(socket, &QTcpSocket::connected, socket,
+                     [socket, fail, onConnected = std::move(onConnected)] {
+                         if (connectedToItself(socket))
+                             return fail(QStringLiteral("nothing listens yet"));
+                         onConnected(socket);
+                     });
     QObject::connect(socket, &QTcpSocket::errorOccurred, socket,
                      [socket, once](QAbstractSocket::SocketError) {
                          (*once)(false, socket->errorString());
@@ -74,32 +79,35 @@ void HealthProbe::tcp(int port, int timeoutMs, QObject *context, Handler handler
                      });
     timer->start(timeoutMs);
     socket->connectToHost(QHostAddress::LocalHost, quint16(port));
+    return socket;
+}
+
+} // namespace
+
+void HealthProbe::tcp(int port, int timeoutMs, QObject *context, Handler handler)
+{
+    auto once = std::make_shared<Once>(Once {context, std::move(handler)});
+    openProbe(port, timeoutMs, context, once,
+              QStringLiteral("no connection within %1 ms").arg(timeoutMs),
+              [once](QTcpSocket *socket) {
+                  (*once)(true, QString());
+                  socket->abort();
+                  socket->deleteLater();
+              });
 }
 
 void HealthProbe::http(int port, const QString &path, int timeoutMs, QObject *context,
                        Handler handler)
 {
     auto once = std::make_shared<Once>(Once {context, std::move(handler)});
-    auto *socket = probeSocket(context);
-    auto *timer = new QTimer(socket);
+    QTcpSocket *socket = openProbe(
+        port, timeoutMs, context, once,
+        QStringLiteral("no HTTP answer within %1 ms").arg(timeoutMs), [path, port](QTcpSocket *s) {
+            s->write("GET " + path.toUtf8()
+                     + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+                     + "\r\nConnection: close\r\nUser-Agent: steward-health\r\n\r\n");
+        });
     auto response = std::make_shared<QByteArray>();
-    timer->setSingleShot(true);
-    QObject::connect(timer, &QTimer::timeout, socket, [socket, once, timeoutMs] {
-        (*once)(false, QStringLiteral("no HTTP answer within %1 ms").arg(timeoutMs));
-        socket->abort();
-        socket->deleteLater();
-    });
-    QObject::connect(socket, &QTcpSocket::connected, socket, [socket, path, port, once] {
-        if (connectedToItself(socket)) {
-            (*once)(false, QStringLiteral("nothing listens yet"));
-            socket->abort();
-            socket->deleteLater();
-            return;
-        }
-        socket->write("GET " + path.toUtf8()
-                      + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
-                      + "\r\nConnection: close\r\nUser-Agent: steward-health\r\n\r\n");
-    });
     QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, once, response] {
         *response += socket->readAll();
         const qsizetype eol = response->indexOf("\r\n");
@@ -112,13 +120,6 @@ void HealthProbe::http(int port, const QString &path, int timeoutMs, QObject *co
         socket->abort();
         socket->deleteLater();
     });
-    QObject::connect(socket, &QTcpSocket::errorOccurred, socket,
-                     [socket, once](QAbstractSocket::SocketError) {
-                         (*once)(false, socket->errorString());
-                         socket->deleteLater();
-                     });
-    timer->start(timeoutMs);
-    socket->connectToHost(QHostAddress::LocalHost, quint16(port));
 }
 
 void HealthProbe::command(const QStringList &argv, const QString &workingDir,
