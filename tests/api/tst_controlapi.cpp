@@ -29,6 +29,14 @@ struct Reply
     }
 };
 
+// AddressSanitizer keeps freed memory in quarantine instead of reusing it, so RSS says nothing
+// about our memory use in such a build; the memory limits are checked in every other build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool RssIsMeaningful = false;
+#else
+constexpr bool RssIsMeaningful = true;
+#endif
+
 qint64 rssKiB()
 {
     QFile f(QStringLiteral("/proc/self/status"));
@@ -328,7 +336,9 @@ void tst_ControlApi::postSecretsAllOrNothing()
     r = call("GET", QStringLiteral("/secrets"), admin);
     QCOMPARE(r.status, 200);
     QVERIFY(!r.body.contains("goodvalue") && !r.body.contains("anything goes"));
-    for (const json &s : r.bodyJson()["secrets"]) {
+    const json listed = r.bodyJson(); // a range-for over a member of a temporary would dangle
+    for (const json &s : listed["secrets"]) {
+
         if (s["id"] == "ka") {
             QCOMPARE(test::dumped(s["has_value"]), test::dumped(json(true)));
             QCOMPARE(test::dumped(s["source"]), test::dumped(json("user_provided")));
@@ -447,8 +457,9 @@ void tst_ControlApi::hugeBodyIsRefusedWithoutBuffering()
     QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n"), 10000);
     QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(100).constData());
     QVERIFY(sent < total); // refused before it was all sent
-    QVERIFY2(rssKiB() - before < 5 * 1024,
-             qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(rssKiB() - before)));
+    if (RssIsMeaningful)
+        QVERIFY2(rssKiB() - before < 5 * 1024,
+                 qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(rssKiB() - before)));
 }
 
 void tst_ControlApi::chunkedBodyIsCapped()
@@ -653,7 +664,8 @@ void tst_ControlApi::loadTest()
     const qint64 growth = rssKiB() - rssBefore;
     qInfo("%d requests over %d connections in %lld ms (%.0f requests/s); RSS grew %lld KiB",
           Requests, Connections, ms, Requests * 1000.0 / double(ms), growth);
-    QVERIFY2(growth < 20 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(growth)));
+    if (RssIsMeaningful)
+        QVERIFY2(growth < 20 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(growth)));
 }
 
 void tst_ControlApi::takenPortFallsBackAndNonLoopbackIsRefused()
