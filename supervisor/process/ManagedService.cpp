@@ -408,7 +408,6 @@ void ManagedService::spawn()
             break; // patternMatched() decides
         case Readiness::Type::HealthSuccess:
         case Readiness::Type::PortOpen:
-            m_readinessInterval = 0;
             probeReadiness();
             break;
         }
@@ -474,9 +473,9 @@ void ManagedService::probeReadiness()
         // least 5 ms, at most interval_ms): readiness is noticed within about 10% of the time
         // the service took, and a slow starter is not polled needlessly often.
         const int ceiling = m_spec.health.intervalMs > 0 ? m_spec.health.intervalMs : 1000;
-        m_readinessInterval = int(std::clamp<qint64>(m_runTime.elapsed() / 10, FirstRetryMs,
-                                                     std::max(ceiling, FirstRetryMs)));
-        m_readinessTimer->start(m_readinessInterval);
+        const int next = int(std::clamp<qint64>(m_runTime.elapsed() / 10, FirstRetryMs,
+                                                std::max(ceiling, FirstRetryMs)));
+        m_readinessTimer->start(next);
     });
 }
 

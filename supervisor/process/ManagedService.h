@@ -120,7 +120,6 @@ private:
     QTimer *m_livenessTimer = nullptr;
     QTimer *m_restartTimer = nullptr;
     QTimer *m_killTimer = nullptr;
-    int m_readinessInterval = 0;
     int m_livenessFailures = 0;
     bool m_probing = false;
     bool m_stopping = false;

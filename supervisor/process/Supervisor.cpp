@@ -138,13 +138,11 @@ void Supervisor::reconcile()
         return;
     m_reconciling = true;
     for (ManagedService *svc : m_services) {
-        const ManagedService::State st = svc->state();
-        if (st != ManagedService::State::Waiting && st != ManagedService::State::Stopped)
+        // Only a waiting service is started here. A stopped one stays stopped: it exited as its
+        // restart policy allows, or was stopped on request (startService() makes it wait again).
+        if (svc->state() != ManagedService::State::Waiting || m_held.contains(svc->id()))
             continue;
-        if (m_held.contains(svc->id())
-            || (st == ManagedService::State::Stopped
-                && !svc->message().startsWith(QLatin1String("waiting")) && svc->restarts() > 0))
-            continue;
+
         const QStringList missing = m_keeper.missingFor(svc->id());
         if (!missing.isEmpty()) {
             svc->setWaiting(

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void missingSecretHoldsOnlyItsConsumers();
     void dependentsOfAFailedServiceWait();
     void nonCriticalFailureDegrades();
+    void cleanExitIsNotRestartedOnFailurePolicy();
     void logMatchReadiness();
     void missingBinaryFailsClearly();
     void migrationsOnANewInstall();
@@ -348,7 +349,30 @@ void tst_Supervisor::nonCriticalFailureDegrades()
     QTRY_COMPARE_WITH_TIMEOUT(h.supervisor().status(), Supervisor::AppStatus::Degraded, 20000);
 }
 
+void tst_Supervisor::cleanExitIsNotRestartedOnFailurePolicy()
+{
+    SupervisorHarness h;
+    json oneShot
+        = SupervisorHarness::service(QStringLiteral("oneshot"),
+                                     {QStringLiteral("--exit-after-ms"), QStringLiteral("300"),
+                                      QStringLiteral("--exit-code"), QStringLiteral("0")});
+    oneShot["critical"] = false; // the default policy, on_failure
+    oneShot.erase("restart");
+    QCOMPARE(h.load(json::array({oneShot})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("oneshot"))->state(), State::Stopped, 20000);
+    const int startsBefore = h.count(QStringLiteral("oneshot"), State::Starting);
+    // The supervisor reconciles on the next turns of the event loop: run them, then check.
+    for (int i = 0; i < 5; ++i)
+        QCoreApplication::processEvents();
+    QCOMPARE(h.count(QStringLiteral("oneshot"), State::Starting), startsBefore);
+    QCOMPARE(h.svc(QStringLiteral("oneshot"))->state(), State::Stopped);
+    QCOMPARE(h.svc(QStringLiteral("oneshot"))->restarts(), 0);
+    QCOMPARE(h.svc(QStringLiteral("oneshot"))->exitCode(), std::optional<int>(0));
+}
+
 void tst_Supervisor::logMatchReadiness()
+
 {
     SupervisorHarness h;
     json worker
