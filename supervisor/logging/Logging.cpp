@@ -45,11 +45,6 @@ public:
         s->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %-5l [%n] %v");
         m_targets.push_back(std::move(s));
     }
-    void capture(std::shared_ptr<std::string> buffer)
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        m_capture = std::move(buffer);
-    }
 
 protected:
     void sink_it_(const spdlog::details::log_msg &msg) override
@@ -62,8 +57,6 @@ protected:
             redacted.assign(out.constData(), std::size_t(out.size()));
             copy.payload = redacted;
         }
-        if (m_capture)
-            m_capture->append(copy.payload.data(), copy.payload.size()).append("\n");
         for (auto &t : m_targets) {
             if (t->should_log(copy.level))
                 t->log(copy);
@@ -84,7 +77,6 @@ protected:
 private:
     std::vector<std::shared_ptr<spdlog::sinks::sink>> m_targets;
     std::shared_ptr<const Redactor> m_redactor;
-    std::shared_ptr<std::string> m_capture;
 };
 
 std::shared_ptr<RedactingSink> sink()
@@ -123,17 +115,6 @@ void Logging::addFile(const QString &path)
 void Logging::setRedactor(std::shared_ptr<const Redactor> redactor)
 {
     sink()->setRedactor(std::move(redactor));
-}
-
-void Logging::setLevel(spdlog::level::level_enum level)
-{
-    spdlog::set_level(level);
-    spdlog::apply_all([level](const std::shared_ptr<spdlog::logger> &l) { l->set_level(level); });
-}
-
-void Logging::captureInto(std::shared_ptr<std::string> buffer)
-{
-    sink()->capture(std::move(buffer));
 }
 
 } // namespace steward

@@ -21,11 +21,8 @@ public:
     static void addFile(const QString &path);
     // Every message passes through this redactor before any sink sees it.
     static void setRedactor(std::shared_ptr<const Redactor> redactor);
-    static void setLevel(spdlog::level::level_enum level);
     // What reaches stderr (default: warnings and errors).
     static void setConsoleLevel(spdlog::level::level_enum level);
-    // Captures messages in memory (tests that assert nothing secret is logged).
-    static void captureInto(std::shared_ptr<std::string> buffer);
 };
 
 } // namespace steward

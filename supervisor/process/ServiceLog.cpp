@@ -105,7 +105,6 @@ void ServiceLog::writeLine(Channel channel, const QByteArray &line)
                      + QLatin1String(tag) + QStringLiteral(" | ") + text);
     while (int(m_ring.size()) > m_ringLines)
         m_ring.pop_front();
-    Q_EMIT lineWritten(text);
     if (!m_matched && channel != Channel::Steward && m_pattern.match(text).hasMatch()) {
         m_matched = true;
         Q_EMIT patternMatched();

@@ -42,7 +42,6 @@ public:
 
 Q_SIGNALS:
     void patternMatched();
-    void lineWritten(const QString &line);
 
 private:
     struct Pipe
