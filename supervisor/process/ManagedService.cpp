@@ -391,6 +391,13 @@ void ManagedService::spawn()
     connect(proc, &QProcess::started, this, [this, proc, program] {
         m_pgid = proc->processId();
         ChildProcessGuard::adopt(*proc);
+        if (m_stopping) {
+            // stop() came before the exec was confirmed, when the child could not be signalled
+            // safely (its group may not exist yet); it is signalled now.
+            ChildProcessGuard::stop(m_pgid, ChildProcessGuard::Stop::Soft,
+                                    signalNumber(m_spec.stopSignal));
+            return;
+        }
         m_runTime.start();
         m_log->note(QStringLiteral("started %1 (pid %2)").arg(program).arg(m_pgid));
         if (m_ctx.telemetry)
@@ -528,6 +535,8 @@ void ManagedService::failAndRestart(const QString &reason)
 
 void ManagedService::killTree()
 {
+    if (m_pgid == 0 && m_process)
+        m_process->kill(); // not confirmed started: there is no group to kill yet
     ChildProcessGuard::stop(m_pgid, ChildProcessGuard::Stop::Hard, 0);
 }
 

@@ -5,8 +5,10 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
+#include <QTimer>
 
 #include <csignal>
 
@@ -50,6 +52,7 @@ private Q_SLOTS:
     void livenessFailureRestarts();
     void gracefulStopReachesATrappingChild();
     void stopTimeoutEndsInSigkill();
+    void stopRightAfterStartIsGraceful();
     void stopsInReverseDependencyOrder();
     void secretsNeverReachTheLogs();
     void rotationRestartsExactlyTheConsumers();
@@ -205,8 +208,50 @@ void tst_Supervisor::stopTimeoutEndsInSigkill()
                 .contains(QLatin1String("did not stop within 300 ms")));
 }
 
+void tst_Supervisor::stopRightAfterStartIsGraceful()
+{
+    // A stop in the same event-loop turn as the start, before QProcess confirmed the exec: the
+    // signal must still reach the child once it runs, not wait for the SIGKILL timeout.
+    SupervisorHarness h;
+    const QString marker = h.appData() + QStringLiteral("/terminated");
+    json svc = SupervisorHarness::service(QStringLiteral("quick"),
+                                          {QStringLiteral("--term-marker"), marker});
+    svc["stop_timeout_ms"] = 60000;
+    QCOMPARE(h.load(json::array({svc})), QString());
+    ManagedService *quick = h.svc(QStringLiteral("quick"));
+    bool stopped = false;
+    bool wasRunning = false;
+    QElapsedTimer stopping;
+    // Polls every event-loop turn and stops as soon as the child exists, which is usually
+    // before QProcess has reported that its exec succeeded.
+    QTimer poll;
+    poll.setInterval(0);
+    connect(&poll, &QTimer::timeout, this, [&] {
+        if (!quick->isRunning())
+            return;
+        poll.stop();
+        wasRunning = true;
+        stopping.start();
+        h.supervisor().stopAll([&stopped] { stopped = true; });
+    });
+    poll.start();
+
+    h.supervisor().start();
+    QTRY_VERIFY_WITH_TIMEOUT(stopped, 20000);
+    QVERIFY(wasRunning);
+
+    QCOMPARE(h.svc(QStringLiteral("quick"))->state(), State::Stopped);
+    QVERIFY2(stopping.elapsed() < 30000, "the stop waited for the SIGKILL timeout");
+    QVERIFY(!h.svc(QStringLiteral("quick"))
+                 ->log()
+                 ->tail(10)
+                 .join(QLatin1Char('\n'))
+                 .contains(QLatin1String("did not stop")));
+}
+
 void tst_Supervisor::stopsInReverseDependencyOrder()
 {
+
     SupervisorHarness h;
     json services = json::array({SupervisorHarness::service(QStringLiteral("db"), {}),
                                  SupervisorHarness::service(QStringLiteral("api"), {}),
