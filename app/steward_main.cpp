@@ -1,3 +1,4 @@
+#include "DesktopShell.h"
 #include "logging/Logging.h"
 #include "runtime/StewardRuntime.h"
 
@@ -40,8 +41,8 @@ int main(int argc, char *argv[])
         "Steward runs a bundled desktop app: it prepares the app's secrets and "
         "supervises its services.\n"
         "Exit codes: 0 stopped cleanly, 1 invalid manifest, 2 unreadable manifest, 4 secret store "
-        "unavailable, 5 no free port for a service, 6 the control API cannot listen, 64 wrong "
-        "usage."));
+        "unavailable, 5 no free port for a service, 6 the control API cannot listen, 7 already "
+        "running (a desktop launch shows the running one's Settings instead), 64 wrong usage."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption manifestOpt(QStringLiteral("manifest"),
@@ -77,6 +78,7 @@ int main(int argc, char *argv[])
     options.manifestPath = parser.value(manifestOpt);
     options.appDataDir = parser.value(appDataOpt);
     options.prompt = parser.isSet(promptOpt);
+    options.interactive = !headless;
     const QString store = parser.value(storeOpt);
     if (store == QLatin1String("file")) {
         options.store = steward::RuntimeOptions::Store::File;
@@ -86,6 +88,11 @@ int main(int argc, char *argv[])
     }
 
     steward::StewardRuntime runtime(options, out, err);
+    std::unique_ptr<steward::DesktopShell> shell;
+    if (!headless) {
+        QApplication::setQuitOnLastWindowClosed(false); // the app lives on in the tray
+        shell = std::make_unique<steward::DesktopShell>(runtime);
+    }
     // SIGINT and SIGTERM stop the services and end the run through the event loop (self-pipe),
     // never in the middle of an operation.
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
@@ -100,7 +107,22 @@ int main(int argc, char *argv[])
     }
     QObject::connect(&runtime, &steward::StewardRuntime::exitRequested, app.get(),
                      [&app](int code) { app->exit(code); });
-    if (const int rc = runtime.start(); rc != 0)
-        return rc;
+    if (const int rc = runtime.start(); rc != 0) {
+        if (rc != steward::StewardRuntime::AlreadyRunning || headless)
+            return rc;
+        // A second launch from the desktop: bring up the running one's window instead.
+        int code = rc;
+        runtime.activateRunningInstance([&](bool shown, const QString &why) {
+            if (shown)
+                out << "Showed the running " << runtime.manifest().app.name << ".\n";
+            else
+                err << "steward: cannot show the running " << runtime.manifest().app.name << ": "
+                    << why << "\n";
+            code = shown ? 0 : rc;
+            app->quit();
+        });
+        app->exec();
+        return code;
+    }
     return app->exec();
 }

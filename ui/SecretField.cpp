@@ -55,6 +55,21 @@ SecretField::SecretField(const SecretSpec &spec, QWidget *parent)
         m_reveal->setText(shown ? tr("Hide") : tr("Show"));
     });
     row->addWidget(m_reveal);
+    if (!spec.required) {
+        m_skip = new QToolButton(this);
+        m_skip->setCheckable(true);
+        m_skip->setText(tr("Skip"));
+        m_skip->setAccessibleName(tr("Skip %1").arg(spec.label()));
+        connect(m_skip, &QToolButton::toggled, this, [this](bool skipped) {
+            if (skipped)
+                wipe();
+            m_edit->setEnabled(!skipped);
+            m_reveal->setEnabled(!skipped);
+            m_skip->setText(skipped ? tr("Enter a value") : tr("Skip"));
+            revalidate();
+        });
+        row->addWidget(m_skip);
+    }
     layout->addLayout(row);
 
     m_message = new QLabel(this);
@@ -67,12 +82,19 @@ SecretField::SecretField(const SecretSpec &spec, QWidget *parent)
 
 SecretField::~SecretField()
 {
+    // The parent may be half destroyed already: tell nobody.
+    const QSignalBlocker quiet(this);
     wipe();
 }
 
 QString SecretField::value() const
 {
-    return m_edit->text();
+    return isSkipped() ? QString() : m_edit->text();
+}
+
+bool SecretField::isSkipped() const
+{
+    return m_skip && m_skip->isChecked();
 }
 
 void SecretField::wipe()
@@ -88,7 +110,11 @@ void SecretField::revalidate()
     const QString text = m_edit->text();
     const QStringList problems = SecretValidator::problems(m_spec, text);
     bool acceptable = problems.isEmpty();
-    if (text.isEmpty()) {
+    if (isSkipped()) {
+        acceptable = true;
+        m_message->setText(tr("Skipped: you can set it later in Settings."));
+    } else if (text.isEmpty()) {
+
         m_message->setText(m_spec.required
                                ? tr("Required. %1").arg(SecretValidator::expectation(m_spec))
                                : tr("Optional: leave empty to skip."));

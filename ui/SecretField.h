@@ -21,6 +21,9 @@ public:
 
     QString value() const;
     bool isAcceptable() const { return m_acceptable; }
+    // Optional secrets only: the person chose not to give one now.
+    bool isSkipped() const;
+    QToolButton *skipButton() const { return m_skip; }
     // Overwrites and clears the text so the value does not linger in the widget.
     void wipe();
     QLineEdit *lineEdit() const { return m_edit; }
@@ -34,6 +37,8 @@ private:
     SecretSpec m_spec;
     QLineEdit *m_edit = nullptr;
     QToolButton *m_reveal = nullptr;
+    QToolButton *m_skip = nullptr;
+
     QLabel *m_message = nullptr;
     bool m_acceptable = false;
 };

@@ -184,7 +184,16 @@ void ControlApi::handle(const HttpRequest &request, Responder respond)
         return need({"GET"}) ? respond(validate()) : wrongMethod();
     } else if (path == QLatin1String("/openapi.json")) {
         return need({"GET"}) ? respond(openApi()) : wrongMethod();
+    } else if (path == QLatin1String("/activate")) {
+        if (!need({"POST"}))
+            return wrongMethod();
+        if (!m_ctx.activate || !m_ctx.activate())
+            return respond(HttpResponse::error(
+                409, "headless",
+                QStringLiteral("Steward runs headless: there is no window to show")));
+        return respond(HttpResponse::json(200, {{"window", "settings"}}));
     } else if (path == QLatin1String("/shutdown")) {
+
         // GET too: the Vrooli runtime's clients use it.
         if (!need({"POST", "GET"}))
             return wrongMethod();

@@ -25,6 +25,8 @@ struct ApiContext
     QString appData;
     Diagnostics diagnostics; // from loading the manifest, for /validate
     std::function<void()> shutdown;
+    // Brings up the running instance's window (a second launch of the app); false when headless.
+    std::function<bool()> activate;
 };
 
 // The control API's guard and routes. Before any route: the Host header must name a loopback

@@ -17,6 +17,9 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLockFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QStandardPaths>
 
 namespace steward {
@@ -66,6 +69,25 @@ int StewardRuntime::start()
     m_appData = m_options.appDataDir.isEmpty() ? defaultAppDataDir(m_manifest.app.name)
                                                : QDir(m_options.appDataDir).absolutePath();
 
+    // One Steward per app data dir. QLockFile takes over the lock of a process that died (same
+    // host, PID gone), so a crash never blocks the next launch.
+    if (Status st = AtomicFile::ensureDirectory(m_appData + QStringLiteral("/runtime"), 0700);
+        !st) {
+        m_err << "steward: " << st.error() << "\n";
+        return StoreFailed;
+    }
+    m_instanceLock
+        = std::make_unique<QLockFile>(m_appData + QStringLiteral("/runtime/steward.lock"));
+    m_instanceLock->setStaleLockTime(0);
+    if (!m_instanceLock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        m_instanceLock->getLockInfo(&pid, &host, &app);
+        m_err << "steward: " << m_manifest.app.name << " is already running (pid " << pid
+              << ", data in " << m_appData << ")\n";
+        return AlreadyRunning;
+    }
+
     Logging::setRedactor(m_redactor);
     Logging::addFile(m_appData + QStringLiteral("/logs/steward.log"));
     auto log = Logging::get("steward.runtime");
@@ -90,9 +112,55 @@ int StewardRuntime::start()
     return Ok;
 }
 
+void StewardRuntime::activateRunningInstance(
+    std::function<void(bool shown, const QString &why)> done)
+{
+    QFile portFile(m_appData + QStringLiteral("/runtime/ipc_port"));
+    QFile tokenFile(QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath));
+    if (!portFile.open(QIODevice::ReadOnly) || !tokenFile.open(QIODevice::ReadOnly))
+        return done(false, QStringLiteral("its control API is not up yet"));
+    const int port = portFile.readAll().trimmed().toInt();
+    const QByteArray token = tokenFile.readAll().trimmed();
+    auto *nam = new QNetworkAccessManager(this);
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/activate").arg(port)));
+    request.setRawHeader("Authorization", "Bearer " + token);
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = nam->post(request, QByteArray());
+    connect(reply, &QNetworkReply::finished, this, [reply, nam, done = std::move(done)] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 200)
+            done(true, {});
+        else if (status == 409)
+            done(false, QStringLiteral("it runs headless"));
+        else
+            done(false, reply->errorString());
+        nam->deleteLater();
+    });
+}
+
+QString StewardRuntime::logsDir() const
+
+{
+    return m_appData + QStringLiteral("/logs");
+}
+
+void StewardRuntime::useEncryptedFileStore()
+{
+    if (m_options.store == RuntimeOptions::Store::File || m_shuttingDown)
+        return;
+    Logging::get("steward.secrets")
+        ->warn("no keychain; the person chose the encrypted file store with a key file");
+    m_options.store = RuntimeOptions::Store::File;
+    m_keeper.reset();
+    m_store = nullptr;
+    openStore();
+}
+
 void StewardRuntime::openStore()
 {
-    m_keychain = std::make_unique<KeychainStore>(m_manifest.app.name, m_state->installId());
+    m_keychain = m_options.keychainFactory
+        ? m_options.keychainFactory(m_manifest.app.name, m_state->installId())
+        : std::make_unique<KeychainStore>(m_manifest.app.name, m_state->installId());
     if (m_options.store == RuntimeOptions::Store::Keychain) {
         m_store = m_keychain.get();
         return startKeeper();
@@ -141,6 +209,11 @@ void StewardRuntime::startKeeper()
 void StewardRuntime::onSecretsSettled()
 {
     if (m_keeper->phase() == SecretKeeper::Phase::Failed) {
+        if (m_options.interactive && m_options.store == RuntimeOptions::Store::Keychain) {
+            m_out << "The keychain cannot be used: " << m_keeper->failure() << "\n" << Qt::flush;
+            return Q_EMIT storeUnavailable(m_keeper->failure());
+        }
+
         m_err << "steward: " << m_keeper->failure() << "\n";
         if (m_options.store == RuntimeOptions::Store::Keychain)
             m_err << "steward: if this system has no keychain, run with --secret-store=file to "
@@ -169,7 +242,7 @@ void StewardRuntime::onSecretsSettled()
         startSupervisor();
         if (m_options.prompt && !m_prompter)
             promptForMissing();
-        return;
+        return Q_EMIT secretsSettled();
     }
     int configured = 0;
     for (const SecretSpec &s : m_manifest.secrets)
@@ -178,6 +251,7 @@ void StewardRuntime::onSecretsSettled()
           << m_store->backendName() << ").\n"
           << Qt::flush;
     startSupervisor();
+    Q_EMIT secretsSettled();
 }
 
 void StewardRuntime::startSupervisor()
@@ -225,6 +299,7 @@ void StewardRuntime::startSupervisor()
                   << Qt::flush;
     });
     m_supervisor->start();
+    Q_EMIT supervisorStarted();
 }
 
 bool StewardRuntime::startControlApi()
@@ -245,6 +320,13 @@ bool StewardRuntime::startControlApi()
     ctx.shutdown = [this] {
         requestShutdown();
     };
+    ctx.activate = [this] {
+        if (!m_options.interactive)
+            return false;
+        Q_EMIT activationRequested();
+        return true;
+    };
+
     m_api = std::make_unique<ControlApi>(ctx, *m_tokens);
     ControlApi *api = m_api.get();
     m_server = std::make_unique<ControlServer>(

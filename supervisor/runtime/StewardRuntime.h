@@ -6,7 +6,10 @@
 #include <QObject>
 #include <QTextStream>
 
+#include <functional>
 #include <memory>
+
+class QLockFile;
 
 namespace steward {
 
@@ -29,6 +32,12 @@ struct RuntimeOptions
     QString appDataDir; // empty: <XDG data home>/steward/<app name>
     Store store = Store::Keychain;
     bool prompt = false; // ask for missing secrets on the terminal
+    // A window can ask the person (the desktop shell): a keychain failure is reported through
+    // storeUnavailable() instead of ending the run, and /activate shows the window.
+    bool interactive = false;
+    // Opens the keychain; tests substitute one. Default: KeychainStore.
+    std::function<std::unique_ptr<SecretStore>(const QString &appName, const QString &installId)>
+        keychainFactory;
 };
 
 // One run of Steward for one bundle: loads the manifest and the install state, opens the
@@ -47,6 +56,7 @@ public:
         StoreFailed = 4,
         PortsUnavailable = 5,
         ApiUnavailable = 6,
+        AlreadyRunning = 7,
         Usage = 64
     };
 
@@ -55,6 +65,7 @@ public:
     ~StewardRuntime() override;
 
     // Synchronous part of the start; returns a non-zero exit code if Steward cannot go on.
+    // AlreadyRunning: another Steward runs this app (same app data dir); appDataDir() names it.
     int start();
 
     static QString defaultAppDataDir(const QString &appName);
@@ -62,11 +73,29 @@ public:
     QString appDataDir() const { return m_appData; }
     SecretKeeper *keeper() const { return m_keeper.get(); }
     Supervisor *supervisor() const { return m_supervisor.get(); }
+    // Where the secrets are kept (after secretsSettled() or storeUnavailable()).
+    const SecretStore *store() const { return m_store; }
+    QString logsDir() const;
+    // After the keychain failed (storeUnavailable()): keep the secrets in the encrypted file
+    // store instead, its key in a 0600 file, and go on with the first run.
+    void useEncryptedFileStore();
     // Stops every service gracefully, then asks to exit with 0.
     void requestShutdown();
+    // After start() returned AlreadyRunning: asks the running Steward to show its window.
+    // `done` gets whether it did, and otherwise why not.
+    void activateRunningInstance(std::function<void(bool shown, const QString &why)> done);
 
 Q_SIGNALS:
     void exitRequested(int code);
+    // The secrets are loaded and generated; missing ones may still be awaited. Emitted again
+    // after every change that settles them anew.
+    void secretsSettled();
+    // Interactive runs only: the keychain cannot be used. useEncryptedFileStore() or quit.
+    void storeUnavailable(const QString &reason);
+    // The supervisor exists and starts the services (supervisor() is set).
+    void supervisorStarted();
+    // A second launch of the app asked for the window (POST /activate).
+    void activationRequested();
 
 private:
     void openStore();
@@ -80,6 +109,7 @@ private:
     QTextStream &m_err;
     Manifest m_manifest;
     QString m_appData;
+    std::unique_ptr<QLockFile> m_instanceLock;
     std::unique_ptr<InstallState> m_state;
     std::shared_ptr<Redactor> m_redactor;
     std::unique_ptr<SecretStore> m_keychain;

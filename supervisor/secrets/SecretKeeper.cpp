@@ -159,6 +159,7 @@ void SecretKeeper::saveState()
 {
     if (Status st = m_state.save(); !st)
         Logging::get("steward.state")->error("cannot save the install state: {}", s(st.error()));
+    Q_EMIT recordsChanged();
 }
 
 void SecretKeeper::refreshRedactor()
@@ -186,7 +187,16 @@ void SecretKeeper::start()
     });
 }
 
+void SecretKeeper::refreshRemote()
+{
+    enqueue([this](std::function<void()> done) {
+        m_startDone = std::move(done);
+        fetchRemote();
+    });
+}
+
 void SecretKeeper::loadAll()
+
 {
     setPhase(Phase::Loading);
     QStringList ids;

@@ -84,11 +84,15 @@ public:
                       QObject *context, ChangeHandler handler);
     // Marks a remote secret stale (source unreachable) while keeping its last-known-good value.
     void markStale(const QString &secretId, const QString &reason);
+    // Fetches every remote_fetch secret again now (the wizard's Retry, Settings' Refresh now).
+    void refreshRemote();
 
 Q_SIGNALS:
     void phaseChanged(steward::SecretKeeper::Phase phase);
     // Values changed (consumers of these ids must be restarted or may now start).
     void secretsChanged(const QStringList &secretIds);
+    // A secret's record (status, source, detail, time of change) was updated and saved.
+    void recordsChanged();
 
 private:
     struct Write

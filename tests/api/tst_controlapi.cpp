@@ -97,6 +97,7 @@ private Q_SLOTS:
     void repeatedWrongTokensLockOut();
     void connectionCap();
     void openApiDocumentsEveryRoute();
+    void activateShowsTheWindowWhenThereIsOne();
     void shutdownRoute();
     void loadTest();
     void takenPortFallsBackAndNonLoopbackIsRefused();
@@ -114,6 +115,8 @@ private:
     std::unique_ptr<ControlApi> m_api;
     std::unique_ptr<ControlServer> m_server;
     int m_shutdowns = 0;
+    int m_activations = 0;
+    bool m_hasWindow = false;
 };
 
 void tst_ControlApi::initTestCase()
@@ -146,6 +149,10 @@ void tst_ControlApi::initTestCase()
     ctx.appData = m_h->appData() + QStringLiteral("/data");
     ctx.shutdown = [this] {
         ++m_shutdowns;
+    };
+    ctx.activate = [this] {
+        ++m_activations;
+        return m_hasWindow;
     };
     m_api = std::make_unique<ControlApi>(ctx, *m_tokens);
     ControlApi *api = m_api.get();
@@ -504,9 +511,12 @@ void tst_ControlApi::resetApi()
                                                      &m_h->supervisor(),
                                                      m_h->appData() + QStringLiteral("/data"),
                                                      {},
+                                                     [this] { ++m_shutdowns; },
                                                      [this] {
-                                                         ++m_shutdowns;
+                                                         ++m_activations;
+                                                         return m_hasWindow;
                                                      }},
+
                                          *m_tokens);
     ControlApi *api = m_api.get();
     const int port = m_server->port();
@@ -552,8 +562,28 @@ void tst_ControlApi::connectionCap()
     QCOMPARE(call("GET", QStringLiteral("/healthz"), {}).status, 200);
 }
 
+void tst_ControlApi::activateShowsTheWindowWhenThereIsOne()
+{
+    const int before = m_activations;
+    QCOMPARE(call("POST", QStringLiteral("/activate"), m_tokens->serviceToken(QStringLiteral("a")))
+                 .status,
+             403);
+    QCOMPARE(m_activations, before);
+    m_hasWindow = false;
+    const Reply headless = call("POST", QStringLiteral("/activate"), m_tokens->adminToken());
+    QCOMPARE(headless.status, 409);
+    QCOMPARE(QString::fromStdString(headless.bodyJson()["error"]["code"].get<std::string>()),
+             QStringLiteral("headless"));
+    m_hasWindow = true;
+    const Reply shown = call("POST", QStringLiteral("/activate"), m_tokens->adminToken());
+    QCOMPARE(shown.status, 200);
+    QCOMPARE(m_activations, before + 2);
+    QCOMPARE(call("GET", QStringLiteral("/activate"), m_tokens->adminToken()).status, 405);
+}
+
 void tst_ControlApi::openApiDocumentsEveryRoute()
 {
+
     const Reply r = call("GET", QStringLiteral("/openapi.json"), m_tokens->adminToken());
     QCOMPARE(r.status, 200);
     const json doc = r.bodyJson();
@@ -566,6 +596,7 @@ void tst_ControlApi::openApiDocumentsEveryRoute()
     documented.sort();
     const QStringList routes {QStringLiteral("DELETE /secrets/{id}"),
                               QStringLiteral("GET /health"),
+
                               QStringLiteral("GET /healthz"),
                               QStringLiteral("GET /logs/tail"),
                               QStringLiteral("GET /openapi.json"),
@@ -578,6 +609,7 @@ void tst_ControlApi::openApiDocumentsEveryRoute()
                               QStringLiteral("GET /status"),
                               QStringLiteral("GET /telemetry"),
                               QStringLiteral("GET /validate"),
+                              QStringLiteral("POST /activate"),
                               QStringLiteral("POST /secrets"),
                               QStringLiteral("POST /services/{id}/{action}"),
                               QStringLiteral("POST /shutdown")};

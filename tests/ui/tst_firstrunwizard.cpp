@@ -1,0 +1,278 @@
+#include "MessageBox.h"
+#include "SecretField.h"
+#include "StoreSync.h"
+#include "UiHarness.h"
+#include "process/Supervisor.h"
+#include "secrets/KeychainStore.h"
+#include "secrets/MemoryStore.h"
+#include "secrets/SecretKeeper.h"
+#include "settings/SettingsDialog.h"
+#include "wizard/FirstRunWizard.h"
+#include "wizard/PromptedSecretsPage.h"
+
+#include <QAbstractButton>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTest>
+#include <QToolButton>
+
+using namespace steward;
+
+namespace {
+
+const QString Token = QStringLiteral("wx_0123456789abcdefghij");
+
+QString labelsOf(const QWidget *w)
+{
+    QStringList texts;
+    for (const QLabel *l : w->findChildren<QLabel *>())
+        texts << l->text();
+    return texts.join(QLatin1Char('\n'));
+}
+
+// Presses a wizard button the way a keyboard user would: focus it and press Space.
+void press(QWizard *wizard, QWizard::WizardButton which)
+{
+    QAbstractButton *b = wizard->button(which);
+    QVERIFY2(b->isVisible() && b->isEnabled(), qPrintable(b->text()));
+    b->setFocus();
+    QTest::keyClick(b, Qt::Key_Space);
+}
+
+} // namespace
+
+class tst_FirstRunWizard : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void invalidValueKeepsNextDisabled();
+    void finishStoresTheSecretsAndStartsTheServices();
+    void noKeychainOffersTheEncryptedFile();
+    void noKeychainQuit();
+    void secondRunGoesStraightToTheTray();
+    void secondLaunchShowsTheRunningSettings();
+};
+
+void tst_FirstRunWizard::invalidValueKeepsNextDisabled()
+{
+    test::UiHarness h;
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    FirstRunWizard *wizard = h.shell().wizard();
+    QCOMPARE(wizard->windowTitle(), QStringLiteral("Set up hello-steward"));
+    QVERIFY(labelsOf(wizard->currentPage()).contains(QLatin1String("two-service demo app")));
+    press(wizard, QWizard::NextButton);
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::Generated));
+    // Generated before the page showed, listed with their lengths, never their values.
+    const QString generated = labelsOf(wizard->currentPage());
+    QVERIFY2(generated.contains(QLatin1String("session_key generated (43 chars)")),
+             qPrintable(generated));
+    QVERIFY(generated.contains(QLatin1String("signing_key generated (64 chars)")));
+    QVERIFY(!generated.contains(
+        QString::fromLatin1(*h.runtime().keeper()->value(QStringLiteral("session_key")))));
+    press(wizard, QWizard::NextButton);
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::Prompted));
+
+    auto *page = static_cast<PromptedSecretsPage *>(wizard->currentPage());
+    SecretField *token = page->field(QStringLiteral("api_token"));
+    QVERIFY(token);
+    QTRY_COMPARE(wizard->focusWidget(), token->lineEdit()); // typing can start at once
+
+    QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+    QTest::keyClicks(token->lineEdit(), QStringLiteral("too-short"));
+    QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+    const QString shown = labelsOf(token);
+    QVERIFY2(shown.contains(QLatin1String("expected format")), qPrintable(shown));
+    QVERIFY(!shown.contains(QLatin1String("too-short")));
+    // Clicking Next anyway does nothing.
+    wizard->button(QWizard::NextButton)->click();
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::Prompted));
+
+    token->lineEdit()->clear();
+    QTest::keyClicks(token->lineEdit(), Token);
+    QVERIFY(wizard->button(QWizard::NextButton)->isEnabled());
+    // The optional field does not block, and Tab reaches it from the required one.
+    QVERIFY(page->field(QStringLiteral("greeting_name"))->isAcceptable());
+    QCOMPARE(h.stop(), 0);
+}
+
+void tst_FirstRunWizard::finishStoresTheSecretsAndStartsTheServices()
+{
+    test::UiHarness h;
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    FirstRunWizard *wizard = h.shell().wizard();
+    press(wizard, QWizard::NextButton);
+    press(wizard, QWizard::NextButton);
+    auto *page = static_cast<PromptedSecretsPage *>(wizard->currentPage());
+    QTest::keyClicks(page->field(QStringLiteral("api_token"))->lineEdit(), Token);
+    SecretField *name = page->field(QStringLiteral("greeting_name"));
+    QTest::keyClicks(name->lineEdit(), QStringLiteral("Ada"));
+    name->skipButton()->click(); // changed their mind: skip it
+    QVERIFY(name->isSkipped());
+    QVERIFY(name->lineEdit()->text().isEmpty());
+    QVERIFY(!name->lineEdit()->isEnabled());
+    press(wizard, QWizard::NextButton);
+
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::Review));
+    const QString review = labelsOf(wizard->currentPage());
+    QVERIFY2(review.contains(QLatin1String("All required secrets provided")), qPrintable(review));
+    QVERIFY(review.contains(h.runtime().store()->backendName().toHtmlEscaped()));
+    QVERIFY(review.contains(QLatin1String("Weather API token: entered now")));
+    QVERIFY(review.contains(QLatin1String("Your name: skipped")));
+    QVERIFY(!review.contains(Token));
+    QCOMPARE(wizard->button(QWizard::CommitButton)->text(), QStringLiteral("Save and start"));
+    press(wizard, QWizard::CommitButton);
+
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::Starting));
+    QVERIFY(!wizard->button(QWizard::BackButton)->isVisible()
+            || !wizard->button(QWizard::BackButton)->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(wizard->button(QWizard::FinishButton)->isEnabled(), 30000);
+    const Supervisor *supervisor = h.runtime().supervisor();
+    QCOMPARE(supervisor->status(), Supervisor::AppStatus::Ready);
+    QCOMPARE(supervisor->service(QStringLiteral("api"))->state(), ManagedService::State::Ready);
+    QCOMPARE(supervisor->service(QStringLiteral("web"))->state(), ManagedService::State::Ready);
+    // The entered value was wiped from the widget once stored.
+    QVERIFY(page->field(QStringLiteral("api_token"))->lineEdit()->text().isEmpty());
+
+    // Open the app from the last page: the web service's URL.
+    auto *openApp = wizard->currentPage()->findChild<QPushButton *>(QStringLiteral("openApp"));
+    QVERIFY(openApp && openApp->isEnabled());
+    openApp->click();
+    QCOMPARE(h.opened().size(), 1);
+    QCOMPARE(h.opened().first().port(),
+             supervisor->ports().value(QStringLiteral("web")).value(QStringLiteral("http")));
+
+    press(wizard, QWizard::FinishButton);
+    QTRY_VERIFY(!h.shell().wizard());
+    // In the keychain, read back by a separate client; the skipped one is not stored.
+    const Result<InstallState> state = InstallState::load(h.appData());
+    QVERIFY(state);
+    KeychainStore keychain(h.runtime().manifest().app.name, state.value().installId());
+
+    const test::ReadOutcome stored = test::readNow(keychain, QStringLiteral("api_token"));
+    QVERIFY2(stored.error.ok(), qPrintable(stored.error.message));
+    QCOMPARE(stored.value, Token.toLatin1());
+    QCOMPARE(test::readNow(keychain, QStringLiteral("greeting_name")).error.kind,
+             SecretStore::ErrorKind::NotFound);
+    // Not in Steward's output either.
+    QVERIFY(!h.output().contains(Token));
+    QCOMPARE(h.stop(), 0);
+}
+
+void tst_FirstRunWizard::noKeychainOffersTheEncryptedFile()
+{
+    RuntimeOptions options;
+    options.keychainFactory = [](const QString &, const QString &) {
+        auto store = std::make_unique<MemoryStore>();
+        store->failWith(SecretStore::ErrorKind::NoBackend);
+        return store;
+    };
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    FirstRunWizard *wizard = h.shell().wizard();
+    QVERIFY(wizard->storeUnavailable());
+    QVERIFY(!h.runtime().supervisor()); // nothing starts before the person decides
+    press(wizard, QWizard::NextButton);
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::NoKeychain));
+    QVERIFY(labelsOf(wizard->currentPage()).contains(QLatin1String("encrypted file")));
+    QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+    wizard->currentPage()->findChild<QPushButton *>(QStringLiteral("useFileStore"))->click();
+    QTRY_VERIFY_WITH_TIMEOUT(wizard->button(QWizard::NextButton)->isEnabled(), 20000);
+    press(wizard, QWizard::NextButton);
+    QVERIFY(labelsOf(wizard->currentPage()).contains(QLatin1String("session_key generated")));
+    press(wizard, QWizard::NextButton);
+    auto *page = static_cast<PromptedSecretsPage *>(wizard->currentPage());
+    QTest::keyClicks(page->field(QStringLiteral("api_token"))->lineEdit(), Token);
+    press(wizard, QWizard::NextButton);
+    const QString review = labelsOf(wizard->currentPage());
+    QVERIFY2(review.contains(QLatin1String("key is in a file")), qPrintable(review));
+    press(wizard, QWizard::CommitButton);
+    QTRY_VERIFY_WITH_TIMEOUT(wizard->button(QWizard::FinishButton)->isEnabled(), 30000);
+    QCOMPARE(h.runtime().store()->protection(), SecretStore::Protection::PlainKeyFile);
+    QVERIFY(QDir(h.appData() + QStringLiteral("/secrets")).exists());
+    QCOMPARE(h.stop(), 0);
+}
+
+void tst_FirstRunWizard::noKeychainQuit()
+{
+    RuntimeOptions options;
+    options.keychainFactory = [](const QString &, const QString &) {
+        auto store = std::make_unique<MemoryStore>();
+        store->failWith(SecretStore::ErrorKind::NoBackend);
+        return store;
+    };
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    FirstRunWizard *wizard = h.shell().wizard();
+    press(wizard, QWizard::NextButton);
+    wizard->currentPage()->findChild<QPushButton *>(QStringLiteral("quit"))->click();
+    QTRY_COMPARE(h.exitCode(), 0);
+    QTRY_VERIFY(!h.shell().wizard());
+    QVERIFY(!QDir(h.appData() + QStringLiteral("/secrets")).exists());
+}
+
+void tst_FirstRunWizard::secondRunGoesStraightToTheTray()
+{
+    QTemporaryDir data;
+    RuntimeOptions options;
+    options.appDataDir = data.path();
+    {
+        test::UiHarness first(options, false);
+        QCOMPARE(first.start(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(first.runtime().supervisor(), 20000);
+        bool stored = false;
+        first.runtime().keeper()->provide({{QStringLiteral("api_token"), Token}}, &first.runtime(),
+                                          [&](const SecretKeeper::ChangeResult &r) {
+                                              QVERIFY(r.ok);
+                                              stored = true;
+                                          });
+        QTRY_VERIFY(stored);
+        QCOMPARE(first.stop(), 0);
+    }
+    test::UiHarness second(options);
+    QCOMPARE(second.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(second.shell().tray(), 20000);
+    QVERIFY(!second.shell().wizard());
+    // The offscreen platform has no system tray: the Settings window stands in for it.
+    QVERIFY(second.shell().settings() && second.shell().settings()->isVisible());
+    QCOMPARE(second.stop(), 0);
+}
+
+void tst_FirstRunWizard::secondLaunchShowsTheRunningSettings()
+{
+    QTemporaryDir data;
+    RuntimeOptions options;
+    options.appDataDir = data.path();
+    test::UiHarness running(options);
+    QCOMPARE(running.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(running.runtime().supervisor(), 20000);
+    running.shell().wizard()->close();
+    QTRY_VERIFY(!running.shell().wizard());
+    if (running.shell().settings())
+        running.shell().settings()->close();
+    QTRY_VERIFY(!running.shell().settings() || !running.shell().settings()->isVisible());
+
+    test::UiHarness second(options, false);
+    QCOMPARE(second.start(), int(StewardRuntime::AlreadyRunning));
+    QVERIFY(second.output().contains(QLatin1String("already running")));
+    bool answered = false;
+    bool shown = false;
+    second.runtime().activateRunningInstance([&](bool ok, const QString &why) {
+        answered = true;
+        shown = ok;
+        QVERIFY2(ok, qPrintable(why));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
+    QVERIFY(shown);
+    QVERIFY(running.shell().settings() && running.shell().settings()->isVisible());
+    QCOMPARE(running.stop(), 0);
+}
+
+QTEST_MAIN(tst_FirstRunWizard)
+#include "tst_firstrunwizard.moc"

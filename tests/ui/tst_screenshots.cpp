@@ -1,0 +1,127 @@
+#include "SecretField.h"
+#include "UiHarness.h"
+#include "process/Supervisor.h"
+#include "secrets/MemoryStore.h"
+#include "settings/SettingsDialog.h"
+#include "wizard/FirstRunWizard.h"
+#include "wizard/PromptedSecretsPage.h"
+
+#include <QAbstractButton>
+#include <QDir>
+#include <QGuiApplication>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTest>
+#include <QToolButton>
+
+using namespace steward;
+
+// Not a check of pixels: pictures a person looks at (the wizard's every page and Settings),
+// taken of real windows on the X server, with the widgets in the state the tests drive them to.
+class tst_Screenshots : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void wizardPages();
+    void noKeychainPage();
+    void settings();
+
+private:
+    void save(QWidget *window, const QString &name);
+    QDir m_dir;
+};
+
+void tst_Screenshots::initTestCase()
+{
+    if (QGuiApplication::platformName() != QLatin1String("xcb"))
+        QSKIP("needs an X server (scripts/with-test-session starts Xvfb)");
+    QDir(QStringLiteral(STEWARD_SCREENSHOT_DIR)).removeRecursively();
+    QVERIFY(QDir().mkpath(QStringLiteral(STEWARD_SCREENSHOT_DIR)));
+    m_dir.setPath(QStringLiteral(STEWARD_SCREENSHOT_DIR));
+}
+
+void tst_Screenshots::save(QWidget *window, const QString &name)
+{
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    QCoreApplication::processEvents();
+    const QString path = m_dir.filePath(name + QStringLiteral(".png"));
+    const QPixmap shot = window->grab();
+    QVERIFY(!shot.isNull());
+    QVERIFY2(shot.save(path), qPrintable(path));
+    qInfo("saved %s", qPrintable(path));
+}
+
+void tst_Screenshots::wizardPages()
+{
+    test::UiHarness h;
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    FirstRunWizard *w = h.shell().wizard();
+    save(w, QStringLiteral("wizard-1-welcome"));
+    w->next();
+    save(w, QStringLiteral("wizard-2-generated"));
+    w->next();
+    auto *page = static_cast<PromptedSecretsPage *>(w->currentPage());
+    QTest::keyClicks(page->field(QStringLiteral("api_token"))->lineEdit(), QStringLiteral("abc"));
+    save(w, QStringLiteral("wizard-3-your-secrets-invalid"));
+    page->field(QStringLiteral("api_token"))->lineEdit()->clear();
+    QTest::keyClicks(page->field(QStringLiteral("api_token"))->lineEdit(),
+                     QStringLiteral("wx_0123456789abcdefghij"));
+    page->field(QStringLiteral("greeting_name"))->skipButton()->click();
+    save(w, QStringLiteral("wizard-4-your-secrets-valid"));
+    w->next();
+    save(w, QStringLiteral("wizard-5-review"));
+    w->button(QWizard::CommitButton)->click();
+    save(w, QStringLiteral("wizard-6-starting"));
+    QTRY_VERIFY_WITH_TIMEOUT(w->button(QWizard::FinishButton)->isEnabled(), 30000);
+    save(w, QStringLiteral("wizard-7-ready"));
+    QCOMPARE(h.stop(), 0);
+}
+
+void tst_Screenshots::noKeychainPage()
+{
+    RuntimeOptions options;
+    options.keychainFactory = [](const QString &, const QString &) {
+        auto store = std::make_unique<MemoryStore>();
+        store->failWith(SecretStore::ErrorKind::NoBackend);
+        return store;
+    };
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    h.shell().wizard()->next();
+    QCOMPARE(h.shell().wizard()->currentId(), int(FirstRunWizard::NoKeychain));
+    save(h.shell().wizard(), QStringLiteral("wizard-no-keychain"));
+    QCOMPARE(h.stop(), 0);
+}
+
+void tst_Screenshots::settings()
+{
+    QTemporaryDir data;
+    RuntimeOptions options;
+    options.appDataDir = data.path();
+    {
+        test::UiHarness first(options, false);
+        QCOMPARE(first.start(), 0);
+        QVERIFY(first.provide(
+            {{QStringLiteral("api_token"), QStringLiteral("wx_0123456789abcdefghij")}}));
+        QCOMPARE(first.stop(), 0);
+    }
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.runtime().supervisor()
+                                 && h.runtime().supervisor()->status()
+                                     == Supervisor::AppStatus::Ready,
+                             30000);
+    h.shell().showSettings();
+    SettingsDialog *s = h.shell().settings();
+    save(s, QStringLiteral("settings-secrets"));
+    s->showServices();
+    save(s, QStringLiteral("settings-services"));
+    QCOMPARE(h.stop(), 0);
+}
+
+QTEST_MAIN(tst_Screenshots)
+#include "tst_screenshots.moc"

@@ -1,0 +1,228 @@
+#include "MessageBox.h"
+#include "SecretField.h"
+#include "UiHarness.h"
+#include "process/ServiceLog.h"
+#include "process/Supervisor.h"
+#include "secrets/SecretKeeper.h"
+#include "settings/ChangeSecretDialog.h"
+#include "settings/SecretsPanel.h"
+#include "settings/ServicesPanel.h"
+#include "settings/SettingsDialog.h"
+
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace steward;
+using State = ManagedService::State;
+
+namespace {
+
+const QString Token = QStringLiteral("wx_0123456789abcdefghij");
+const QString NewToken = QStringLiteral("wx_ZYXWVUTSRQPONMLKJIHG");
+
+QString tableText(const QTableWidget *t)
+{
+    QStringList cells;
+    for (int r = 0; r < t->rowCount(); ++r)
+        for (int c = 0; c < t->columnCount(); ++c)
+            cells << (t->item(r, c) ? t->item(r, c)->text() : QString());
+    return cells.join(QLatin1Char('|'));
+}
+
+} // namespace
+
+class tst_SettingsDialog : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void tableShowsStatusNeverValues();
+    void changeRestartsOnlyTheConsumers();
+    void cancelledChangeKeepsEverything();
+    void regenerateRestartsOnlyTheConsumers();
+    void clearIsOnlyForOptionalSecrets();
+    void servicesTabRestartsAndShowsRedactedLogs();
+
+private:
+    qint64 pid(const QString &service) const
+    {
+        return m_h->runtime().supervisor()->service(service)->pid();
+    }
+    bool ready(const QString &service) const
+    {
+        return m_h->runtime().supervisor()->service(service)->state() == State::Ready;
+    }
+    QPushButton *button(const char *name) const
+    {
+        return m_settings->findChild<QPushButton *>(QString::fromLatin1(name));
+    }
+
+    QTemporaryDir m_data;
+    std::unique_ptr<test::UiHarness> m_h;
+    SettingsDialog *m_settings = nullptr;
+};
+
+// Each test: an install whose first run is done (api_token and greeting_name stored), run again
+// with the desktop shell, which shows Settings (the offscreen platform has no tray).
+void tst_SettingsDialog::init()
+{
+    RuntimeOptions options;
+    options.appDataDir
+        = m_data.path() + QLatin1Char('/') + QString::fromLatin1(QTest::currentTestFunction());
+
+    {
+        test::UiHarness first(options, false);
+        QCOMPARE(first.start(), 0);
+        QVERIFY(first.provide({{QStringLiteral("api_token"), Token},
+                               {QStringLiteral("greeting_name"), QStringLiteral("Grace")}}));
+        QCOMPARE(first.stop(), 0);
+    }
+    m_h = std::make_unique<test::UiHarness>(options);
+    QCOMPARE(m_h->start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_h->shell().settings(), 20000);
+    m_settings = m_h->shell().settings();
+    QCOMPARE(m_settings->windowTitle(), QStringLiteral("hello-steward Settings"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_h->runtime().supervisor()->status() == Supervisor::AppStatus::Ready,
+                             30000);
+}
+
+void tst_SettingsDialog::cleanup()
+{
+    if (m_h)
+        QCOMPARE(m_h->stop(), 0);
+    m_h.reset();
+}
+
+void tst_SettingsDialog::tableShowsStatusNeverValues()
+{
+    auto *table = m_settings->findChild<QTableWidget *>(QStringLiteral("secretsTable"));
+    QCOMPARE(table->rowCount(), 4);
+    const QString text = tableText(table);
+    QVERIFY2(text.contains(QLatin1String("Weather API token|Entered by you|Configured|Entered by "
+                                         "you|")),
+             qPrintable(text));
+    QVERIFY(text.contains(QLatin1String("session_key|Generated|Configured|Generated on this "
+                                        "computer|")));
+    QVERIFY(!text.contains(Token));
+    QVERIFY(!text.contains(QLatin1String("Grace")));
+    QVERIFY(!text.contains(
+        QString::fromLatin1(*m_h->runtime().keeper()->value(QStringLiteral("session_key")))));
+}
+
+void tst_SettingsDialog::changeRestartsOnlyTheConsumers()
+{
+    const qint64 api = pid(QStringLiteral("api"));
+    const qint64 web = pid(QStringLiteral("web"));
+    m_settings->secrets()->select(QStringLiteral("greeting_name"));
+    QVERIFY(button("changeSecret")->isEnabled());
+    QTest::mouseClick(button("changeSecret"), Qt::LeftButton);
+    ChangeSecretDialog *dialog = m_settings->secrets()->changeDialog();
+    QVERIFY(dialog && dialog->isVisible());
+    auto *save = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+    QVERIFY(!save->isEnabled()); // empty is not a new value
+    QTest::keyClicks(dialog->field()->lineEdit(), QStringLiteral("Ada"));
+    QVERIFY(save->isEnabled());
+    MessageBox::setNextAnswer(true);
+    QTest::mouseClick(save, Qt::LeftButton);
+    // The confirmation named exactly the consumer.
+    QVERIFY2(MessageBox::lastText().contains(QLatin1String("restart to use it: web.")),
+             qPrintable(MessageBox::lastText()));
+    QVERIFY(!MessageBox::lastText().contains(QLatin1String("Ada")));
+    auto *outcome = m_settings->findChild<QLabel *>(QStringLiteral("secretOutcome"));
+    QTRY_COMPARE_WITH_TIMEOUT(outcome->text(), QStringLiteral("Your name was changed."), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(pid(QStringLiteral("web")) != web && ready(QStringLiteral("web")),
+                             20000);
+    QCOMPARE(pid(QStringLiteral("api")), api);
+    QCOMPARE(*m_h->runtime().keeper()->value(QStringLiteral("greeting_name")), QByteArray("Ada"));
+    QTRY_VERIFY(!m_settings->secrets()->changeDialog()); // closed and deleted
+}
+
+void tst_SettingsDialog::cancelledChangeKeepsEverything()
+{
+    const qint64 api = pid(QStringLiteral("api"));
+    m_settings->secrets()->select(QStringLiteral("api_token"));
+    QTest::mouseClick(button("changeSecret"), Qt::LeftButton);
+    ChangeSecretDialog *dialog = m_settings->secrets()->changeDialog();
+    QTest::keyClicks(dialog->field()->lineEdit(), NewToken);
+    MessageBox::setNextAnswer(false);
+    QTest::keyClick(dialog->field()->lineEdit(), Qt::Key_Return);
+    QVERIFY(MessageBox::lastText().contains(QLatin1String("restart to use it: api.")));
+    auto *outcome = m_settings->findChild<QLabel *>(QStringLiteral("secretOutcome"));
+    QTRY_COMPARE(outcome->text(), QStringLiteral("Nothing was changed."));
+    QCOMPARE(*m_h->runtime().keeper()->value(QStringLiteral("api_token")), Token.toLatin1());
+    QCOMPARE(pid(QStringLiteral("api")), api);
+    // An invalid value cannot even be submitted.
+    QTest::mouseClick(button("changeSecret"), Qt::LeftButton);
+    dialog = m_settings->secrets()->changeDialog();
+    QTest::keyClicks(dialog->field()->lineEdit(), QStringLiteral("bad token!"));
+    QVERIFY(!dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->isEnabled());
+    dialog->reject();
+    QVERIFY(dialog->field()->lineEdit()->text().isEmpty()); // wiped on close
+}
+
+void tst_SettingsDialog::regenerateRestartsOnlyTheConsumers()
+{
+    const QByteArray before = *m_h->runtime().keeper()->value(QStringLiteral("session_key"));
+    const qint64 api = pid(QStringLiteral("api"));
+    const qint64 web = pid(QStringLiteral("web"));
+    m_settings->secrets()->select(QStringLiteral("session_key"));
+    QVERIFY(!button("changeSecret")->isEnabled());
+    QVERIFY(!button("clearSecret")->isEnabled());
+    MessageBox::setNextAnswer(true);
+    QTest::mouseClick(button("regenerateSecret"), Qt::LeftButton);
+    QVERIFY(MessageBox::lastText().contains(QLatin1String("These services restart: api.")));
+    QTRY_VERIFY_WITH_TIMEOUT(pid(QStringLiteral("api")) != api && ready(QStringLiteral("api")),
+                             20000);
+    const QByteArray after = *m_h->runtime().keeper()->value(QStringLiteral("session_key"));
+    QVERIFY(after != before);
+    QCOMPARE(after.size(), before.size());
+    QCOMPARE(pid(QStringLiteral("web")), web);
+}
+
+void tst_SettingsDialog::clearIsOnlyForOptionalSecrets()
+{
+    m_settings->secrets()->select(QStringLiteral("api_token"));
+    QVERIFY(!button("clearSecret")->isEnabled());
+    QVERIFY(!button("refreshSecret")->isEnabled());
+    m_settings->secrets()->select(QStringLiteral("greeting_name"));
+    QVERIFY(button("clearSecret")->isEnabled());
+    const qint64 web = pid(QStringLiteral("web"));
+    MessageBox::setNextAnswer(true);
+    QTest::mouseClick(button("clearSecret"), Qt::LeftButton);
+    QVERIFY(MessageBox::lastText().contains(QLatin1String("restart without it: web.")));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_h->runtime().keeper()->value(QStringLiteral("greeting_name")),
+                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(pid(QStringLiteral("web")) != web && ready(QStringLiteral("web")),
+                             20000);
+    auto *table = m_settings->findChild<QTableWidget *>(QStringLiteral("secretsTable"));
+    QTRY_VERIFY(tableText(table).contains(QLatin1String("Not set (optional)")));
+    QVERIFY(!button("clearSecret")->isEnabled());
+}
+
+void tst_SettingsDialog::servicesTabRestartsAndShowsRedactedLogs()
+{
+    m_settings->showServices();
+    auto *table = m_settings->findChild<QTableWidget *>(QStringLiteral("servicesTable"));
+    QTRY_VERIFY(tableText(table).contains(QLatin1String("web|Ready|0|http ")));
+    m_settings->services()->select(QStringLiteral("api"));
+    auto *log = m_settings->findChild<QPlainTextEdit *>(QStringLiteral("serviceLog"));
+    // The api prints that it fetched its token; the log shows that, never the token.
+    QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains(QLatin1String("fetched api_token")),
+                             20000);
+    QVERIFY(!log->toPlainText().contains(Token));
+    const qint64 api = pid(QStringLiteral("api"));
+    QTest::mouseClick(button("restartService"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(pid(QStringLiteral("api")) != api && ready(QStringLiteral("api")),
+                             20000);
+    QTRY_VERIFY(log->toPlainText().contains(QLatin1String("stopping with SIGTERM")));
+}
+
+QTEST_MAIN(tst_SettingsDialog)
+#include "tst_settingsdialog.moc"

@@ -1,0 +1,156 @@
+#include "DesktopShell.h"
+
+#include "TrayIcon.h"
+#include "process/Supervisor.h"
+#include "runtime/StewardRuntime.h"
+#include "secrets/SecretKeeper.h"
+#include "settings/SettingsDialog.h"
+#include "wizard/FirstRunWizard.h"
+
+#include <QDesktopServices>
+
+// The icons are a resource of this static library: they must be registered by name.
+static void initIconResources()
+{
+    Q_INIT_RESOURCE(icons);
+}
+
+namespace steward {
+
+DesktopShell::DesktopShell(StewardRuntime &runtime, QObject *parent)
+    : QObject(parent)
+    , m_runtime(runtime)
+    , m_openUrl([](const QUrl &url) { QDesktopServices::openUrl(url); })
+{
+    initIconResources();
+    connect(&runtime, &StewardRuntime::secretsSettled, this, &DesktopShell::onSecretsSettled);
+    connect(&runtime, &StewardRuntime::storeUnavailable, this, [this](const QString &reason) {
+        m_decided = true;
+        showWizard();
+        m_wizard->setStoreUnavailable(reason);
+    });
+    connect(&runtime, &StewardRuntime::supervisorStarted, this, [this] {
+        if (!m_wizard)
+            showTray();
+    });
+    connect(&runtime, &StewardRuntime::activationRequested, this, [this] {
+        if (m_wizard)
+            return m_wizard->raise(), m_wizard->activateWindow();
+        showSettings();
+    });
+}
+
+DesktopShell::~DesktopShell()
+{
+    delete m_wizard;
+    delete m_settings;
+}
+
+FirstRunWizard *DesktopShell::wizard() const
+{
+    return m_wizard;
+}
+
+SettingsDialog *DesktopShell::settings() const
+{
+    return m_settings;
+}
+
+void DesktopShell::onSecretsSettled()
+
+{
+    if (m_decided)
+        return;
+    m_decided = true;
+    const Manifest &m = m_runtime.manifest();
+    const QStringList missing = m_runtime.keeper()->missingRequired();
+    const bool askPerson = std::any_of(missing.cbegin(), missing.cend(), [&m](const QString &id) {
+        return m.secret(id)->secretClass == SecretClass::UserPrompt;
+    });
+    if (askPerson)
+        showWizard();
+    else
+        showTray();
+}
+
+void DesktopShell::showWizard()
+{
+    if (m_wizard)
+        return;
+    m_wizard = new FirstRunWizard(m_runtime);
+    m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_wizard, &FirstRunWizard::quitRequested, this, &DesktopShell::quit);
+    connect(m_wizard, &FirstRunWizard::openAppRequested, this, [this] { m_openUrl(appUrl()); });
+    connect(m_wizard, &QWizard::finished, this, &DesktopShell::onWizardClosed);
+    m_wizard->show();
+}
+
+void DesktopShell::onWizardClosed()
+{
+    if (!m_runtime.supervisor())
+        return; // the person quit before anything started; the runtime is stopping
+    showTray();
+}
+
+void DesktopShell::showTray()
+{
+    if (m_trayShown || !m_runtime.supervisor())
+        return;
+    m_trayShown = true;
+    m_tray = new TrayIcon(m_runtime, this);
+    connect(m_tray, &TrayIcon::settingsRequested, this, &DesktopShell::showSettings);
+    connect(m_tray, &TrayIcon::openAppRequested, this, [this] { m_openUrl(appUrl()); });
+    connect(m_tray, &TrayIcon::openLogsRequested, this,
+            [this] { m_openUrl(QUrl::fromLocalFile(m_runtime.logsDir())); });
+    connect(m_tray, &TrayIcon::restartRequested, this, &DesktopShell::restartServices);
+    connect(m_tray, &TrayIcon::quitRequested, this, &DesktopShell::quit);
+    // A desktop without a tray still needs a way in: the Settings window stands in for it.
+    if (!m_tray->show())
+        showSettings();
+}
+
+void DesktopShell::showSettings()
+{
+    if (!m_settings) {
+        m_settings = new SettingsDialog(m_runtime);
+        m_settings->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_settings, &SettingsDialog::quitRequested, this, &DesktopShell::quit);
+    }
+    m_settings->show();
+    m_settings->raise();
+    m_settings->activateWindow();
+}
+
+QUrl DesktopShell::appUrl() const
+{
+    const Supervisor *supervisor = m_runtime.supervisor();
+    if (!supervisor)
+        return {};
+    for (const ServiceSpec &s : m_runtime.manifest().services) {
+        if (s.type != ServiceSpec::Type::UiBundle)
+            continue;
+        const QMap<QString, int> ports = supervisor->ports().value(s.id);
+        if (!ports.isEmpty())
+            return QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(ports.first()));
+    }
+    return {};
+}
+
+void DesktopShell::restartServices()
+{
+    if (Supervisor *supervisor = m_runtime.supervisor()) {
+        for (const ManagedService *svc : supervisor->services())
+            supervisor->restartService(svc->id());
+    }
+}
+
+void DesktopShell::quit()
+{
+    if (m_wizard)
+        m_wizard->close();
+    if (m_settings)
+        m_settings->close();
+    m_runtime.requestShutdown();
+}
+
+} // namespace steward

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace steward {
+
+class ChangeSecretDialog;
+class StewardRuntime;
+
+// The Settings dialog's Secrets tab: one row per secret (label, class, status, source, last
+// updated; never the value) and the actions its class allows, each behind a confirmation that
+// names the services that will restart.
+class SecretsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SecretsPanel(StewardRuntime &runtime, QWidget *parent = nullptr);
+
+    void refresh();
+    // Selects the row of `secretId` (keyboard users and tests).
+    void select(const QString &secretId);
+    // The open Change dialog, if any.
+    ChangeSecretDialog *changeDialog() const;
+
+private:
+    QString selectedId() const;
+    void updateButtons();
+    void change();
+    void regenerate();
+    void clear();
+    void report(const QString &secretId, const QString &done, const QStringList &problems);
+
+    StewardRuntime &m_runtime;
+    QTableWidget *m_table = nullptr;
+    QPushButton *m_change = nullptr;
+    QPushButton *m_regenerate = nullptr;
+    QPushButton *m_clear = nullptr;
+    QPushButton *m_refresh = nullptr;
+    QLabel *m_outcome = nullptr;
+    QPointer<ChangeSecretDialog> m_changeDialog;
+    QStringList m_ids;
+};
+
+} // namespace steward

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QWizardPage>
+
+class QVBoxLayout;
+
+namespace steward {
+
+class StewardRuntime;
+
+// Lists the per-install secrets, generated before this page shows, with their length.
+class GeneratedSecretsPage : public QWizardPage
+{
+    Q_OBJECT
+public:
+    explicit GeneratedSecretsPage(StewardRuntime &runtime, QWidget *parent = nullptr);
+    void initializePage() override;
+
+private:
+    StewardRuntime &m_runtime;
+    QVBoxLayout *m_list = nullptr;
+};
+
+} // namespace steward

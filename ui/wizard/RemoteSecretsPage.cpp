@@ -1,0 +1,70 @@
+#include "RemoteSecretsPage.h"
+
+#include "DisplayText.h"
+#include "runtime/StewardRuntime.h"
+#include "secrets/SecretKeeper.h"
+
+#include <QHeaderView>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace steward {
+
+RemoteSecretsPage::RemoteSecretsPage(StewardRuntime &runtime, QWidget *parent)
+    : QWizardPage(parent)
+    , m_runtime(runtime)
+{
+    setTitle(tr("Remote secrets"));
+    setSubTitle(tr("These secrets come from your organisation's secret store. Services that "
+                   "need a missing one wait until it can be fetched."));
+    auto *layout = new QVBoxLayout(this);
+    m_table = new QTableWidget(0, 3, this);
+    m_table->setObjectName(QStringLiteral("remoteTable"));
+    m_table->setHorizontalHeaderLabels({tr("Secret"), tr("Source"), tr("Status")});
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAccessibleName(tr("Remote secrets"));
+    layout->addWidget(m_table);
+    auto *retry = new QPushButton(tr("Retry"), this);
+    retry->setObjectName(QStringLiteral("retryRemote"));
+    connect(retry, &QPushButton::clicked, this, [this] { m_runtime.keeper()->refreshRemote(); });
+    layout->addWidget(retry, 0, Qt::AlignLeft);
+}
+
+void RemoteSecretsPage::initializePage()
+{
+    connect(m_runtime.keeper(), &SecretKeeper::recordsChanged, this, &RemoteSecretsPage::refresh,
+            Qt::UniqueConnection);
+    refresh();
+}
+
+void RemoteSecretsPage::refresh()
+{
+    const SecretKeeper *keeper = m_runtime.keeper();
+    m_table->setRowCount(0);
+    for (const SecretSpec &spec : m_runtime.manifest().secrets) {
+        if (spec.secretClass != SecretClass::RemoteFetch)
+            continue;
+        const int row = m_table->rowCount();
+        m_table->insertRow(row);
+        QString source = tr("not configured");
+        if (spec.source)
+            source = QStringLiteral("%1 %2/%3#%4")
+                         .arg(spec.source->provider, spec.source->mount, spec.source->path,
+                              spec.source->key);
+        QString status = tr("Not fetched yet");
+        if (const InstallState::SecretRecord *rec = keeper->record(spec.id)) {
+            status = DisplayText::secretStatus(rec->status);
+            if (!rec->detail.isEmpty())
+                status += QStringLiteral(": ") + rec->detail;
+        }
+        m_table->setItem(row, 0, new QTableWidgetItem(spec.label()));
+        m_table->setItem(row, 1, new QTableWidgetItem(source));
+        m_table->setItem(row, 2, new QTableWidgetItem(status));
+    }
+    m_table->resizeColumnsToContents();
+}
+
+} // namespace steward
