@@ -4,8 +4,10 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLocale>
 #include <QSocketNotifier>
 #include <QTextStream>
+#include <QTranslator>
 
 #include <csignal>
 #include <memory>
@@ -89,7 +91,11 @@ int main(int argc, char *argv[])
 
     steward::StewardRuntime runtime(options, out, err);
     std::unique_ptr<steward::DesktopShell> shell;
+    QTranslator translator;
     if (!headless) {
+        if (translator.load(QLocale(), QStringLiteral("steward"), QStringLiteral("_"),
+                            QStringLiteral(":/i18n")))
+            QCoreApplication::installTranslator(&translator);
         QApplication::setQuitOnLastWindowClosed(false); // the app lives on in the tray
         shell = std::make_unique<steward::DesktopShell>(runtime);
     }

@@ -1,0 +1,607 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>DisplayText</name>
+    <message>
+        <source>Infrastructure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered by you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generated on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remote store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restarting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no service</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::ChangeSecretDialog</name>
+    <message>
+        <source>%1: change %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::FirstRunWizard</name>
+    <message>
+        <source>Set up %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::GeneratedSecretsPage</name>
+    <message>
+        <source>Generated secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These keys were created for this installation with a secure random number generator. You never need to type them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be generated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 generated (%n chars)</source>
+        <translation>
+            <numerusform>%1 generated (%n char)</numerusform>
+            <numerusform>%1 generated (%n chars)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 already stored (%n chars)</source>
+        <translation>
+            <numerusform>%1 already stored (%n char)</numerusform>
+            <numerusform>%1 already stored (%n chars)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This app needs no generated secrets.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::NoKeychainPage</name>
+    <message>
+        <source>No keychain available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 keeps its secrets in your system&apos;s keychain, and none can be used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;You can keep the secrets in an encrypted file instead.&lt;/b&gt; Its key is then stored in a file next to it that only you can read, so anyone who can read your files (another program you run, a backup) can read the secrets too. Start a keychain service (GNOME Keyring, KWallet) and run %1 again to keep them in the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use an encrypted file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the encrypted file store...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secrets will be kept in an encrypted file. Click Next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain said: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::PromptedSecretsPage</name>
+    <message>
+        <source>Your secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 needs these from you. Fields marked * are required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: already stored; change it later in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::RemoteSecretsPage</name>
+    <message>
+        <source>Remote secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These secrets come from your organisation&apos;s secret store. Services that need a missing one wait until it can be fetched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not configured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not fetched yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::ReviewPage</name>
+    <message>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is stored until you click Save and start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save and start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All required secrets provided</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format validation passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stored in: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: no keychain is used. The secrets are encrypted, but their key is in a file beside them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entered now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>already stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fetched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not available yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::SecretField</name>
+    <message>
+        <source>%1 &lt;span style=&apos;color:#b00020&apos;&gt;*&lt;/span&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped: you can set it later in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: leave empty to skip.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looks good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::SecretsPanel</name>
+    <message>
+        <source>Secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regenerate...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetching the remote secrets again...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not set (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was not changed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the new %1? These services restart to use it: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: change %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save and restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already had this value; nothing restarted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: regenerate %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draw a new value for %1? The old one stops working. These services restart: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regenerate and restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was regenerated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: clear %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the value of %1? These services restart without it: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear and restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was cleared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::ServicesPanel</name>
+    <message>
+        <source>Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restarts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent log lines:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent log lines of the selected service</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::SettingsDialog</name>
+    <message>
+        <source>%1 Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Se&amp;rvices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop every service of %1 and exit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::StartingPage</name>
+    <message>
+        <source>Starting %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overall progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving your secrets in %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your secrets are saved in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is ready. Click Finish; it keeps running in the background.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::TrayIcon</name>
+    <message>
+        <source>&amp;Open %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;logs folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restart services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::WelcomePage</name>
+    <message>
+        <source>Welcome to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before %1 starts for the first time, it needs a few secrets: some are generated on this computer, some you enter on the next pages. They are kept in your system&apos;s keychain, never in a plain file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
