@@ -10,6 +10,7 @@
 #include <QTranslator>
 
 #include <csignal>
+#include <cstdio>
 #include <memory>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,10 +29,26 @@ void onSignal(int sig)
 
 int main(int argc, char *argv[])
 {
-    // Headless runs must not need a display, so pick the application class before creating it.
+    // Headless runs (and --help, --version) must not need a display, so pick the application
+    // class before creating it.
     bool headless = false;
-    for (int i = 1; i < argc; ++i)
+    bool windowless = false;
+    for (int i = 1; i < argc; ++i) {
         headless = headless || qstrcmp(argv[i], "--headless") == 0;
+        for (const char *flag : {"--help", "-h", "--help-all", "--version", "-v"})
+            windowless = windowless || qstrcmp(argv[i], flag) == 0;
+    }
+#if defined(Q_OS_LINUX)
+    if (!headless && !windowless && qEnvironmentVariableIsEmpty("DISPLAY")
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        std::fputs("steward: there is no display to show the setup window on; run with "
+                   "--headless (add --prompt to enter secrets here)\n",
+                   stderr);
+        return steward::StewardRuntime::Usage;
+    }
+#endif
+    headless = headless || windowless;
     std::unique_ptr<QCoreApplication> app = headless
         ? std::make_unique<QCoreApplication>(argc, argv)
         : std::make_unique<QApplication>(argc, argv);
