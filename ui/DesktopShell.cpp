@@ -87,8 +87,9 @@ void DesktopShell::showWizard()
 
 void DesktopShell::onWizardClosed()
 {
+    // Closed before anything started (the no-keychain page): there is nothing to stay for.
     if (!m_runtime.supervisor())
-        return; // the person quit before anything started; the runtime is stopping
+        return quit();
     showTray();
 }
 

@@ -3,6 +3,7 @@
 #include "DesktopShell.h"
 #include "TestPaths.h"
 #include "runtime/StewardRuntime.h"
+#include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QTemporaryDir>
@@ -35,6 +36,18 @@ public:
         }
     }
     ~UiHarness() { stop(); }
+
+    // Options for a system where no keychain answers: every keychain call fails with NoBackend.
+    static RuntimeOptions withoutKeychain()
+    {
+        RuntimeOptions options;
+        options.keychainFactory = [](const QString &, const QString &) {
+            auto store = std::make_unique<MemoryStore>();
+            store->failWith(SecretStore::ErrorKind::NoBackend);
+            return store;
+        };
+        return options;
+    }
 
     int start() { return m_runtime->start(); }
     // Stores prompted values through the SecretKeeper, as the wizard would; true once stored.

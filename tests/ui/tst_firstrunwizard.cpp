@@ -4,7 +4,6 @@
 #include "UiHarness.h"
 #include "process/Supervisor.h"
 #include "secrets/KeychainStore.h"
-#include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
 #include "settings/SettingsDialog.h"
 #include "wizard/FirstRunWizard.h"
@@ -52,6 +51,8 @@ private Q_SLOTS:
     void finishStoresTheSecretsAndStartsTheServices();
     void noKeychainOffersTheEncryptedFile();
     void noKeychainQuit();
+    void noKeychainCancelQuitsToo();
+
     void secondRunGoesStraightToTheTray();
     void secondLaunchShowsTheRunningSettings();
 };
@@ -165,13 +166,7 @@ void tst_FirstRunWizard::finishStoresTheSecretsAndStartsTheServices()
 
 void tst_FirstRunWizard::noKeychainOffersTheEncryptedFile()
 {
-    RuntimeOptions options;
-    options.keychainFactory = [](const QString &, const QString &) {
-        auto store = std::make_unique<MemoryStore>();
-        store->failWith(SecretStore::ErrorKind::NoBackend);
-        return store;
-    };
-    test::UiHarness h(options);
+    test::UiHarness h(test::UiHarness::withoutKeychain());
     QCOMPARE(h.start(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
     FirstRunWizard *wizard = h.shell().wizard();
@@ -200,13 +195,7 @@ void tst_FirstRunWizard::noKeychainOffersTheEncryptedFile()
 
 void tst_FirstRunWizard::noKeychainQuit()
 {
-    RuntimeOptions options;
-    options.keychainFactory = [](const QString &, const QString &) {
-        auto store = std::make_unique<MemoryStore>();
-        store->failWith(SecretStore::ErrorKind::NoBackend);
-        return store;
-    };
-    test::UiHarness h(options);
+    test::UiHarness h(test::UiHarness::withoutKeychain());
     QCOMPARE(h.start(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
     FirstRunWizard *wizard = h.shell().wizard();
@@ -215,6 +204,16 @@ void tst_FirstRunWizard::noKeychainQuit()
     QTRY_COMPARE(h.exitCode(), 0);
     QTRY_VERIFY(!h.shell().wizard());
     QVERIFY(!QDir(h.appData() + QStringLiteral("/secrets")).exists());
+}
+
+void tst_FirstRunWizard::noKeychainCancelQuitsToo()
+{
+    test::UiHarness h(test::UiHarness::withoutKeychain());
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    // Closing the window before choosing leaves nothing to run: Steward exits.
+    h.shell().wizard()->reject();
+    QTRY_COMPARE(h.exitCode(), 0);
 }
 
 void tst_FirstRunWizard::secondRunGoesStraightToTheTray()

@@ -1,7 +1,6 @@
 #include "SecretField.h"
 #include "UiHarness.h"
 #include "process/Supervisor.h"
-#include "secrets/MemoryStore.h"
 #include "settings/SettingsDialog.h"
 #include "wizard/FirstRunWizard.h"
 #include "wizard/PromptedSecretsPage.h"
@@ -82,13 +81,7 @@ void tst_Screenshots::wizardPages()
 
 void tst_Screenshots::noKeychainPage()
 {
-    RuntimeOptions options;
-    options.keychainFactory = [](const QString &, const QString &) {
-        auto store = std::make_unique<MemoryStore>();
-        store->failWith(SecretStore::ErrorKind::NoBackend);
-        return store;
-    };
-    test::UiHarness h(options);
+    test::UiHarness h(test::UiHarness::withoutKeychain());
     QCOMPARE(h.start(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
     h.shell().wizard()->next();
