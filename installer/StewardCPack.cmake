@@ -56,9 +56,11 @@ else()
     set(CPACK_DEBIAN_PACKAGE_SECTION misc)
     set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-    # Beyond the linked libraries: the platform plugins Qt loads for a windowed run, and a
-    # Secret Service for the keychain (without one Steward falls back to a key file).
-    set(CPACK_DEBIAN_PACKAGE_DEPENDS qt6-qpa-plugins)
+    # Beyond the linked libraries: the platform plugins Qt loads for a windowed run, the SVG
+    # icon engine plugin for the window and tray icons, and a Secret Service for the keychain
+    # (without one, the first-run window offers an encrypted file with its key beside it).
+    set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, libqt6svg6")
+
     set(CPACK_DEBIAN_PACKAGE_RECOMMENDS gnome-keyring)
     set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 endif()

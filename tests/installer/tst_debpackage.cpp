@@ -206,6 +206,8 @@ void tst_DebPackage::controlFieldsComeFromTheManifest()
     QVERIFY2(depends.contains(QLatin1String("libqt6core6")), qPrintable(depends));
     QVERIFY2(depends.contains(QLatin1String("libqt6keychain1")), qPrintable(depends));
     QVERIFY2(depends.contains(QLatin1String("qt6-qpa-plugins")), qPrintable(depends));
+    QVERIFY2(depends.contains(QLatin1String("libqt6svg6")), qPrintable(depends));
+
     QVERIFY(!field("Description").isEmpty());
     QVERIFY(!field("Maintainer").isEmpty());
 }
