@@ -355,8 +355,12 @@ void tst_DebPackage::launcherRunsTheBundleUntilReady()
         return run(AppDir + QStringLiteral("/bin/stewardctl"),
                    args + QStringList {QStringLiteral("--app-data"), appData}, input);
     };
+    // Everything Steward printed so far. QVERIFY2 evaluates its message even when the check
+    // passes, so reading must accumulate, never consume.
+    QString printed;
     auto output = [&] {
-        return QString::fromUtf8(steward.readAll());
+        printed += QString::fromUtf8(steward.readAll());
+        return printed;
     };
 
     Outcome status;
