@@ -3,6 +3,7 @@
 #include "ChangeSecretDialog.h"
 #include "DisplayText.h"
 #include "MessageBox.h"
+#include "StatusTable.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/SecretKeeper.h"
 
@@ -21,17 +22,10 @@ SecretsPanel::SecretsPanel(StewardRuntime &runtime, QWidget *parent)
     , m_runtime(runtime)
 {
     auto *layout = new QVBoxLayout(this);
-    m_table = new QTableWidget(0, 5, this);
-    m_table->setObjectName(QStringLiteral("secretsTable"));
-    m_table->setAccessibleName(tr("Secrets"));
-    m_table->setHorizontalHeaderLabels(
-        {tr("Secret"), tr("Kind"), tr("Status"), tr("Source"), tr("Last updated")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setTabKeyNavigation(false);
+    m_table = new StatusTable(
+        QStringLiteral("secretsTable"), tr("Secrets"),
+        {tr("Secret"), tr("Kind"), tr("Status"), tr("Source"), tr("Last updated")},
+        StatusTable::Rows::Selectable, this);
     layout->addWidget(m_table);
 
     auto *buttons = new QHBoxLayout;
@@ -75,7 +69,6 @@ void SecretsPanel::refresh()
         if (spec.secretClass == SecretClass::Infrastructure)
             continue;
         const int row = m_table->rowCount();
-        m_table->insertRow(row);
         m_ids << spec.id;
         const InstallState::SecretRecord *rec = keeper ? keeper->record(spec.id) : nullptr;
         QString status = rec ? DisplayText::secretStatus(rec->status) : tr("Unknown");
@@ -83,18 +76,13 @@ void SecretsPanel::refresh()
             status += QStringLiteral(": ") + rec->detail;
         if (!spec.required && rec && rec->status == InstallState::SecretStatus::Missing)
             status = tr("Not set (optional)");
-        auto *label = new QTableWidgetItem(spec.label());
-        label->setToolTip(spec.description);
-        m_table->setItem(row, 0, label);
-        m_table->setItem(row, 1, new QTableWidgetItem(DisplayText::secretClass(spec.secretClass)));
-        m_table->setItem(row, 2, new QTableWidgetItem(status));
-        m_table->setItem(
-            row, 3, new QTableWidgetItem(rec ? DisplayText::secretSource(rec->source) : QString()));
-        m_table->setItem(row, 4,
-                         new QTableWidgetItem(rec && rec->updatedAt.isValid()
-                                                  ? QLocale().toString(rec->updatedAt.toLocalTime(),
-                                                                       QLocale::ShortFormat)
-                                                  : tr("Never")));
+        m_table->setRow(row,
+                        {spec.label(), DisplayText::secretClass(spec.secretClass), status,
+                         rec ? DisplayText::secretSource(rec->source) : QString(),
+                         rec && rec->updatedAt.isValid() ? QLocale().toString(
+                             rec->updatedAt.toLocalTime(), QLocale::ShortFormat)
+                                                         : tr("Never")});
+        m_table->item(row, 0)->setToolTip(spec.description);
     }
     m_table->resizeColumnsToContents();
     select(selected.isEmpty() ? m_ids.value(0) : selected);

@@ -5,10 +5,10 @@
 
 class QLabel;
 class QPushButton;
-class QTableWidget;
 
 namespace steward {
 
+class StatusTable;
 class ChangeSecretDialog;
 class StewardRuntime;
 
@@ -36,7 +36,7 @@ private:
     void report(const QString &secretId, const QString &done, const QStringList &problems);
 
     StewardRuntime &m_runtime;
-    QTableWidget *m_table = nullptr;
+    StatusTable *m_table = nullptr;
     QPushButton *m_change = nullptr;
     QPushButton *m_regenerate = nullptr;
     QPushButton *m_clear = nullptr;

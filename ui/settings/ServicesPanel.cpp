@@ -1,6 +1,7 @@
 #include "ServicesPanel.h"
 
 #include "DisplayText.h"
+#include "StatusTable.h"
 #include "process/ServiceLog.h"
 #include "process/Supervisor.h"
 #include "runtime/StewardRuntime.h"
@@ -26,17 +27,10 @@ ServicesPanel::ServicesPanel(StewardRuntime &runtime, QWidget *parent)
     , m_runtime(runtime)
 {
     auto *layout = new QVBoxLayout(this);
-    m_table = new QTableWidget(0, 5, this);
-    m_table->setObjectName(QStringLiteral("servicesTable"));
-    m_table->setAccessibleName(tr("Services"));
-    m_table->setHorizontalHeaderLabels(
-        {tr("Service"), tr("State"), tr("Restarts"), tr("Ports"), tr("Details")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setTabKeyNavigation(false);
+    m_table
+        = new StatusTable(QStringLiteral("servicesTable"), tr("Services"),
+                          {tr("Service"), tr("State"), tr("Restarts"), tr("Ports"), tr("Details")},
+                          StatusTable::Rows::Selectable, this);
     layout->addWidget(m_table, 2);
 
     auto *row = new QHBoxLayout;
@@ -99,11 +93,10 @@ void ServicesPanel::refresh()
         const QMap<QString, int> named = supervisor->ports().value(svc->id());
         for (auto it = named.cbegin(); it != named.cend(); ++it)
             ports << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
-        m_table->setItem(row, 0, new QTableWidgetItem(svc->id()));
-        m_table->setItem(row, 1, new QTableWidgetItem(DisplayText::serviceState(svc->state())));
-        m_table->setItem(row, 2, new QTableWidgetItem(QString::number(svc->restarts())));
-        m_table->setItem(row, 3, new QTableWidgetItem(ports.join(QStringLiteral(", "))));
-        m_table->setItem(row, 4, new QTableWidgetItem(svc->message()));
+        m_table->setRow(row,
+                        {svc->id(), DisplayText::serviceState(svc->state()),
+                         QString::number(svc->restarts()), ports.join(QStringLiteral(", ")),
+                         svc->message()});
     }
     m_table->resizeColumnsToContents();
     if (!selected.isEmpty())

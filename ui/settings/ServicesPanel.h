@@ -4,11 +4,12 @@
 
 class QPlainTextEdit;
 class QPushButton;
-class QTableWidget;
+
 class QTimer;
 
 namespace steward {
 
+class StatusTable;
 class StewardRuntime;
 
 // The Settings dialog's Services tab: state, restarts and ports of each service, a Restart
@@ -32,7 +33,7 @@ private:
     void attach();
 
     StewardRuntime &m_runtime;
-    QTableWidget *m_table = nullptr;
+    StatusTable *m_table = nullptr;
     QPushButton *m_restart = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QTimer *m_logTimer = nullptr;

@@ -1,6 +1,7 @@
 #include "RemoteSecretsPage.h"
 
 #include "DisplayText.h"
+#include "StatusTable.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/SecretKeeper.h"
 
@@ -19,13 +20,9 @@ RemoteSecretsPage::RemoteSecretsPage(StewardRuntime &runtime, QWidget *parent)
     setSubTitle(tr("These secrets come from your organisation's secret store. Services that "
                    "need a missing one wait until it can be fetched."));
     auto *layout = new QVBoxLayout(this);
-    m_table = new QTableWidget(0, 3, this);
-    m_table->setObjectName(QStringLiteral("remoteTable"));
-    m_table->setHorizontalHeaderLabels({tr("Secret"), tr("Source"), tr("Status")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAccessibleName(tr("Remote secrets"));
+    m_table = new StatusTable(QStringLiteral("remoteTable"), tr("Remote secrets"),
+                              {tr("Secret"), tr("Source"), tr("Status")}, StatusTable::Rows::Fixed,
+                              this);
     layout->addWidget(m_table);
     auto *retry = new QPushButton(tr("Retry"), this);
     retry->setObjectName(QStringLiteral("retryRemote"));
@@ -48,7 +45,6 @@ void RemoteSecretsPage::refresh()
         if (spec.secretClass != SecretClass::RemoteFetch)
             continue;
         const int row = m_table->rowCount();
-        m_table->insertRow(row);
         QString source = tr("not configured");
         if (spec.source)
             source = QStringLiteral("%1 %2/%3#%4")
@@ -60,9 +56,7 @@ void RemoteSecretsPage::refresh()
             if (!rec->detail.isEmpty())
                 status += QStringLiteral(": ") + rec->detail;
         }
-        m_table->setItem(row, 0, new QTableWidgetItem(spec.label()));
-        m_table->setItem(row, 1, new QTableWidgetItem(source));
-        m_table->setItem(row, 2, new QTableWidgetItem(status));
+        m_table->setRow(row, {spec.label(), source, status});
     }
     m_table->resizeColumnsToContents();
 }

@@ -2,10 +2,9 @@
 
 #include <QWizardPage>
 
-class QTableWidget;
-
 namespace steward {
 
+class StatusTable;
 class StewardRuntime;
 
 // The remote_fetch secrets: where each comes from and how its fetch went, with a retry.
@@ -20,7 +19,7 @@ private:
     void refresh();
 
     StewardRuntime &m_runtime;
-    QTableWidget *m_table = nullptr;
+    StatusTable *m_table = nullptr;
 };
 
 } // namespace steward

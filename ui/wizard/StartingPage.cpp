@@ -1,6 +1,7 @@
 #include "StartingPage.h"
 
 #include "DisplayText.h"
+#include "StatusTable.h"
 #include "process/Supervisor.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/SecretStore.h"
@@ -31,14 +32,9 @@ StartingPage::StartingPage(StewardRuntime &runtime, QWidget *parent)
     connect(m_retry, &QPushButton::clicked, this, &StartingPage::retryRequested);
     layout->addWidget(m_retry, 0, Qt::AlignLeft);
 
-    m_table = new QTableWidget(0, 3, this);
-    m_table->setObjectName(QStringLiteral("serviceProgress"));
-    m_table->setHorizontalHeaderLabels({tr("Service"), tr("State"), tr("Details")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionMode(QAbstractItemView::NoSelection);
-    m_table->setAccessibleName(tr("Service progress"));
+    m_table = new StatusTable(QStringLiteral("serviceProgress"), tr("Service progress"),
+                              {tr("Service"), tr("State"), tr("Details")}, StatusTable::Rows::Fixed,
+                              this);
     layout->addWidget(m_table);
 
     m_progress = new QProgressBar(this);
@@ -112,9 +108,7 @@ void StartingPage::refresh()
     for (int row = 0; row < services.size(); ++row) {
         const ManagedService *svc = services.at(row);
         ready += svc->state() == ManagedService::State::Ready ? 1 : 0;
-        m_table->setItem(row, 0, new QTableWidgetItem(svc->id()));
-        m_table->setItem(row, 1, new QTableWidgetItem(DisplayText::serviceState(svc->state())));
-        m_table->setItem(row, 2, new QTableWidgetItem(svc->message()));
+        m_table->setRow(row, {svc->id(), DisplayText::serviceState(svc->state()), svc->message()});
     }
     m_table->resizeColumnsToContents();
     m_progress->setRange(0, int(services.size()));

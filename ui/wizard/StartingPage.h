@@ -5,10 +5,10 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QTableWidget;
 
 namespace steward {
 
+class StatusTable;
 class StewardRuntime;
 
 // Saves the secrets, then follows each service (waiting / starting / ready / failed with the
@@ -35,7 +35,7 @@ private:
     StewardRuntime &m_runtime;
     QLabel *m_secrets = nullptr;
     QPushButton *m_retry = nullptr;
-    QTableWidget *m_table = nullptr;
+    StatusTable *m_table = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_overall = nullptr;
     QPushButton *m_openApp = nullptr;
