@@ -3,6 +3,7 @@
 #include "UiHarness.h"
 #include "process/ServiceLog.h"
 #include "process/Supervisor.h"
+#include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
 #include "settings/ChangeSecretDialog.h"
 #include "settings/SecretsPanel.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void regenerateRestartsOnlyTheConsumers();
     void clearIsOnlyForOptionalSecrets();
     void servicesTabRestartsAndShowsRedactedLogs();
+    void storeFailureKeepsTheOldValue();
 
 private:
     qint64 pid(const QString &service) const
@@ -224,5 +226,46 @@ void tst_SettingsDialog::servicesTabRestartsAndShowsRedactedLogs()
     QTRY_VERIFY(log->toPlainText().contains(QLatin1String("stopping with SIGTERM")));
 }
 
+void tst_SettingsDialog::storeFailureKeepsTheOldValue()
+{
+    // A keychain that starts failing (locked meanwhile): the change is refused with the reason,
+    // and the stored value, the running value and the services stay as they were.
+    MemoryStore *memory = nullptr;
+    RuntimeOptions options;
+    options.appDataDir = m_data.path() + QStringLiteral("/failing");
+    options.keychainFactory = [&memory](const QString &, const QString &) {
+        auto store = std::make_unique<MemoryStore>();
+        memory = store.get();
+        return store;
+    };
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QVERIFY(h.provide({{QStringLiteral("api_token"), Token},
+                       {QStringLiteral("greeting_name"), QStringLiteral("Grace")}}));
+    QTRY_VERIFY_WITH_TIMEOUT(h.runtime().supervisor()->status() == Supervisor::AppStatus::Ready,
+                             30000);
+    const qint64 web = h.runtime().supervisor()->service(QStringLiteral("web"))->pid();
+    h.shell().showSettings();
+    SettingsDialog *settings = h.shell().settings();
+    memory->failWith(SecretStore::ErrorKind::Locked);
+
+    settings->secrets()->select(QStringLiteral("greeting_name"));
+    QTest::mouseClick(settings->findChild<QPushButton *>(QStringLiteral("changeSecret")),
+                      Qt::LeftButton);
+    ChangeSecretDialog *dialog = settings->secrets()->changeDialog();
+    QTest::keyClicks(dialog->field()->lineEdit(), QStringLiteral("Ada"));
+    MessageBox::setNextAnswer(true);
+    QTest::keyClick(dialog->field()->lineEdit(), Qt::Key_Return);
+    auto *outcome = settings->findChild<QLabel *>(QStringLiteral("secretOutcome"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        outcome->text().startsWith(QLatin1String("Your name was not changed: ")), 20000);
+    QVERIFY(!outcome->text().contains(QLatin1String("Ada")));
+    QCOMPARE(*h.runtime().keeper()->value(QStringLiteral("greeting_name")), QByteArray("Grace"));
+    QCOMPARE(memory->values().value(QStringLiteral("greeting_name")), QByteArray("Grace"));
+    QCOMPARE(h.runtime().supervisor()->service(QStringLiteral("web"))->pid(), web);
+    QCOMPARE(h.stop(), 0);
+}
+
 QTEST_MAIN(tst_SettingsDialog)
+
 #include "tst_settingsdialog.moc"
