@@ -31,8 +31,12 @@ SecretField::SecretField(const SecretSpec &spec, QWidget *parent)
     if (!help.isEmpty()) {
         auto *description = new QLabel(help, this);
         description->setWordWrap(true);
-        description->setOpenExternalLinks(true);
-        description->setTextInteractionFlags(Qt::TextBrowserInteraction);
+        // Links open in the browser and can be reached with Tab; plain text takes no focus.
+        if (help.contains(QLatin1String("<a "), Qt::CaseInsensitive)) {
+            description->setOpenExternalLinks(true);
+            description->setTextInteractionFlags(Qt::TextBrowserInteraction);
+        }
+
         layout->addWidget(description);
     }
 

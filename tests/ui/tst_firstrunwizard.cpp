@@ -10,6 +10,7 @@
 #include "wizard/PromptedSecretsPage.h"
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void finishStoresTheSecretsAndStartsTheServices();
     void noKeychainOffersTheEncryptedFile();
     void noKeychainQuit();
+    void keyboardOnlyWithNamedInputs();
     void noKeychainCancelQuitsToo();
 
     void secondRunGoesStraightToTheTray();
@@ -216,7 +218,56 @@ void tst_FirstRunWizard::noKeychainCancelQuitsToo()
     QTRY_COMPARE(h.exitCode(), 0);
 }
 
+void tst_FirstRunWizard::keyboardOnlyWithNamedInputs()
+{
+    test::UiHarness h;
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    FirstRunWizard *wizard = h.shell().wizard();
+    wizard->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(wizard));
+    // Enter moves on from the pages that need nothing typed.
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QTRY_COMPARE(wizard->currentId(), int(FirstRunWizard::Generated));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QTRY_COMPARE(wizard->currentId(), int(FirstRunWizard::Prompted));
+    auto *page = static_cast<PromptedSecretsPage *>(wizard->currentPage());
+    QLineEdit *token = page->field(QStringLiteral("api_token"))->lineEdit();
+    QLineEdit *name = page->field(QStringLiteral("greeting_name"))->lineEdit();
+    QTRY_COMPARE(QApplication::focusWidget(), token);
+
+    // Every input and button a person can reach says what it is.
+    for (const QWidget *w : wizard->currentPage()->findChildren<QWidget *>()) {
+        if (!w->isVisible() || !(w->focusPolicy() & Qt::TabFocus))
+            continue;
+        const auto *button = qobject_cast<const QAbstractButton *>(w);
+        QVERIFY2(!w->accessibleName().isEmpty() || (button && !button->text().isEmpty())
+                     || qobject_cast<const QLabel *>(w),
+                 w->metaObject()->className());
+    }
+    QCOMPARE(token->accessibleName(), QStringLiteral("Weather API token"));
+    QCOMPARE(name->accessibleName(), QStringLiteral("Your name"));
+
+    // Tab goes field, its Show button, the next field, its Show and Skip buttons, then on to
+    // the wizard's buttons; typing and Enter finish the page without a mouse.
+    QTest::keyClicks(token, Token);
+    QList<QWidget *> order;
+    for (int i = 0; i < 4; ++i) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        order << QApplication::focusWidget();
+    }
+    QCOMPARE(order.at(1), name);
+    QCOMPARE(order.at(3), page->field(QStringLiteral("greeting_name"))->skipButton());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space); // Skip
+    QVERIFY(page->field(QStringLiteral("greeting_name"))->isSkipped());
+    token->setFocus();
+    QTest::keyClick(token, Qt::Key_Return);
+    QTRY_COMPARE(wizard->currentId(), int(FirstRunWizard::Review));
+    QCOMPARE(h.stop(), 0);
+}
+
 void tst_FirstRunWizard::secondRunGoesStraightToTheTray()
+
 {
     QTemporaryDir data;
     RuntimeOptions options;
