@@ -184,6 +184,10 @@ class KvTest(ServerTest):
         state = self.vault.control("GET", "/_test/state")
         self.assertEqual(state["secrets"]["secret/steward/default/db"], 3)
 
+    def test_v1_style_path_on_v2_mount_is_invalid_path(self):
+        with self.assertRaises(hvac.exceptions.InvalidPath):
+            self.vault.client().secrets.kv.v1.read_secret(path="steward/default/db")
+
     def test_unknown_or_missing_token_is_forbidden(self):
         with self.assertRaises(hvac.exceptions.Forbidden) as cm:
             self.vault.client(token="not-a-token").secrets.kv.v2.read_secret_version(
@@ -298,8 +302,10 @@ class FaultTest(ServerTest):
         for mode, exc in cases:
             with self.subTest(mode=mode):
                 self.fault(mode=mode)
-                with self.assertRaises(exc):
+                with self.assertRaises(exc) as cm:
                     self.read()
+                if mode == "missing":
+                    self.assertEqual(cm.exception.errors, [])  # Vault's body for "not found"
         self.fault(mode="none")
         self.read()
 
