@@ -14,6 +14,7 @@
 #include "secrets/KeychainStore.h"
 #include "secrets/Redactor.h"
 #include "secrets/SecretKeeper.h"
+#include "vault/VaultSecretSource.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -198,6 +199,24 @@ void StewardRuntime::openStore()
 void StewardRuntime::startKeeper()
 {
     m_keeper = std::make_unique<SecretKeeper>(m_manifest, *m_state, *m_store, m_redactor);
+    const bool fromVault = std::any_of(
+        m_manifest.secrets.cbegin(), m_manifest.secrets.cend(), [](const SecretSpec &s) {
+            return s.secretClass == SecretClass::RemoteFetch && s.source
+                && s.source->provider == QLatin1String("vault");
+        });
+    if (fromVault && !m_vault) {
+        Result<VaultSecretSource *> vault
+            = VaultSecretSource::create(m_manifest, QProcessEnvironment::systemEnvironment(), this);
+        if (vault) {
+            m_vault = vault.value();
+        } else {
+            m_out << "Remote secrets cannot be fetched: " << vault.error() << "\n" << Qt::flush;
+            Logging::get("steward.vault")->warn("{}", vault.error().toStdString());
+        }
+    }
+    if (m_vault)
+        m_keeper->setRemoteSource(m_vault);
+
     connect(m_keeper.get(), &SecretKeeper::phaseChanged, this, [this](SecretKeeper::Phase p) {
         if (p == SecretKeeper::Phase::Ready || p == SecretKeeper::Phase::WaitingForSecrets
             || p == SecretKeeper::Phase::Failed)

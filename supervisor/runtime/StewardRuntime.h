@@ -15,6 +15,8 @@ namespace steward {
 
 class InstallState;
 class Redactor;
+class RemoteSecretSource;
+
 class SecretKeeper;
 class SecretStore;
 class ControlApi;
@@ -115,6 +117,8 @@ private:
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
     std::unique_ptr<SecretKeeper> m_keeper;
+    RemoteSecretSource *m_vault = nullptr; // child of this runtime; null without Vault secrets
+
     bool startControlApi();
     void removeRuntimeFiles();
     Diagnostics m_diagnostics;

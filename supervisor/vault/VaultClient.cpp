@@ -1,0 +1,170 @@
+#include "VaultClient.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSslConfiguration>
+#include <QSslSocket>
+
+#include <nlohmann/json.hpp>
+
+namespace steward {
+
+using json = nlohmann::json;
+
+namespace {
+
+// Vault's errors: {"errors":["permission denied"]}; an empty list on a 404.
+QString vaultErrors(const QByteArray &body)
+{
+    const json doc = json::parse(body.toStdString(), nullptr, false);
+    QStringList errors;
+    if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array()) {
+        for (const json &e : doc["errors"]) {
+            if (e.is_string())
+                errors << QString::fromStdString(e.get<std::string>());
+        }
+    }
+    return errors.join(QStringLiteral("; "));
+}
+
+SecretStore::Error classify(int status, QNetworkReply::NetworkError netError,
+                            const QString &netMessage, const QByteArray &body, const QString &where)
+{
+    using Kind = SecretStore::ErrorKind;
+    const QString said = vaultErrors(body);
+    auto error = [&](Kind kind, const QString &what) {
+        return SecretStore::Error {kind, QStringLiteral("%1: %2").arg(where, what)};
+    };
+    switch (status) {
+    case 403:
+        return error(Kind::Denied,
+                     QStringLiteral("permission denied by Vault (HTTP 403%1)")
+                         .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said));
+    case 404:
+        return error(Kind::NotFound, QStringLiteral("no such secret in Vault (HTTP 404)"));
+    case 429:
+        return error(Kind::Timeout, QStringLiteral("Vault is rate limiting requests (HTTP 429)"));
+    case 503:
+        return error(Kind::NoBackend,
+                     QStringLiteral("Vault is unavailable (HTTP 503%1)")
+                         .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said));
+    default:
+        break;
+    }
+    if (status >= 400)
+        return error(Kind::Io,
+                     QStringLiteral("Vault answered HTTP %1%2")
+                         .arg(status)
+                         .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said));
+    if (netError == QNetworkReply::OperationCanceledError
+        || netError == QNetworkReply::TimeoutError)
+        return error(Kind::Timeout, QStringLiteral("Vault did not answer in time"));
+    if (netError == QNetworkReply::SslHandshakeFailedError)
+        return error(Kind::Denied, QStringLiteral("TLS: %1").arg(netMessage));
+    return error(Kind::NoBackend, QStringLiteral("cannot reach Vault: %1").arg(netMessage));
+}
+
+} // namespace
+
+VaultClient::VaultClient(VaultEndpoint endpoint, QObject *parent)
+    : QObject(parent)
+    , m_endpoint(std::move(endpoint))
+    , m_nam(new QNetworkAccessManager(this))
+{ }
+
+VaultClient::~VaultClient() = default;
+
+Status VaultClient::init()
+{
+    if (!m_endpoint.address.isValid() || m_endpoint.address.host().isEmpty()
+        || (m_endpoint.address.scheme() != QLatin1String("http")
+            && m_endpoint.address.scheme() != QLatin1String("https")))
+        return Status::failure(QStringLiteral("the Vault address \"%1\" is not an http(s) URL")
+                                   .arg(m_endpoint.address.toString()));
+    if (m_endpoint.caCertFile.isEmpty())
+        return {};
+    m_extraCas = QSslCertificate::fromPath(m_endpoint.caCertFile, QSsl::Pem);
+    if (m_extraCas.isEmpty())
+        return Status::failure(QStringLiteral("no PEM certificate could be read from the Vault CA "
+                                              "file %1")
+                                   .arg(m_endpoint.caCertFile));
+    return {};
+}
+
+QString VaultClient::apiPath(const QString &mount, const QString &path, int kvVersion)
+{
+    if (kvVersion == 1)
+        return mount + QLatin1Char('/') + path;
+    return mount + QStringLiteral("/data/") + path;
+}
+
+QNetworkReply *VaultClient::get(const QString &path)
+{
+    QUrl url = m_endpoint.address;
+    url.setPath(QStringLiteral("/v1/") + path);
+    QNetworkRequest request(url);
+    request.setTransferTimeout(m_endpoint.timeoutMs);
+    if (!m_token.isEmpty())
+        request.setRawHeader("X-Vault-Token", m_token);
+    if (!m_endpoint.namespaceName.isEmpty())
+        request.setRawHeader("X-Vault-Namespace", m_endpoint.namespaceName.toUtf8());
+    if (!m_extraCas.isEmpty()) {
+        // The system CAs plus the one named for this Vault; peer verification stays on.
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(m_extraCas);
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        request.setSslConfiguration(tls);
+    }
+    return m_nam->get(request);
+}
+
+void VaultClient::readKv(const QString &mount, const QString &path, const QString &key,
+                         int kvVersion, const QString &secretId, QObject *context,
+                         ReadHandler handler)
+{
+    const QString api = apiPath(mount, path, kvVersion);
+    const QString where = QStringLiteral("%1 (vault %2#%3)").arg(secretId, api, key);
+    QNetworkReply *reply = get(api);
+    connect(
+        reply, &QNetworkReply::finished, context,
+        [reply, kvVersion, key, where, handler = std::move(handler)] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QByteArray body = reply->isReadable() ? reply->readAll() : QByteArray();
+
+            if (status != 200)
+                return handler(classify(status, reply->error(), reply->errorString(), body, where),
+                               {});
+            const json doc = json::parse(body.toStdString(), nullptr, false);
+            const json *data = nullptr;
+            int version = 0;
+            if (doc.is_object() && doc.contains("data") && doc["data"].is_object()) {
+                data = &doc["data"];
+                if (kvVersion == 2) {
+                    const json &outer = doc["data"];
+                    data = outer.contains("data") && outer["data"].is_object() ? &outer["data"]
+                                                                               : nullptr;
+                    if (outer.contains("metadata") && outer["metadata"].is_object()
+                        && outer["metadata"].contains("version")
+                        && outer["metadata"]["version"].is_number_integer())
+                        version = outer["metadata"]["version"].get<int>();
+                }
+            }
+            if (!data)
+                return handler({SecretStore::ErrorKind::Corrupt,
+                                QStringLiteral("%1: Vault's answer has no data").arg(where)},
+                               {});
+            const std::string k = key.toStdString();
+            if (!data->contains(k))
+                return handler({SecretStore::ErrorKind::NotFound,
+                                QStringLiteral("%1: the secret has no key \"%2\"").arg(where, key)},
+                               {});
+            const json &v = (*data)[k];
+            // Vault values are JSON; a string is taken as it is, anything else as its JSON.
+            const QByteArray value = v.is_string() ? QByteArray::fromStdString(v.get<std::string>())
+                                                   : QByteArray::fromStdString(v.dump());
+            handler({}, {value, version});
+        });
+}
+
+} // namespace steward

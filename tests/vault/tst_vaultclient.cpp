@@ -1,0 +1,285 @@
+#include "ManifestBuilder.h"
+#include "TestPrinters.h"
+#include "secrets/InstallState.h"
+#include "secrets/MemoryStore.h"
+#include "secrets/Redactor.h"
+#include "secrets/SecretKeeper.h"
+#include "vault/VaultClient.h"
+#include "vault/VaultSecretSource.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace steward;
+using json = nlohmann::json;
+using Kind = SecretStore::ErrorKind;
+
+namespace {
+
+const QByteArray Token = "steward-test-token";
+
+// fake_vault.py as a child process on an ephemeral port, with its test-control endpoints.
+class FakeVault
+{
+public:
+    explicit FakeVault(const json &config)
+    {
+        QFile f(m_dir.filePath(QStringLiteral("vault.json")));
+        if (f.open(QIODevice::WriteOnly))
+            f.write(QByteArray::fromStdString(config.dump()));
+        f.close();
+        m_process.start(QStringLiteral(STEWARD_PYTHON),
+                        {QStringLiteral(FAKE_VAULT), QStringLiteral("--quiet"),
+                         QStringLiteral("--config"), f.fileName()});
+        if (!QTest::qWaitFor(
+                [this] {
+                    return m_process.canReadLine() || m_process.state() == QProcess::NotRunning;
+                },
+                20000))
+            return;
+        const QByteArray line = m_process.readLine().trimmed();
+        if (line.startsWith("listening on "))
+            m_url = QUrl(QString::fromLatin1(line.mid(13)));
+    }
+    ~FakeVault()
+    {
+        m_process.terminate();
+        m_process.waitForFinished(5000);
+    }
+    QUrl url() const { return m_url; }
+    // POSTs to a /_test/ control endpoint and waits for the answer.
+    json control(const QString &path, const json &body = json::object())
+    {
+        QNetworkAccessManager nam;
+        QUrl u = m_url;
+        u.setPath(QStringLiteral("/_test/") + path);
+        QNetworkRequest req(u);
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *reply
+            = body.is_null() ? nam.get(req) : nam.post(req, QByteArray::fromStdString(body.dump()));
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
+            return nullptr;
+        reply->deleteLater();
+        return json::parse(reply->readAll().toStdString(), nullptr, false);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    QUrl m_url;
+};
+
+json standardConfig(const QString &ns = {})
+{
+    return {{"namespace", ns.toStdString()},
+            {"mounts", {{"secret", 2}, {"kv", 1}}},
+            {"secrets",
+             json::array(
+                 {{{"mount", "secret"},
+                   {"path", "steward/default/hello-steward/db"},
+                   {"data", {{"password", "db-pass-0123456789"}}}},
+                  {{"mount", "kv"}, {"path", "legacy"}, {"data", {{"key", "legacy-value-42"}}}}})},
+            {"tokens", json::array({{{"id", Token.toStdString()}, {"ttl", 0}}})}};
+}
+
+struct Read
+{
+    SecretStore::Error error;
+    VaultClient::KvValue value;
+};
+
+Read readNow(VaultClient &client, const QString &mount, const QString &path, const QString &key,
+             int kv)
+{
+    Read r;
+    bool done = false;
+    QObject context;
+    client.readKv(mount, path, key, kv, QStringLiteral("db_password"), &context,
+                  [&](const SecretStore::Error &e, const VaultClient::KvValue &v) {
+                      r = {e, v};
+                      done = true;
+                  });
+    if (!QTest::qWaitFor([&] { return done; }, 20000))
+        r.error = {Kind::Timeout, QStringLiteral("test gave up")};
+    return r;
+}
+
+} // namespace
+
+class tst_VaultClient : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void readsKvV2AndV1();
+    void errorsNameTheSecretAndPath();
+    void namespaceHeaderIsSent();
+    void badAddressOrCaFileIsRefused();
+    void keeperFetchesRemoteSecretsAtStart();
+};
+
+void tst_VaultClient::readsKvV2AndV1()
+{
+    FakeVault vault(standardConfig());
+    QVERIFY(vault.url().isValid());
+    VaultClient client({vault.url(), {}, {}, 5000});
+    QVERIFY(client.init().ok());
+    client.setToken(Token);
+    Read r = readNow(client, QStringLiteral("secret"),
+                     QStringLiteral("steward/default/hello-steward/db"), QStringLiteral("password"),
+                     2);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QCOMPARE(r.value.value, QByteArray("db-pass-0123456789"));
+    QCOMPARE(r.value.version, 1);
+    // A rotation is a new version.
+    vault.control(QStringLiteral("secret"),
+                  {{"mount", "secret"},
+                   {"path", "steward/default/hello-steward/db"},
+                   {"data", {{"password", "db-pass-rotated-0001"}}}});
+    r = readNow(client, QStringLiteral("secret"),
+                QStringLiteral("steward/default/hello-steward/db"), QStringLiteral("password"), 2);
+    QCOMPARE(r.value.value, QByteArray("db-pass-rotated-0001"));
+    QCOMPARE(r.value.version, 2);
+    r = readNow(client, QStringLiteral("kv"), QStringLiteral("legacy"), QStringLiteral("key"), 1);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QCOMPARE(r.value.value, QByteArray("legacy-value-42"));
+}
+
+void tst_VaultClient::errorsNameTheSecretAndPath()
+{
+    FakeVault vault(standardConfig());
+    VaultClient client({vault.url(), {}, {}, 5000});
+    QVERIFY(client.init().ok());
+    client.setToken("not-a-token");
+    const QString path = QStringLiteral("steward/default/hello-steward/db");
+    Read r = readNow(client, QStringLiteral("secret"), path, QStringLiteral("password"), 2);
+    QCOMPARE(r.error.kind, Kind::Denied);
+    QVERIFY2(r.error.message.contains(QLatin1String("db_password (vault secret/data/steward/"
+                                                    "default/hello-steward/db#password)")),
+             qPrintable(r.error.message));
+    QVERIFY(r.error.message.contains(QLatin1String("permission denied")));
+    QVERIFY(!r.error.message.contains(QLatin1String("not-a-token")));
+
+    client.setToken(Token);
+    r = readNow(client, QStringLiteral("secret"), QStringLiteral("nothing/here"),
+                QStringLiteral("password"), 2);
+    QCOMPARE(r.error.kind, Kind::NotFound);
+    r = readNow(client, QStringLiteral("secret"), path, QStringLiteral("username"), 2);
+    QCOMPARE(r.error.kind, Kind::NotFound);
+    QVERIFY(r.error.message.contains(QLatin1String("no key \"username\"")));
+
+    vault.control(QStringLiteral("fault"), {{"mode", "sealed"}});
+    r = readNow(client, QStringLiteral("secret"), path, QStringLiteral("password"), 2);
+    QCOMPARE(r.error.kind, Kind::NoBackend);
+    QVERIFY2(r.error.message.contains(QLatin1String("Vault is sealed")),
+             qPrintable(r.error.message));
+    vault.control(QStringLiteral("fault"), {{"mode", "rate_limited"}});
+    r = readNow(client, QStringLiteral("secret"), path, QStringLiteral("password"), 2);
+    QVERIFY(r.error.message.contains(QLatin1String("rate limiting")));
+    vault.control(QStringLiteral("fault"), {{"mode", "drop"}});
+    r = readNow(client, QStringLiteral("secret"), path, QStringLiteral("password"), 2);
+    QCOMPARE(r.error.kind, Kind::NoBackend);
+    vault.control(QStringLiteral("fault"), {{"mode", "slow"}, {"delay_ms", 3000}});
+    VaultClient impatient({vault.url(), {}, {}, 300});
+    QVERIFY(impatient.init().ok());
+    impatient.setToken(Token);
+    r = readNow(impatient, QStringLiteral("secret"), path, QStringLiteral("password"), 2);
+    QCOMPARE(r.error.kind, Kind::Timeout);
+    vault.control(QStringLiteral("fault"), {{"mode", "none"}});
+    r = readNow(client, QStringLiteral("secret"), path, QStringLiteral("password"), 2);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message)); // recovered
+}
+
+void tst_VaultClient::namespaceHeaderIsSent()
+{
+    FakeVault vault(standardConfig(QStringLiteral("team-a")));
+    VaultClient outside({vault.url(), {}, {}, 5000});
+    QVERIFY(outside.init().ok());
+    outside.setToken(Token);
+    QCOMPARE(readNow(outside, QStringLiteral("secret"),
+                     QStringLiteral("steward/default/hello-steward/db"), QStringLiteral("password"),
+                     2)
+                 .error.kind,
+             Kind::Denied);
+    VaultClient inside({vault.url(), QStringLiteral("team-a"), {}, 5000});
+    QVERIFY(inside.init().ok());
+    inside.setToken(Token);
+    const Read r = readNow(inside, QStringLiteral("secret"),
+                           QStringLiteral("steward/default/hello-steward/db"),
+                           QStringLiteral("password"), 2);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QCOMPARE(
+        QString::fromStdString(
+            vault.control(QStringLiteral("state"), nullptr)["last_namespace"].get<std::string>()),
+        QStringLiteral("team-a"));
+}
+
+void tst_VaultClient::badAddressOrCaFileIsRefused()
+{
+    VaultClient noScheme({QUrl(QStringLiteral("vault.example:8200")), {}, {}, 5000});
+    QVERIFY(!noScheme.init().ok());
+    QVERIFY(noScheme.init().error().contains(QLatin1String("not an http(s) URL")));
+    VaultClient badCa({QUrl(QStringLiteral("https://vault.example:8200")),
+                       {},
+                       QStringLiteral("/nonexistent/ca.pem"),
+                       5000});
+    const Status st = badCa.init();
+    QVERIFY(!st.ok());
+    QVERIFY(st.error().contains(QLatin1String("/nonexistent/ca.pem")));
+}
+
+void tst_VaultClient::keeperFetchesRemoteSecretsAtStart()
+{
+    FakeVault vault(standardConfig());
+    test::ManifestBuilder b;
+    b.set("/secrets",
+          json::array({{{"id", "db_password"},
+                        {"class", "remote_fetch"},
+                        {"description", "database password"},
+                        {"source",
+                         {{"provider", "vault"},
+                          {"mount", "secret"},
+                          {"path", "{path_prefix}/{deployment_hash}/{app}/db"},
+                          {"key", "password"}}},
+                        {"target", {{"type", "env"}, {"name", "DB_PASSWORD"}}}}}));
+    b.set("/remote", {{"vault", {{"address", "http://127.0.0.1:1"}, {"path_prefix", "steward"}}}});
+    b.set("/services/0/secrets", json::array({"db_password"}));
+    b.set("/app/name", "hello-steward");
+
+    const ManifestLoadResult loaded = b.load();
+    QVERIFY2(loaded.valid(),
+             qPrintable(loaded.diagnostics.isEmpty() ? QString()
+                                                     : loaded.diagnostics.first().toString()));
+    const Manifest &m = *loaded.manifest;
+    QProcessEnvironment env;
+    QVERIFY(!VaultSecretSource::create(m, env)); // no token anywhere
+    env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(Token));
+    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString()); // overrides the manifest
+    Result<VaultSecretSource *> source = VaultSecretSource::create(m, env);
+    QVERIFY2(source, qPrintable(source.error()));
+    std::unique_ptr<VaultSecretSource> owned(source.value());
+    QCOMPARE(owned->describe(m.secrets.first()),
+             QStringLiteral("vault secret/data/steward/default/hello-steward/db#password"));
+
+    QTemporaryDir data;
+    Result<InstallState> state = InstallState::load(data.path());
+    QVERIFY(state);
+    MemoryStore store;
+    SecretKeeper keeper(m, state.value(), store, std::make_shared<Redactor>());
+    keeper.setRemoteSource(owned.get());
+    keeper.start();
+    QTRY_COMPARE_WITH_TIMEOUT(keeper.phase(), SecretKeeper::Phase::Ready, 20000);
+    QCOMPARE(*keeper.value(QStringLiteral("db_password")), QByteArray("db-pass-0123456789"));
+    QCOMPARE(keeper.record(QStringLiteral("db_password"))->source,
+             InstallState::SecretSource::Remote);
+    // Kept in the store as the last-known-good value for a later run without Vault.
+    QCOMPARE(store.values().value(QStringLiteral("db_password")), QByteArray("db-pass-0123456789"));
+}
+
+QTEST_GUILESS_MAIN(tst_VaultClient)
+#include "tst_vaultclient.moc"
