@@ -21,7 +21,9 @@
 #include <QLockFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QStandardPaths>
+#include <QTimer>
 
 namespace steward {
 
@@ -139,6 +141,23 @@ void StewardRuntime::activateRunningInstance(
     });
 }
 
+void StewardRuntime::scheduleRemoteRefresh()
+{
+    // Every refresh_interval_s plus a jitter, so the installs sharing one Vault do not all ask
+    // at the same second.
+    const VaultConfig config = m_manifest.vault.value_or(VaultConfig {});
+    const int jitterS = config.jitterMaxS > config.jitterMinS
+        ? int(QRandomGenerator::global()->bounded(config.jitterMinS, config.jitterMaxS + 1))
+        : config.jitterMinS;
+    QTimer::singleShot(std::chrono::seconds(config.refreshIntervalS + jitterS), Qt::CoarseTimer,
+                       this, [this] {
+                           if (m_shuttingDown || !m_keeper)
+                               return;
+                           m_keeper->refreshRemote();
+                           scheduleRemoteRefresh();
+                       });
+}
+
 QString StewardRuntime::logsDir() const
 
 {
@@ -209,6 +228,7 @@ void StewardRuntime::startKeeper()
             = VaultSecretSource::create(m_manifest, QProcessEnvironment::systemEnvironment(), this);
         if (vault) {
             m_vault = vault.value();
+            scheduleRemoteRefresh();
         } else {
             m_out << "Remote secrets cannot be fetched: " << vault.error() << "\n" << Qt::flush;
             Logging::get("steward.vault")->warn("{}", vault.error().toStdString());

@@ -102,6 +102,8 @@ Q_SIGNALS:
 private:
     void openStore();
     void startKeeper();
+    void scheduleRemoteRefresh();
+
     void onSecretsSettled();
     void promptForMissing();
     void startSupervisor();

@@ -291,18 +291,28 @@ void SecretKeeper::fetchRemote()
         }
         return settle();
     }
-    setPhase(Phase::FetchingRemote);
+    // A refresh while the app runs keeps the phase: only the first fetch is a step of the start.
+    if (m_phase != Phase::Ready && m_phase != Phase::WaitingForSecrets)
+        setPhase(Phase::FetchingRemote);
     auto pending = std::make_shared<int>(int(remote.size()));
     auto fetched = std::make_shared<QList<Write>>();
     for (const SecretSpec *spec : remote) {
         const QString id = spec->id;
         m_remote->fetch(
             *spec, this,
-            [this, id, pending, fetched](const SecretStore::Error &e, const QByteArray &v, int) {
+            [this, id, pending, fetched](const SecretStore::Error &e, const QByteArray &v,
+                                         int version) {
                 InstallState::SecretRecord &rec = m_state.secret(id);
                 if (e.ok()) {
-                    if (m_values.value(id) != v || !m_values.contains(id))
+                    if (m_values.value(id) != v || !m_values.contains(id)) {
                         fetched->append({id, v, InstallState::SecretSource::Remote});
+                        // The audit trail of rotations: id, version at the source, never the value.
+                        if (m_values.contains(id))
+                            Logging::get("steward.audit")
+                                ->info("secret rotated: {} (version {} at the source)", s(id),
+                                       version);
+                    }
+
                     rec.status = InstallState::SecretStatus::Configured;
                     rec.detail.clear();
                 } else if (m_values.contains(id)) {

@@ -10,6 +10,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -279,6 +280,33 @@ void tst_VaultClient::keeperFetchesRemoteSecretsAtStart()
              InstallState::SecretSource::Remote);
     // Kept in the store as the last-known-good value for a later run without Vault.
     QCOMPARE(store.values().value(QStringLiteral("db_password")), QByteArray("db-pass-0123456789"));
+
+    // A refresh that finds the same value changes nothing.
+    QSignalSpy changed(&keeper, &SecretKeeper::secretsChanged);
+    QSignalSpy phases(&keeper, &SecretKeeper::phaseChanged);
+    QSignalSpy saved(&keeper, &SecretKeeper::recordsChanged);
+    keeper.refreshRemote();
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 20000); // the refresh has settled
+    QCOMPARE(changed.count(), 0);
+
+    // A rotated value is taken over atomically and reported for its consumers' restart.
+    vault.control(QStringLiteral("secret"),
+                  {{"mount", "secret"},
+                   {"path", "steward/default/hello-steward/db"},
+                   {"data", {{"password", "db-pass-rotated-0001"}}}});
+    keeper.refreshRemote();
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, 20000);
+    QCOMPARE(changed.first().first().toStringList(), QStringList {QStringLiteral("db_password")});
+    QCOMPARE(*keeper.value(QStringLiteral("db_password")), QByteArray("db-pass-rotated-0001"));
+    // Vault down: the last-known-good value stays, marked stale with the reason.
+    vault.control(QStringLiteral("fault"), {{"mode", "sealed"}});
+    keeper.refreshRemote();
+    QTRY_COMPARE_WITH_TIMEOUT(keeper.record(QStringLiteral("db_password"))->status,
+                              InstallState::SecretStatus::Stale, 20000);
+    QVERIFY(keeper.record(QStringLiteral("db_password"))->detail.contains(QLatin1String("sealed")));
+    QCOMPARE(*keeper.value(QStringLiteral("db_password")), QByteArray("db-pass-rotated-0001"));
+    QCOMPARE(keeper.phase(), SecretKeeper::Phase::Ready);
+    QCOMPARE(phases.count(), 0); // refreshes are not steps of the start
 }
 
 QTEST_GUILESS_MAIN(tst_VaultClient)
