@@ -6,6 +6,7 @@
 // gnome-keyring-daemon, so it can kill and restart the keychain without disturbing tests that
 // run beside it, and a dead daemon is not silently replaced by an activated, locked one.
 
+#include "ProcessTable.h"
 #include "StoreSync.h"
 #include "TestPaths.h"
 #include "secrets/KeychainStore.h"
@@ -88,15 +89,9 @@ QList<qint64> servicesOf(const QString &appData)
 {
     const QByteArray marker = "APP_DATA_DIR=" + QFile::encodeName(appData);
     QList<qint64> out;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        bool ok = false;
-        const qint64 pid = entry.toLongLong(&ok);
-        if (!ok)
-            continue;
-        const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (stat.isEmpty() || stat.mid(stat.lastIndexOf(')') + 2, 1) == "Z")
-            continue;
-        if (readFile(QStringLiteral("/proc/%1/environ").arg(pid)).split('\0').contains(marker))
+    for (qint64 pid : test::processIds()) {
+        if (test::isAlive(pid)
+            && readFile(QStringLiteral("/proc/%1/environ").arg(pid)).split('\0').contains(marker))
             out << pid;
     }
     return out;
