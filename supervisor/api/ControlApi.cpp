@@ -279,6 +279,11 @@ void ControlApi::postSecrets(const HttpRequest &request, Responder respond)
         return respond(HttpResponse::error(
             400, "invalid_json",
             QStringLiteral("the body is not valid JSON (at byte %1)").arg(e.byte)));
+    } catch (const json::out_of_range &) {
+        // A number too large for a double (1e999) is not a syntax error to nlohmann.
+        return respond(HttpResponse::error(
+            400, "invalid_json",
+            QStringLiteral("the body is not valid JSON (a number is out of range)")));
     }
     QMap<QString, QString> values;
     QMap<QString, QStringList> shapeProblems;

@@ -990,6 +990,12 @@ ManifestLoadResult ManifestLoader::loadBytes(const QByteArray &bytes, const QStr
         d.message = QStringLiteral("invalid JSON: %1").arg(what);
         result.diagnostics.append(d);
         return result;
+    } catch (const json::out_of_range &) {
+        // A number too large for a double (1e999): nlohmann reports it as out of range, not as
+        // a syntax error, and without a position.
+        result.diagnostics.append({Diagnostic::Severity::Error, QString(),
+                                   QStringLiteral("invalid JSON: a number is out of range")});
+        return result;
     }
     if (!root.is_object()) {
         result.diagnostics.append({Diagnostic::Severity::Error, QString(),

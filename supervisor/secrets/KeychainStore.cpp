@@ -3,6 +3,7 @@
 #include "SecretGenerator.h"
 
 #include <QCryptographicHash>
+#include <QLibrary>
 #include <QTimer>
 #include <qt6keychain/keychain.h>
 
@@ -11,6 +12,20 @@
 namespace steward {
 
 namespace {
+
+// libsecret, which QtKeychain loads at run time on Linux, keeps one connection to the Secret
+// Service per process, with the session it opened in the daemon. When the daemon restarts, every
+// later call fails ("The session does not exist") until that connection is dropped.
+void forgetSecretServiceConnection()
+{
+#ifdef Q_OS_LINUX
+    using Disconnect = void (*)();
+    static const auto disconnect = reinterpret_cast<Disconnect>(
+        QLibrary::resolve(QStringLiteral("secret-1"), 0, "secret_service_disconnect"));
+    if (disconnect)
+        disconnect();
+#endif
+}
 
 // Item layout: a one-byte tag, then either the value ('v') or, for chunked values ('c'),
 // "<generation>:<chunk count>:<sha256 hex>" with the chunks stored at "<key>#<generation>.<i>".
@@ -115,7 +130,14 @@ void KeychainStore::run(const std::function<QKeychain::Job *()> &makeJob, ItemHa
               *done = true;
               const bool backendTrouble = error.kind == ErrorKind::NoBackend
                   || error.kind == ErrorKind::Timeout || error.kind == ErrorKind::Io;
-              if (backendTrouble && !m_backendAnswered && attempt == 0) {
+              // Retry once, on a fresh connection: at start-up for a daemon still starting, later
+              // for a daemon that went away or restarted (but not after a timeout then: a hung
+              // daemon would only double the wait).
+              const bool retry = m_backendAnswered
+                  ? error.kind == ErrorKind::NoBackend || error.kind == ErrorKind::Io
+                  : backendTrouble;
+              if (retry && attempt == 0) {
+                  forgetSecretServiceConnection();
                   QTimer::singleShot(m_retryDelayMs, this,
                                      [this, makeJob, handler] { run(makeJob, handler, 1); });
                   return;

@@ -31,8 +31,8 @@ public:
     QString keyFor(const QString &secretId) const;
     // A job that has not answered after this long fails with Timeout.
     void setTimeout(int ms) { m_timeoutMs = ms; }
-    // Until the backend has answered once, a failed job is retried once after this delay
-    // (a keyring daemon that is still starting up).
+    // A job that fails for want of a backend is retried once after this delay, on a fresh
+    // connection (a keyring daemon still starting up, or one that restarted).
     void setStartupRetryDelay(int ms) { m_retryDelayMs = ms; }
 
 private:

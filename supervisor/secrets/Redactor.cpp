@@ -149,23 +149,29 @@ void Redactor::Stream::scan(const char *data, qsizetype size)
         const int len = nodes[std::size_t(s)].matchLength;
         if (len == 0)
             continue;
-        const qint64 begin = m_position - len;
-        // New intervals end at the current position, after every earlier one: merge with the
-        // last when they overlap.
-        if (!m_intervals.empty() && begin < m_intervals.back().end)
-            m_intervals.back().begin = std::min(m_intervals.back().begin, begin);
-        else
-            m_intervals.push_back({begin, m_position});
-        m_intervals.back().end = m_position;
+        // New intervals end at the current position, after every earlier one. A long secret
+        // can reach back over several shorter matches: merge every interval it overlaps.
+        qint64 begin = m_position - len;
+        while (!m_intervals.empty() && begin < m_intervals.back().end) {
+            begin = std::min(begin, m_intervals.back().begin);
+            m_intervals.pop_back();
+        }
+        m_intervals.push_back({begin, m_position});
     }
     m_state = s;
 }
 
 QByteArray Redactor::Stream::release(qint64 upTo)
 {
-    // Never cut through an interval: a later match could still overlap it.
-    if (!m_intervals.empty() && m_intervals.back().begin < upTo && m_intervals.back().end > upTo)
-        upTo = m_intervals.back().begin;
+    // Never cut through an interval: its bytes must leave as one marker. The intervals are
+    // sorted and disjoint, so only the first one that ends after upTo can straddle it (not
+    // necessarily the last one: a later match can lie wholly after upTo).
+    for (const Interval &iv : m_intervals) {
+        if (iv.end > upTo) {
+            upTo = std::min(upTo, iv.begin);
+            break;
+        }
+    }
     QByteArray out;
     if (upTo <= m_pendingStart)
         return out;

@@ -109,9 +109,31 @@ def steward_bundle(workdir, service, chain):
     return path
 
 
+def idle_figures(pid, seconds=10.0):
+    """The supervisor process alone (not its services), after a crash and restart have settled:
+    RSS in KiB, CPU in percent of one core and wake-ups (context switches) per second."""
+    time.sleep(1.0)  # settle after the restart before sampling idle figures
+
+    def status():
+        return open(f"/proc/{pid}/status").read().splitlines()
+
+    def cpu_ticks():
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    def switches():
+        return sum(int(l.split()[1]) for l in status() if "ctxt_switches" in l)
+
+    rss = int([l for l in status() if l.startswith("VmRSS")][0].split()[1])
+    c0, t0 = switches(), cpu_ticks()
+    time.sleep(seconds)
+    cpu = (cpu_ticks() - t0) / os.sysconf("SC_CLK_TCK") / seconds * 100.0
+    return rss, cpu, (switches() - c0) / seconds
+
+
 def run_steward(steward, service, chain, runs):
     ports = [BASE_PORT + i for i in range(N)]
-    launch, crash, stop, rss, wakeups = [], [], [], [], []
+    launch, crash, stop, idle = [], [], [], []
     for r in range(runs):
         with tempfile.TemporaryDirectory() as d:
             bundle = steward_bundle(d, service, chain)
@@ -122,22 +144,15 @@ def run_steward(steward, service, chain, runs):
             launch.append(time.monotonic() - t0)
             crash.append(crash_restart(ports[2]))
             if r == 0:
-                time.sleep(1.0)  # settle after the restart before sampling idle figures
-                rss.append(int([l for l in open(f"/proc/{proc.pid}/status") if l.startswith("VmRSS")][0].split()[1]))
-                def switches():
-                    st = open(f"/proc/{proc.pid}/status").read().splitlines()
-                    return sum(int(l.split()[1]) for l in st if "ctxt_switches" in l)
-                c0 = switches()
-                time.sleep(10.0)
-                wakeups.append((switches() - c0) / 10.0)
+                idle.append(idle_figures(proc.pid))
             stop.append(shutdown(proc, ports))
-    return launch, crash, stop, rss, wakeups
+    return launch, crash, stop, idle
 
 
 def run_supervisord(service, runs):
     ports = [BASE_PORT + i for i in range(N)]
-    launch, crash, stop = [], [], []
-    for _ in range(runs):
+    launch, crash, stop, idle = [], [], [], []
+    for r in range(runs):
         with tempfile.TemporaryDirectory() as d:
             conf = os.path.join(d, "supervisord.conf")
             with open(conf, "w") as f:
@@ -152,8 +167,10 @@ def run_supervisord(service, runs):
             wait_all(ports)
             launch.append(time.monotonic() - t0)
             crash.append(crash_restart(ports[2]))
+            if r == 0:
+                idle.append(idle_figures(proc.pid))
             stop.append(shutdown(proc, ports))
-    return launch, crash, stop
+    return launch, crash, stop, idle
 
 
 
@@ -231,7 +248,7 @@ def main():
     chain = run_steward(args.steward, args.service, True, args.runs)
     flat = run_steward(args.steward, args.service, False, args.runs)
     have_supervisord = subprocess.run(["which", "supervisord"], capture_output=True).returncode == 0
-    sd = run_supervisord(args.service, args.runs) if have_supervisord else ([], [], [])
+    sd = run_supervisord(args.service, args.runs) if have_supervisord else ([], [], [], [])
     runs = f"median of {args.runs}"
     print(f"| launch -> all ready, chain of 5 (each waits for the previous) | {ms(chain[0])} ({runs}) | < 1 s |")
     print(f"| launch -> all ready, 5 independent: Steward / supervisord | {ms(flat[0])} / {ms(sd[0])} | on par with supervisord |")
@@ -240,9 +257,19 @@ def main():
     ready = readiness_latency(args.steward, args.service, args.runs)
     print(f"| readiness noticed after the service became ready (ready 30 ms after listening) | {ms(ready)} | about 10 ms |")
 
-    print(f"| Steward idle RSS, 5 services | {chain[3][0] / 1024:.1f} MiB | < 40 MiB |")
+    def in_mib(figures):
+        rss, cpu, wakeups = figures
+        return rss / 1024, cpu, wakeups
 
-    print(f"| Steward idle wake-ups (context switches/s, health checks every 1 s) | {chain[4][0]:.1f} /s | < 20 /s |")
+    ours = in_mib(chain[3][0])
+    theirs = in_mib(sd[3][0]) if sd[3] else None
+
+    def beside(fmt, i):
+        return f"{fmt.format(ours[i])} / {fmt.format(theirs[i]) if theirs else 'n/a'}"
+
+    print(f"| idle RSS of the supervisor process, 5 services: Steward / supervisord | {beside('{:.1f} MiB', 0)} | < 40 MiB |")
+    print(f"| idle CPU of the supervisor process (10 s, health checks every 1 s): Steward / supervisord | {beside('{:.2f} %', 1)} | < 1 % |")
+    print(f"| idle wake-ups (context switches/s): Steward / supervisord | {beside('{:.1f} /s', 2)} | < 20 /s |")
     have_wrk = subprocess.run(["which", "wrk"], capture_output=True).returncode == 0
     if have_wrk:
         for path, conns, rps, p99, errors in api_throughput(args.steward, args.service):

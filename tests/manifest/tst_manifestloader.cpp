@@ -27,6 +27,7 @@ private Q_SLOTS:
     void reportsEveryErrorAtOnce();
     void unknownFieldsAreWarningsOnly();
     void syntaxErrorHasLineAndColumn();
+    void numberOutOfRangeIsAnErrorNotACrash();
     void nonObjectRoot();
     void unreadableFile();
     void oversizedFileIsRefused();
@@ -515,6 +516,17 @@ void tst_ManifestLoader::syntaxErrorHasLineAndColumn()
     QCOMPARE(r.diagnostics.first().column, 13);
     QVERIFY(r.diagnostics.first().message.startsWith(QLatin1String("invalid JSON")));
     QVERIFY(r.diagnostics.first().toString().contains(QLatin1String("line 3, column 13")));
+}
+
+// Found by fuzz_manifest: nlohmann throws out_of_range, not parse_error, for 1e999.
+void tst_ManifestLoader::numberOutOfRangeIsAnErrorNotACrash()
+{
+    const ManifestLoadResult r = ManifestLoader::loadBytes("{\"schema_version\": 1e999}");
+    QVERIFY(!r.valid());
+    QVERIFY(!r.manifest);
+    QCOMPARE(r.diagnostics.size(), 1);
+    QCOMPARE(r.diagnostics.first().message,
+             QStringLiteral("invalid JSON: a number is out of range"));
 }
 
 void tst_ManifestLoader::nonObjectRoot()

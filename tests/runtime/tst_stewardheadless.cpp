@@ -1,3 +1,4 @@
+#include "ProcessTable.h"
 #include "StoreSync.h"
 #include "TestPaths.h"
 #include "secrets/KeychainStore.h"
@@ -89,34 +90,15 @@ private:
     QString m_out;
 };
 
-// Pids whose parent is `parent` (from /proc).
+// Pids whose parent is `parent`.
 QList<qint64> childrenOf(qint64 parent)
 {
     QList<qint64> out;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        bool ok = false;
-        const qint64 pid = entry.toLongLong(&ok);
-        if (!ok)
-            continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 1 && fields.at(1).toLongLong() == parent)
+    for (qint64 pid : test::processIds()) {
+        if (test::parentOf(pid) == parent)
             out << pid;
     }
     return out;
-}
-
-// True while the process exists and is not a zombie.
-bool alive(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray line = stat.readAll();
-    return line.mid(line.lastIndexOf(')') + 2, 1) != "Z";
 }
 
 QString installId(const QString &appData)
@@ -305,7 +287,7 @@ void tst_StewardHeadless::servicesRunAndSurviveKillOfAService()
     const Outcome r = steward.terminate();
     QCOMPARE(r.code, 0);
     for (qint64 pid : after)
-        QVERIFY(!alive(pid));
+        QVERIFY(!test::isAlive(pid));
     QVERIFY(!QDir(data.filePath(QStringLiteral("runtime/secrets"))).exists());
 }
 
@@ -318,7 +300,8 @@ void tst_StewardHeadless::sigkillOfStewardLeavesNoChildAlive()
     const QList<qint64> children = childrenOf(steward.pid());
     QCOMPARE(children.size(), 2);
     ::kill(pid_t(steward.pid()), SIGKILL);
-    QTRY_VERIFY_WITH_TIMEOUT(!alive(children.at(0)) && !alive(children.at(1)), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(children.at(0)) && !test::isAlive(children.at(1)),
+                             10000);
 }
 
 void tst_StewardHeadless::serviceReadsItsOwnSecretAndIsRefusedAnother()

@@ -86,6 +86,18 @@ void tst_Redactor::oneShot_data()
     QTest::newRow("non-ascii") << QStringList {QStringLiteral("pässwörd-ünïcode")}
                                << "ä pässwörd-ünïcode ö"
                                << "ä ***REDACTED*** ö";
+    // Found by fuzz_redactor: a long secret covering two shorter ones, and a match completed
+    // while the bytes of an earlier one were still held back for a longer candidate.
+    QTest::newRow("covers two matches")
+        << QStringList {QStringLiteral("bcdefg"), QStringLiteral("ijklmn"),
+                        QStringLiteral("abcdefghijklmno")}
+        << "x abcdefghijklmno y"
+        << "x ***REDACTED*** y";
+    QTest::newRow("held behind a candidate")
+        << QStringList {QStringLiteral("abcdef"), QStringLiteral("cdef123456789"),
+                        QStringLiteral("123456")}
+        << "abcdef123456"
+        << "***REDACTED******REDACTED***";
     QTest::newRow("prefix only") << QStringList {QStringLiteral("secret-value")} << "secret-valu"
                                  << "secret-valu";
 }

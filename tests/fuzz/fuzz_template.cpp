@@ -1,0 +1,97 @@
+// Differential fuzzer for TemplateRenderer: tokens() and render() on arbitrary UTF-8 must agree
+// with a plain scan for "${" ... "}" (the first '}' closes a token) over a fixed context.
+
+#include "manifest/TemplateRenderer.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+using steward::Result;
+using steward::TemplateRenderer;
+
+namespace {
+
+TemplateRenderer::Context context()
+{
+    TemplateRenderer::Context ctx;
+    ctx.ports[QStringLiteral("api")]
+        = {{QStringLiteral("http"), 47001}, {QStringLiteral("grpc"), 47003}};
+    ctx.ports[QStringLiteral("web")] = {{QStringLiteral("http"), 47002}};
+    ctx.ports[QStringLiteral("a.b")] = {{QStringLiteral("c"), 1}};
+    ctx.dataDir = QStringLiteral("/home/u/.local/share/${app}");
+    ctx.bundleRoot = QStringLiteral("/opt/app");
+    return ctx;
+}
+
+struct Reference
+{
+    QStringList tokens;
+    bool ok = true;
+    QString text; // the rendering, or the error
+};
+
+Reference reference(const TemplateRenderer::Context &ctx, const QString &in)
+{
+    Reference r;
+    qsizetype last = 0;
+    for (qsizetype open = in.indexOf(QLatin1String("${")); open >= 0;
+         open = in.indexOf(QLatin1String("${"), last)) {
+        const qsizetype close = in.indexOf(QLatin1Char('}'), open + 2);
+        if (close < 0)
+            break;
+        const QString token = in.mid(open + 2, close - open - 2);
+        r.tokens << token;
+        if (r.ok) {
+            r.text += in.mid(last, open - last);
+            const qsizetype dot = token.indexOf(QLatin1Char('.'));
+            if (token == QLatin1String("data")) {
+                r.text += ctx.dataDir;
+            } else if (token == QLatin1String("bundle")) {
+                r.text += ctx.bundleRoot;
+            } else if (dot >= 0 && ctx.ports.value(token.left(dot)).contains(token.mid(dot + 1))) {
+                r.text
+                    += QString::number(ctx.ports.value(token.left(dot)).value(token.mid(dot + 1)));
+            } else {
+                r.ok = false;
+                r.text = QStringLiteral("${%1} does not name an allocated port").arg(token);
+            }
+        }
+        last = close + 1;
+    }
+    if (r.ok)
+        r.text += in.mid(last);
+    return r;
+}
+
+[[noreturn]] void mismatch(const char *what, const QString &expected, const QString &got)
+{
+    std::fprintf(stderr, "%s differs from the reference\nexpected: %s\ngot:      %s\n", what,
+                 expected.toUtf8().toPercentEncoding().constData(),
+                 got.toUtf8().toPercentEncoding().constData());
+    std::abort();
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const TemplateRenderer::Context ctx = context();
+    const QString text = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
+    const Reference expected = reference(ctx, text);
+
+    const QStringList tokens = TemplateRenderer::tokens(text);
+    if (tokens != expected.tokens)
+        mismatch("tokens()", expected.tokens.join(QLatin1Char('|')), tokens.join(QLatin1Char('|')));
+    for (const QString &t : tokens)
+        (void)TemplateRenderer::isWellFormed(t);
+
+    const Result<QString> rendered = TemplateRenderer(ctx).render(text);
+    if (rendered.ok() != expected.ok)
+        mismatch("render() success", expected.text,
+                 rendered.ok() ? rendered.value() : rendered.error());
+    if (rendered.ok() && rendered.value() != expected.text)
+        mismatch("render()", expected.text, rendered.value());
+    if (!rendered.ok() && rendered.error() != expected.text)
+        mismatch("render() error", expected.text, rendered.error());
+    return 0;
+}
