@@ -159,8 +159,8 @@ void StewardRuntime::scheduleRemoteRefresh()
 }
 
 QString StewardRuntime::logsDir() const
-
 {
+
     return m_appData + QStringLiteral("/logs");
 }
 
