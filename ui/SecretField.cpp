@@ -118,7 +118,6 @@ void SecretField::revalidate()
         acceptable = true;
         m_message->setText(tr("Skipped: you can set it later in Settings."));
     } else if (text.isEmpty()) {
-
         m_message->setText(m_spec.required
                                ? tr("Required. %1").arg(SecretValidator::expectation(m_spec))
                                : tr("Optional: leave empty to skip."));

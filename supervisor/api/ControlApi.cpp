@@ -193,7 +193,6 @@ void ControlApi::handle(const HttpRequest &request, Responder respond)
                 QStringLiteral("Steward runs headless: there is no window to show")));
         return respond(HttpResponse::json(200, {{"window", "settings"}}));
     } else if (path == QLatin1String("/shutdown")) {
-
         // GET too: the Vrooli runtime's clients use it.
         if (!need({"POST", "GET"}))
             return wrongMethod();

@@ -160,7 +160,6 @@ void StewardRuntime::scheduleRemoteRefresh()
 
 QString StewardRuntime::logsDir() const
 {
-
     return m_appData + QStringLiteral("/logs");
 }
 
@@ -300,7 +299,6 @@ void StewardRuntime::startSupervisor()
     if (!startControlApi())
         return Q_EMIT exitRequested(ApiUnavailable);
     m_telemetry = std::make_unique<TelemetryLog>(
-
         QDir(m_appData).absoluteFilePath(m_manifest.telemetry.file), m_redactor);
     m_supervisor = std::make_unique<Supervisor>(m_manifest, m_appData, *m_keeper, m_redactor,
                                                 m_telemetry.get());
@@ -385,7 +383,6 @@ bool StewardRuntime::startControlApi()
         {m_portFile, QByteArray(QByteArray::number(m_server->port()) + '\n')},
     };
     for (const auto &[path, content] : files) {
-
         Status st = AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
         if (st)
             st = AtomicFile::write(path, content, 0600);

@@ -99,7 +99,6 @@ void Redactor::setSecrets(const QList<QByteArray> &values, int *ignoredCount)
     for (const QByteArray &v : m_permanent)
         automaton->add(v);
     for (const QByteArray &v : values) {
-
         if (v.size() < m_minimumLength) {
             ignored += v.isEmpty() ? 0 : 1;
             continue;

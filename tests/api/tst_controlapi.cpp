@@ -345,7 +345,6 @@ void tst_ControlApi::postSecretsAllOrNothing()
     QVERIFY(!r.body.contains("goodvalue") && !r.body.contains("anything goes"));
     const json listed = r.bodyJson(); // a range-for over a member of a temporary would dangle
     for (const json &s : listed["secrets"]) {
-
         if (s["id"] == "ka") {
             QCOMPARE(test::dumped(s["has_value"]), test::dumped(json(true)));
             QCOMPARE(test::dumped(s["source"]), test::dumped(json("user_provided")));
