@@ -34,9 +34,10 @@ DesktopShell::DesktopShell(StewardRuntime &runtime, QObject *parent)
             showTray();
     });
     connect(&runtime, &StewardRuntime::activationRequested, this, [this] {
-        if (m_wizard)
-            return m_wizard->raise(), m_wizard->activateWindow();
-        showSettings();
+        if (!m_wizard)
+            return showSettings();
+        m_wizard->raise();
+        m_wizard->activateWindow();
     });
 }
 
@@ -57,7 +58,6 @@ SettingsDialog *DesktopShell::settings() const
 }
 
 void DesktopShell::onSecretsSettled()
-
 {
     if (m_decided)
         return;

@@ -135,7 +135,6 @@ int StewardCtl::refuseUnusable(const QString &path, const ManifestLoadResult &re
 }
 
 int StewardCtl::validate(const QStringList &args)
-
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(

@@ -196,7 +196,6 @@ void SecretKeeper::refreshRemote()
 }
 
 void SecretKeeper::loadAll()
-
 {
     setPhase(Phase::Loading);
     QStringList ids;

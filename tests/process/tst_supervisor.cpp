@@ -417,7 +417,6 @@ void tst_Supervisor::cleanExitIsNotRestartedOnFailurePolicy()
 }
 
 void tst_Supervisor::logMatchReadiness()
-
 {
     SupervisorHarness h;
     json worker

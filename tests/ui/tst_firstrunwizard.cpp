@@ -267,7 +267,6 @@ void tst_FirstRunWizard::keyboardOnlyWithNamedInputs()
 }
 
 void tst_FirstRunWizard::secondRunGoesStraightToTheTray()
-
 {
     QTemporaryDir data;
     RuntimeOptions options;

@@ -95,7 +95,6 @@ ChangeSecretDialog *SecretsPanel::changeDialog() const
 }
 
 void SecretsPanel::select(const QString &secretId)
-
 {
     const int row = int(m_ids.indexOf(secretId));
     if (row >= 0)
