@@ -125,16 +125,13 @@ void DesktopShell::showSettings()
 QUrl DesktopShell::appUrl() const
 {
     const Supervisor *supervisor = m_runtime.supervisor();
-    if (!supervisor)
+    const ServiceSpec *ui = m_runtime.manifest().appUi();
+    if (!supervisor || !ui)
         return {};
-    for (const ServiceSpec &s : m_runtime.manifest().services) {
-        if (s.type != ServiceSpec::Type::UiBundle)
-            continue;
-        const QMap<QString, int> ports = supervisor->ports().value(s.id);
-        if (!ports.isEmpty())
-            return QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(ports.first()));
-    }
-    return {};
+    const QMap<QString, int> ports = supervisor->ports().value(ui->id);
+    if (ports.isEmpty())
+        return {};
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(ports.first()));
 }
 
 void DesktopShell::restartServices()

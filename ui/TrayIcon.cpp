@@ -15,17 +15,11 @@ TrayIcon::TrayIcon(StewardRuntime &runtime, QObject *parent)
     , m_menu(std::make_unique<QMenu>())
 {
     const QString app = runtime.manifest().app.name;
-    for (const ServiceSpec &s : runtime.manifest().services) {
-        if (s.type == ServiceSpec::Type::UiBundle) {
-            m_uiService = s.id;
-            break;
-        }
-    }
     m_statusLine = m_menu->addAction(QString());
     m_statusLine->setEnabled(false);
     m_menu->addSeparator();
     m_openApp = m_menu->addAction(tr("&Open %1").arg(app), this, &TrayIcon::openAppRequested);
-    m_openApp->setVisible(!m_uiService.isEmpty());
+    m_openApp->setVisible(runtime.manifest().appUi() != nullptr);
     m_menu->addAction(tr("&Settings..."), this, &TrayIcon::settingsRequested);
     m_menu->addAction(tr("Open &logs folder"), this, &TrayIcon::openLogsRequested);
     m_menu->addAction(tr("&Restart services"), this, &TrayIcon::restartRequested);
@@ -101,7 +95,8 @@ void TrayIcon::update()
     m_tray->setToolTip(toolTip());
     m_statusLine->setText(toolTip());
     const Supervisor *supervisor = m_runtime.supervisor();
-    const ManagedService *ui = supervisor ? supervisor->service(m_uiService) : nullptr;
+    const ServiceSpec *uiSpec = m_runtime.manifest().appUi();
+    const ManagedService *ui = supervisor && uiSpec ? supervisor->service(uiSpec->id) : nullptr;
     m_openApp->setEnabled(ui && ui->state() == ManagedService::State::Ready);
 }
 

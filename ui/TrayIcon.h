@@ -46,7 +46,6 @@ private:
     QAction *m_statusLine = nullptr;
     QAction *m_openApp = nullptr;
     Supervisor::AppStatus m_status = Supervisor::AppStatus::Starting;
-    QString m_uiService;
 };
 
 } // namespace steward

@@ -43,6 +43,15 @@ const ServiceSpec *Manifest::service(const QString &id) const
     return nullptr;
 }
 
+const ServiceSpec *Manifest::appUi() const
+{
+    for (const ServiceSpec &s : services) {
+        if (s.type == ServiceSpec::Type::UiBundle)
+            return &s;
+    }
+    return nullptr;
+}
+
 QStringList Manifest::consumersOf(const QString &secretId) const
 {
     QStringList out;

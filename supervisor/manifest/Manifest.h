@@ -246,6 +246,8 @@ struct Manifest
 
     const SecretSpec *secret(const QString &id) const;
     const ServiceSpec *service(const QString &id) const;
+    // The app's own UI: the first ui-bundle service, or null when the bundle has none.
+    const ServiceSpec *appUi() const;
     // Services that consume the given secret.
     QStringList consumersOf(const QString &secretId) const;
     // Service ids in an order where every service comes after its dependencies.

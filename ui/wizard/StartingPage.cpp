@@ -45,15 +45,9 @@ StartingPage::StartingPage(StewardRuntime &runtime, QWidget *parent)
     m_overall->setWordWrap(true);
     layout->addWidget(m_overall);
 
-    for (const ServiceSpec &s : runtime.manifest().services) {
-        if (s.type == ServiceSpec::Type::UiBundle) {
-            m_uiService = s.id;
-            break;
-        }
-    }
     m_openApp = new QPushButton(tr("Open %1").arg(runtime.manifest().app.name), this);
     m_openApp->setObjectName(QStringLiteral("openApp"));
-    m_openApp->setVisible(!m_uiService.isEmpty());
+    m_openApp->setVisible(runtime.manifest().appUi() != nullptr);
     m_openApp->setEnabled(false);
     connect(m_openApp, &QPushButton::clicked, this, &StartingPage::openAppRequested);
     layout->addWidget(m_openApp, 0, Qt::AlignLeft);
@@ -121,8 +115,8 @@ void StartingPage::refresh()
         overall = tr("%1 is ready. Click Finish; it keeps running in the background.")
                       .arg(m_runtime.manifest().app.name);
     m_overall->setText(overall);
-    if (const ManagedService *ui = supervisor->service(m_uiService))
-        m_openApp->setEnabled(ui->state() == ManagedService::State::Ready);
+    if (const ServiceSpec *ui = m_runtime.manifest().appUi())
+        m_openApp->setEnabled(supervisor->service(ui->id)->state() == ManagedService::State::Ready);
     Q_EMIT completeChanged();
 }
 

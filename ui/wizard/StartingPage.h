@@ -39,7 +39,6 @@ private:
     QProgressBar *m_progress = nullptr;
     QLabel *m_overall = nullptr;
     QPushButton *m_openApp = nullptr;
-    QString m_uiService;
     bool m_saved = false;
 };
 
