@@ -46,6 +46,16 @@ public:
         QString error; // the store failed; nothing was changed
         QStringList changed; // ids whose value changed
         QStringList unchanged; // ids given the value they already had
+        // Every reason nothing was changed, in one list (the problems, then the store's error).
+        QStringList allProblems() const
+        {
+            QStringList all;
+            for (const QStringList &p : problems)
+                all << p;
+            if (!error.isEmpty())
+                all << error;
+            return all;
+        }
     };
     using ChangeHandler = std::function<void(const ChangeResult &)>;
 

@@ -128,20 +128,6 @@ void SecretsPanel::report(const QString &secretId, const QString &done, const QS
             : tr("%1 was not changed: %2").arg(spec->label(), problems.join(QStringLiteral("; "))));
 }
 
-namespace {
-
-QStringList problemsOf(const SecretKeeper::ChangeResult &r)
-{
-    QStringList problems;
-    for (auto it = r.problems.cbegin(); it != r.problems.cend(); ++it)
-        problems << it.value();
-    if (!r.error.isEmpty())
-        problems << r.error;
-    return problems;
-}
-
-} // namespace
-
 void SecretsPanel::change()
 {
     const SecretSpec *spec = m_runtime.manifest().secret(selectedId());
@@ -172,7 +158,7 @@ void SecretsPanel::change()
                                          .arg(m_runtime.manifest().secret(id)->label())
                                    : tr("%1 was changed.")
                                          .arg(m_runtime.manifest().secret(id)->label()),
-                               problemsOf(r));
+                               r.allProblems());
                     });
             });
     });
@@ -194,7 +180,7 @@ void SecretsPanel::regenerate()
                 return m_outcome->setText(tr("Nothing was changed."));
             m_runtime.keeper()->regenerate(
                 id, this, [this, id](const SecretKeeper::ChangeResult &r) {
-                    report(id, tr("%1 was regenerated.").arg(id), problemsOf(r));
+                    report(id, tr("%1 was regenerated.").arg(id), r.allProblems());
                 });
         });
 }
@@ -214,7 +200,7 @@ void SecretsPanel::clear()
                 return m_outcome->setText(tr("Nothing was changed."));
             m_runtime.keeper()->clear(id, this, [this, id](const SecretKeeper::ChangeResult &r) {
                 report(id, tr("%1 was cleared.").arg(m_runtime.manifest().secret(id)->label()),
-                       problemsOf(r));
+                       r.allProblems());
             });
         });
 }

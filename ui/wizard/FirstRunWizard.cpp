@@ -92,14 +92,9 @@ void FirstRunWizard::saveSecrets()
         return m_starting->secretsSaved({});
     m_starting->savingSecrets();
     m_runtime.keeper()->provide(values, this, [this](const SecretKeeper::ChangeResult &r) {
-        QStringList problems;
-        for (auto it = r.problems.cbegin(); it != r.problems.cend(); ++it)
-            problems << it.value();
-        if (!r.error.isEmpty())
-            problems << r.error;
         if (r.ok)
             m_prompted->wipe();
-        m_starting->secretsSaved(problems);
+        m_starting->secretsSaved(r.allProblems());
     });
 }
 
