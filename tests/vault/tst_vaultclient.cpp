@@ -1,3 +1,4 @@
+#include "FakeVault.h"
 #include "ManifestBuilder.h"
 #include "TestPrinters.h"
 #include "secrets/InstallState.h"
@@ -19,61 +20,11 @@
 using namespace steward;
 using json = nlohmann::json;
 using Kind = SecretStore::ErrorKind;
+using test::FakeVault;
 
 namespace {
 
 const QByteArray Token = "steward-test-token";
-
-// fake_vault.py as a child process on an ephemeral port, with its test-control endpoints.
-class FakeVault
-{
-public:
-    explicit FakeVault(const json &config)
-    {
-        QFile f(m_dir.filePath(QStringLiteral("vault.json")));
-        if (f.open(QIODevice::WriteOnly))
-            f.write(QByteArray::fromStdString(config.dump()));
-        f.close();
-        m_process.start(QStringLiteral(STEWARD_PYTHON),
-                        {QStringLiteral(FAKE_VAULT), QStringLiteral("--quiet"),
-                         QStringLiteral("--config"), f.fileName()});
-        if (!QTest::qWaitFor(
-                [this] {
-                    return m_process.canReadLine() || m_process.state() == QProcess::NotRunning;
-                },
-                20000))
-            return;
-        const QByteArray line = m_process.readLine().trimmed();
-        if (line.startsWith("listening on "))
-            m_url = QUrl(QString::fromLatin1(line.mid(13)));
-    }
-    ~FakeVault()
-    {
-        m_process.terminate();
-        m_process.waitForFinished(5000);
-    }
-    QUrl url() const { return m_url; }
-    // POSTs to a /_test/ control endpoint and waits for the answer.
-    json control(const QString &path, const json &body = json::object())
-    {
-        QNetworkAccessManager nam;
-        QUrl u = m_url;
-        u.setPath(QStringLiteral("/_test/") + path);
-        QNetworkRequest req(u);
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        QNetworkReply *reply
-            = body.is_null() ? nam.get(req) : nam.post(req, QByteArray::fromStdString(body.dump()));
-        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
-            return nullptr;
-        reply->deleteLater();
-        return json::parse(reply->readAll().toStdString(), nullptr, false);
-    }
-
-private:
-    QTemporaryDir m_dir;
-    QProcess m_process;
-    QUrl m_url;
-};
 
 json standardConfig(const QString &ns = {})
 {

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <nlohmann/json.hpp>
+
+namespace steward::test {
+
+// fake_vault.py as a child process on an ephemeral port, with its test-control endpoints.
+class FakeVault
+{
+public:
+    explicit FakeVault(const nlohmann::json &config, const QStringList &extraArgs = {})
+    {
+        QFile f(m_dir.filePath(QStringLiteral("vault.json")));
+        if (f.open(QIODevice::WriteOnly))
+            f.write(QByteArray::fromStdString(config.dump()));
+        f.close();
+        m_process.start(QStringLiteral(STEWARD_PYTHON),
+                        QStringList {QStringLiteral(FAKE_VAULT), QStringLiteral("--quiet"),
+                                     QStringLiteral("--config"), f.fileName()}
+                            + extraArgs);
+        if (!QTest::qWaitFor(
+                [this] {
+                    return m_process.canReadLine() || m_process.state() == QProcess::NotRunning;
+                },
+                20000))
+            return;
+        const QByteArray line = m_process.readLine().trimmed();
+        if (line.startsWith("listening on "))
+            m_url = QUrl(QString::fromLatin1(line.mid(13)));
+    }
+    ~FakeVault()
+    {
+        m_process.terminate();
+        m_process.waitForFinished(5000);
+    }
+    QUrl url() const { return m_url; }
+    // POSTs to a /_test/ control endpoint and waits for the answer.
+    nlohmann::json control(const QString &path,
+                           const nlohmann::json &body = nlohmann::json::object())
+    {
+        QNetworkAccessManager nam;
+        QUrl u = m_url;
+        u.setPath(QStringLiteral("/_test/") + path);
+        QNetworkRequest req(u);
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *reply
+            = body.is_null() ? nam.get(req) : nam.post(req, QByteArray::fromStdString(body.dump()));
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
+            return nullptr;
+        reply->deleteLater();
+        return nlohmann::json::parse(reply->readAll().toStdString(), nullptr, false);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    QUrl m_url;
+};
+
+} // namespace steward::test
