@@ -4,6 +4,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -13,11 +15,15 @@
 namespace steward::test {
 
 // fake_vault.py as a child process on an ephemeral port, with its test-control endpoints.
+// Serving HTTPS (extraArgs --tls-cert/--tls-key), control() trusts the CA in `controlCaFile`.
 class FakeVault
 {
 public:
-    explicit FakeVault(const nlohmann::json &config, const QStringList &extraArgs = {})
+    explicit FakeVault(const nlohmann::json &config, const QStringList &extraArgs = {},
+                       const QString &controlCaFile = {})
     {
+        if (!controlCaFile.isEmpty())
+            m_controlCas = QSslCertificate::fromPath(controlCaFile, QSsl::Pem);
         QFile f(m_dir.filePath(QStringLiteral("vault.json")));
         if (f.open(QIODevice::WriteOnly))
             f.write(QByteArray::fromStdString(config.dump()));
@@ -51,6 +57,11 @@ public:
         u.setPath(QStringLiteral("/_test/") + path);
         QNetworkRequest req(u);
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        if (!m_controlCas.isEmpty()) {
+            QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+            tls.addCaCertificates(m_controlCas);
+            req.setSslConfiguration(tls);
+        }
         QNetworkReply *reply
             = body.is_null() ? nam.get(req) : nam.post(req, QByteArray::fromStdString(body.dump()));
         if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
@@ -63,6 +74,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     QUrl m_url;
+    QList<QSslCertificate> m_controlCas;
 };
 
 } // namespace steward::test
