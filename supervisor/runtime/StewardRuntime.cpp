@@ -141,21 +141,25 @@ void StewardRuntime::activateRunningInstance(
     });
 }
 
-void StewardRuntime::scheduleRemoteRefresh()
+void StewardRuntime::scheduleRemoteRefresh(bool lastOk)
 {
-    // Every refresh_interval_s plus a jitter, so the installs sharing one Vault do not all ask
-    // at the same second.
+    // After a good fetch: every refresh_interval_s plus a jitter, so the installs sharing one
+    // Vault do not all ask at the same second. After a failed one: again after 1, 2, 4, ... s,
+    // up to the interval, so an outage ends for the app soon after it ends for Vault.
     const VaultConfig config = m_manifest.vault.value_or(VaultConfig {});
-    const int jitterS = config.jitterMaxS > config.jitterMinS
-        ? int(QRandomGenerator::global()->bounded(config.jitterMinS, config.jitterMaxS + 1))
-        : config.jitterMinS;
-    QTimer::singleShot(std::chrono::seconds(config.refreshIntervalS + jitterS), Qt::CoarseTimer,
-                       this, [this] {
-                           if (m_shuttingDown || !m_keeper)
-                               return;
-                           m_keeper->refreshRemote();
-                           scheduleRemoteRefresh();
-                       });
+    const qint64 intervalMs = qint64(config.refreshIntervalS) * 1000;
+    qint64 delayMs = 0;
+    if (lastOk) {
+        m_remoteFailures = 0;
+        const int jitterS = config.jitterMaxS > config.jitterMinS
+            ? int(QRandomGenerator::global()->bounded(config.jitterMinS, config.jitterMaxS + 1))
+            : config.jitterMinS;
+        delayMs = intervalMs + qint64(jitterS) * 1000;
+    } else {
+        delayMs = std::min(intervalMs, qint64(1000) << std::min(m_remoteFailures, 20));
+        ++m_remoteFailures;
+    }
+    m_remoteRefresh.start(std::chrono::milliseconds(delayMs));
 }
 
 QString StewardRuntime::logsDir() const
@@ -227,14 +231,39 @@ void StewardRuntime::startKeeper()
             = VaultSecretSource::create(m_manifest, QProcessEnvironment::systemEnvironment(), this);
         if (vault) {
             m_vault = vault.value();
-            scheduleRemoteRefresh();
+            m_vault->setSecretLookup([this](const QString &id) {
+                return m_keeper ? m_keeper->value(id) : std::nullopt;
+            });
+            m_remoteRefresh.setSingleShot(true);
+            m_remoteRefresh.setTimerType(Qt::CoarseTimer);
+            connect(&m_remoteRefresh, &QTimer::timeout, this, [this] {
+                if (!m_shuttingDown && m_keeper)
+                    m_keeper->refreshRemote();
+            });
         } else {
             m_out << "Remote secrets cannot be fetched: " << vault.error() << "\n" << Qt::flush;
             Logging::get("steward.vault")->warn("{}", vault.error().toStdString());
         }
     }
-    if (m_vault)
+    if (m_vault) {
         m_keeper->setRemoteSource(m_vault);
+        // Every fetch, at start or later, sets when the next one happens.
+        connect(m_keeper.get(), &SecretKeeper::remoteRefreshed, this,
+                [this](const SecretKeeper::RefreshResult &r) {
+                    if (!m_shuttingDown)
+                        scheduleRemoteRefresh(r.ok());
+                });
+        // New Vault credentials (a token the person entered): log in with them and fetch.
+        connect(m_keeper.get(), &SecretKeeper::secretsChanged, this,
+                [this](const QStringList &ids) {
+                    const QStringList auth = m_vault->authSecretIds();
+                    if (std::none_of(ids.cbegin(), ids.cend(),
+                                     [&auth](const QString &id) { return auth.contains(id); }))
+                        return;
+                    m_vault->resetAuth();
+                    m_keeper->refreshRemote();
+                });
+    }
 
     connect(m_keeper.get(), &SecretKeeper::phaseChanged, this, [this](SecretKeeper::Phase p) {
         if (p == SecretKeeper::Phase::Ready || p == SecretKeeper::Phase::WaitingForSecrets

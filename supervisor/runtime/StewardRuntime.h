@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QTextStream>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -15,8 +16,6 @@ namespace steward {
 
 class InstallState;
 class Redactor;
-class RemoteSecretSource;
-
 class SecretKeeper;
 class SecretStore;
 class ControlApi;
@@ -25,6 +24,7 @@ class Supervisor;
 class TokenBook;
 class TelemetryLog;
 class TerminalPrompter;
+class VaultSecretSource;
 
 struct RuntimeOptions
 {
@@ -102,7 +102,7 @@ Q_SIGNALS:
 private:
     void openStore();
     void startKeeper();
-    void scheduleRemoteRefresh();
+    void scheduleRemoteRefresh(bool lastOk);
 
     void onSecretsSettled();
     void promptForMissing();
@@ -119,7 +119,9 @@ private:
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
     std::unique_ptr<SecretKeeper> m_keeper;
-    RemoteSecretSource *m_vault = nullptr; // child of this runtime; null without Vault secrets
+    VaultSecretSource *m_vault = nullptr; // child of this runtime; null without Vault secrets
+    QTimer m_remoteRefresh;
+    int m_remoteFailures = 0; // fetches in a row that failed, for the backoff
 
     bool startControlApi();
     void removeRuntimeFiles();

@@ -124,9 +124,9 @@ void SecretKeeper::fail(const QString &reason)
     m_failure = reason;
     Logging::get("steward.secrets")->error("{}", s(reason));
     setPhase(Phase::Failed);
-    if (m_startDone) {
-        auto done = std::move(m_startDone);
-        m_startDone = nullptr;
+    if (m_settleDone) {
+        auto done = std::move(m_settleDone);
+        m_settleDone = nullptr;
         done();
     }
 }
@@ -182,17 +182,30 @@ void SecretKeeper::start()
     enqueue([this](std::function<void()> done) {
         // The start sequence holds the queue until settle() so that changes made through the
         // API during start-up apply to a loaded state.
-        m_startDone = std::move(done);
+        m_settleDone = std::move(done);
         loadAll();
     });
 }
 
-void SecretKeeper::refreshRemote()
+void SecretKeeper::refreshRemote(const QStringList &ids, QObject *context, RefreshHandler handler)
 {
-    enqueue([this](std::function<void()> done) {
-        m_startDone = std::move(done);
-        fetchRemote();
+    QPointer<QObject> ctx(context);
+    const bool hasContext = context != nullptr;
+    enqueue([this, ids, ctx, hasContext, handler = std::move(handler)](std::function<void()> done) {
+        m_settleDone = std::move(done);
+        fetchRemote(ids, [ctx, hasContext, handler](const RefreshResult &r) {
+            if (handler && (!hasContext || ctx))
+                handler(r);
+        });
     });
+}
+
+std::optional<SecretKeeper::Freshness> SecretKeeper::freshness(const QString &secretId) const
+{
+    const auto it = m_freshness.constFind(secretId);
+    if (it == m_freshness.cend())
+        return std::nullopt;
+    return *it;
 }
 
 void SecretKeeper::loadAll()
@@ -273,66 +286,113 @@ void SecretKeeper::generateMissing()
     });
 }
 
-void SecretKeeper::fetchRemote()
+void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
 {
     QList<const SecretSpec *> remote;
     for (const SecretSpec &spec : m_manifest.secrets) {
-        if (spec.secretClass == SecretClass::RemoteFetch)
+        if (spec.secretClass == SecretClass::RemoteFetch
+            && (ids.isEmpty() || ids.contains(spec.id)))
             remote << &spec;
     }
+    auto result = std::make_shared<RefreshResult>();
+    auto finish = [this, result, handler = std::move(handler), fetched = !remote.isEmpty()] {
+        if (fetched && m_remote) {
+            m_lastRefresh = *result;
+            m_lastRefreshAt = QDateTime::currentDateTimeUtc();
+        }
+        settle();
+        if (handler)
+            handler(*result);
+        Q_EMIT remoteRefreshed(*result);
+    };
     if (remote.isEmpty())
-        return settle();
+        return finish();
     if (!m_remote) {
         for (const SecretSpec *spec : remote) {
-            InstallState::SecretRecord &rec = m_state.secret(spec->id);
+            const QString why = QStringLiteral("no remote secret source is configured");
+            result->failed.insert(spec->id, why);
             if (!m_values.contains(spec->id))
-                rec.detail = QStringLiteral("no remote secret source is configured");
+                m_state.secret(spec->id).detail = why;
         }
-        return settle();
+        return finish();
     }
     // A refresh while the app runs keeps the phase: only the first fetch is a step of the start.
-    if (m_phase != Phase::Ready && m_phase != Phase::WaitingForSecrets)
+    const bool starting = m_phase != Phase::Ready && m_phase != Phase::WaitingForSecrets;
+    if (starting)
         setPhase(Phase::FetchingRemote);
     auto pending = std::make_shared<int>(int(remote.size()));
     auto fetched = std::make_shared<QList<Write>>();
+    auto versions = std::make_shared<QMap<QString, int>>();
     for (const SecretSpec *spec : remote) {
         const QString id = spec->id;
         m_remote->fetch(
             *spec, this,
-            [this, id, pending, fetched](const SecretStore::Error &e, const QByteArray &v,
-                                         int version) {
+            [this, id, pending, fetched, versions, result, starting,
+             finish](const SecretStore::Error &e, const QByteArray &v, int version) {
                 InstallState::SecretRecord &rec = m_state.secret(id);
+                Freshness &fresh = m_freshness[id];
                 if (e.ok()) {
-                    if (m_values.value(id) != v || !m_values.contains(id)) {
+                    fresh.version = version;
+                    fresh.fetchedAt = QDateTime::currentDateTimeUtc();
+                    fresh.lastError.clear();
+                    if (!m_values.contains(id) || m_values.value(id) != v) {
                         fetched->append({id, v, InstallState::SecretSource::Remote});
-                        // The audit trail of rotations: id, version at the source, never the value.
-                        if (m_values.contains(id))
-                            Logging::get("steward.audit")
-                                ->info("secret rotated: {} (version {} at the source)", s(id),
-                                       version);
+                        versions->insert(id, version);
+                    } else {
+                        result->unchanged << id;
                     }
-
                     rec.status = InstallState::SecretStatus::Configured;
                     rec.detail.clear();
-                } else if (m_values.contains(id)) {
-                    rec.status = InstallState::SecretStatus::Stale;
-                    rec.detail = e.message;
-                    Logging::get("steward.secrets")
-                        ->warn("using the last known value of {}: {}", s(id), s(e.message));
                 } else {
-                    rec.status = InstallState::SecretStatus::Missing;
+                    fresh.lastError = e.message;
+                    result->failed.insert(id, e.message);
                     rec.detail = e.message;
+                    if (m_values.contains(id)) {
+                        rec.status = InstallState::SecretStatus::Stale;
+                        Logging::get("steward.secrets")
+                            ->warn("using the last known value of {}: {}", s(id), s(e.message));
+                    } else {
+                        rec.status = InstallState::SecretStatus::Missing;
+                    }
                 }
                 if (--*pending > 0)
                     return;
                 if (fetched->isEmpty())
-                    return settle();
-                commit(*fetched, [this](const ChangeResult &r) {
-                    if (!r.ok)
-                        return fail(
-                            QStringLiteral("cannot store the fetched secrets: %1").arg(r.error));
-                    settle();
-                });
+                    return finish();
+                const QStringList known = m_values.keys();
+                commit(
+                    *fetched,
+                    [this, fetched, versions, result, starting, known,
+                     finish](const ChangeResult &r) {
+                        if (!r.ok && starting) {
+                            fail(QStringLiteral("cannot store the fetched secrets: %1")
+                                     .arg(r.error));
+                            return;
+                        }
+                        for (const Write &w : *fetched) {
+                            if (!r.ok) {
+                                // The old value, if any, stays in use.
+                                const QString why
+                                    = QStringLiteral("cannot store the new value: %1").arg(r.error);
+                                result->failed.insert(w.id, why);
+                                m_freshness[w.id].lastError = why;
+                                InstallState::SecretRecord &rec = m_state.secret(w.id);
+                                rec.status = m_values.contains(w.id)
+                                    ? InstallState::SecretStatus::Stale
+                                    : InstallState::SecretStatus::Missing;
+                                rec.detail = why;
+                                continue;
+                            }
+                            result->changed << w.id;
+                            // The audit trail of rotations: id, version at the source,
+                            // never the value.
+                            if (known.contains(w.id))
+                                Logging::get("steward.audit")
+                                    ->info("secret rotated: {} (version {} at the source)", s(w.id),
+                                           versions->value(w.id));
+                        }
+                        finish();
+                    });
             });
     }
 }
@@ -354,9 +414,9 @@ void SecretKeeper::settle()
         Logging::get("steward.secrets")
             ->info("waiting for secrets: {}", s(missing.join(QStringLiteral(", "))));
     setPhase(missing.isEmpty() ? Phase::Ready : Phase::WaitingForSecrets);
-    if (m_startDone) {
-        auto done = std::move(m_startDone);
-        m_startDone = nullptr;
+    if (m_settleDone) {
+        auto done = std::move(m_settleDone);
+        m_settleDone = nullptr;
         done();
     }
 }
@@ -567,41 +627,6 @@ void SecretKeeper::regenerate(const QString &secretId, QObject *context, ChangeH
         }
         commit({{secretId, v.value().toUtf8(), InstallState::SecretSource::Generated}}, reply);
     });
-}
-
-void SecretKeeper::acceptRemote(const QString &secretId, const QByteArray &value, int,
-                                QObject *context, ChangeHandler handler)
-{
-    enqueueChange(context, std::move(handler), [this, secretId, value](ChangeHandler reply) {
-        InstallState::SecretRecord &rec = m_state.secret(secretId);
-        if (m_values.contains(secretId) && m_values.value(secretId) == value) {
-            if (rec.status != InstallState::SecretStatus::Configured) {
-                rec.status = InstallState::SecretStatus::Configured;
-                rec.detail.clear();
-                saveState();
-            }
-            ChangeResult r;
-            r.ok = true;
-            r.unchanged << secretId;
-            return reply(r);
-        }
-        commit({{secretId, value, InstallState::SecretSource::Remote}},
-               [this, reply](const ChangeResult &r) {
-                   if (r.ok && m_phase == Phase::WaitingForSecrets && missingRequired().isEmpty())
-                       setPhase(Phase::Ready);
-                   reply(r);
-               });
-    });
-}
-
-void SecretKeeper::markStale(const QString &secretId, const QString &reason)
-{
-    InstallState::SecretRecord &rec = m_state.secret(secretId);
-    if (!m_values.contains(secretId))
-        return;
-    rec.status = InstallState::SecretStatus::Stale;
-    rec.detail = reason;
-    saveState();
 }
 
 } // namespace steward

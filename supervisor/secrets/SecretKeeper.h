@@ -4,6 +4,7 @@
 #include "SecretStore.h"
 #include "manifest/Manifest.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QMap>
 #include <QObject>
@@ -89,13 +90,31 @@ public:
     void clear(const QString &secretId, QObject *context, ChangeHandler handler);
     // Draws a new value for a generated secret.
     void regenerate(const QString &secretId, QObject *context, ChangeHandler handler);
-    // Records a new value fetched from the remote source (the Vault refresh loop).
-    void acceptRemote(const QString &secretId, const QByteArray &value, int version,
-                      QObject *context, ChangeHandler handler);
-    // Marks a remote secret stale (source unreachable) while keeping its last-known-good value.
-    void markStale(const QString &secretId, const QString &reason);
-    // Fetches every remote_fetch secret again now (the wizard's Retry, Settings' Refresh now).
-    void refreshRemote();
+    // What one fetch of the remote secrets found.
+    struct RefreshResult
+    {
+        QStringList changed; // a new value was stored (its consumers restart)
+        QStringList unchanged;
+        QMap<QString, QString> failed; // id -> why (the last-known-good value, if any, stays)
+        bool ok() const { return failed.isEmpty(); }
+    };
+    using RefreshHandler = std::function<void(const RefreshResult &)>;
+    // How fresh one remote secret is, for /health.
+    struct Freshness
+    {
+        int version = 0; // the version at the source (KV v2), 0 if unknown
+        QDateTime fetchedAt; // the last successful fetch this run; invalid: none yet
+        QString lastError; // of the last fetch; empty when it worked
+    };
+
+    // Fetches the remote_fetch secrets `ids` (all of them when empty) again now: the refresh
+    // loop, the wizard's Retry, Settings' Refresh now and `stewardctl secrets refresh`.
+    void refreshRemote(const QStringList &ids = {}, QObject *context = nullptr,
+                       RefreshHandler handler = {});
+    std::optional<Freshness> freshness(const QString &secretId) const;
+    // The outcome of the last fetch of remote secrets; none before the first one has finished.
+    std::optional<RefreshResult> lastRefresh() const { return m_lastRefresh; }
+    QDateTime lastRefreshAt() const { return m_lastRefreshAt; }
 
 Q_SIGNALS:
     void phaseChanged(steward::SecretKeeper::Phase phase);
@@ -103,6 +122,8 @@ Q_SIGNALS:
     void secretsChanged(const QStringList &secretIds);
     // A secret's record (status, source, detail, time of change) was updated and saved.
     void recordsChanged();
+    // A fetch of remote secrets finished (at start or a refresh).
+    void remoteRefreshed(const steward::SecretKeeper::RefreshResult &result);
 
 private:
     struct Write
@@ -115,7 +136,7 @@ private:
     void fail(const QString &reason);
     void loadAll();
     void generateMissing();
-    void fetchRemote();
+    void fetchRemote(const QStringList &ids = {}, RefreshHandler handler = {});
     void settle();
     void refreshRedactor();
     // Applies writes one by one; on a failure rolls back the ones already applied.
@@ -138,7 +159,10 @@ private:
     QStringList m_generatedThisRun;
     std::deque<std::function<void(std::function<void()>)>> m_queue;
     bool m_busy = false;
-    std::function<void()> m_startDone;
+    std::function<void()> m_settleDone; // frees the queue when the start or a refresh settles
+    QHash<QString, Freshness> m_freshness;
+    std::optional<RefreshResult> m_lastRefresh;
+    QDateTime m_lastRefreshAt;
 };
 
 } // namespace steward

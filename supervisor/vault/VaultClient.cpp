@@ -60,7 +60,8 @@ SecretStore::Error classify(int status, QNetworkReply::NetworkError netError,
         || netError == QNetworkReply::TimeoutError)
         return error(Kind::Timeout, QStringLiteral("Vault did not answer in time"));
     if (netError == QNetworkReply::SslHandshakeFailedError)
-        return error(Kind::Denied, QStringLiteral("TLS: %1").arg(netMessage));
+        return error(Kind::NoBackend,
+                     QStringLiteral("no trusted TLS connection to Vault: %1").arg(netMessage));
     return error(Kind::NoBackend, QStringLiteral("cannot reach Vault: %1").arg(netMessage));
 }
 
@@ -98,7 +99,8 @@ QString VaultClient::apiPath(const QString &mount, const QString &path, int kvVe
     return mount + QStringLiteral("/data/") + path;
 }
 
-QNetworkReply *VaultClient::get(const QString &path)
+void VaultClient::call(const QByteArray &verb, const QString &path, const QByteArray &body,
+                       const QString &where, QObject *context, JsonHandler handler)
 {
     QUrl url = m_endpoint.address;
     url.setPath(QStringLiteral("/v1/") + path);
@@ -108,6 +110,8 @@ QNetworkReply *VaultClient::get(const QString &path)
         request.setRawHeader("X-Vault-Token", m_token);
     if (!m_endpoint.namespaceName.isEmpty())
         request.setRawHeader("X-Vault-Namespace", m_endpoint.namespaceName.toUtf8());
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     if (!m_extraCas.isEmpty()) {
         // The system CAs plus the one named for this Vault; peer verification stays on.
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
@@ -115,7 +119,16 @@ QNetworkReply *VaultClient::get(const QString &path)
         tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
         request.setSslConfiguration(tls);
     }
-    return m_nam->get(request);
+    QNetworkReply *reply = m_nam->sendCustomRequest(request, verb, body);
+    connect(reply, &QNetworkReply::finished, context, [reply, where, handler = std::move(handler)] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray answer = reply->isReadable() ? reply->readAll() : QByteArray();
+        if (status < 200 || status > 299)
+            return handler(classify(status, reply->error(), reply->errorString(), answer, where),
+                           {});
+        handler({}, answer);
+    });
 }
 
 void VaultClient::readKv(const QString &mount, const QString &path, const QString &key,
@@ -124,17 +137,12 @@ void VaultClient::readKv(const QString &mount, const QString &path, const QStrin
 {
     const QString api = apiPath(mount, path, kvVersion);
     const QString where = QStringLiteral("%1 (vault %2#%3)").arg(secretId, api, key);
-    QNetworkReply *reply = get(api);
-    connect(
-        reply, &QNetworkReply::finished, context,
-        [reply, kvVersion, key, where, handler = std::move(handler)] {
-            reply->deleteLater();
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            const QByteArray body = reply->isReadable() ? reply->readAll() : QByteArray();
-
-            if (status != 200)
-                return handler(classify(status, reply->error(), reply->errorString(), body, where),
-                               {});
+    call(
+        "GET", api, {}, where, context,
+        [kvVersion, key, where, handler = std::move(handler)](const SecretStore::Error &e,
+                                                              const QByteArray &body) {
+            if (!e.ok())
+                return handler(e, {});
             const json doc = json::parse(body.toStdString(), nullptr, false);
             const json *data = nullptr;
             int version = 0;
@@ -165,6 +173,66 @@ void VaultClient::readKv(const QString &mount, const QString &path, const QStrin
                                                    : QByteArray::fromStdString(v.dump());
             handler({}, {value, version});
         });
+}
+
+void VaultClient::leaseCall(const QByteArray &verb, const QString &path, const QByteArray &body,
+                            const QString &where, QObject *context, LeaseHandler handler)
+{
+    call(verb, path, body, where, context,
+         [where, handler = std::move(handler)](const SecretStore::Error &e,
+                                               const QByteArray &answer) {
+             if (!e.ok())
+                 return handler(e, {});
+             // lookup-self answers in "data" (ttl), renew-self and logins in "auth"
+             // (lease_duration, client_token).
+             const json doc = json::parse(answer.toStdString(), nullptr, false);
+             const char *block = doc.is_object() && doc.contains("auth") && doc["auth"].is_object()
+                 ? "auth"
+                 : "data";
+             if (!doc.is_object() || !doc.contains(block) || !doc[block].is_object())
+                 return handler({SecretStore::ErrorKind::Corrupt,
+                                 QStringLiteral("%1: Vault's answer has no token data").arg(where)},
+                                {});
+             const json &b = doc[block];
+             TokenLease lease;
+             const char *ttlKey = b.contains("lease_duration") ? "lease_duration" : "ttl";
+             if (b.contains(ttlKey) && b[ttlKey].is_number_integer())
+                 lease.ttlS = b[ttlKey].get<qint64>();
+             lease.renewable = b.value("renewable", false);
+             if (b.contains("client_token") && b["client_token"].is_string())
+                 lease.token = QByteArray::fromStdString(b["client_token"].get<std::string>());
+             handler({}, lease);
+         });
+}
+
+void VaultClient::lookupSelf(QObject *context, LeaseHandler handler)
+{
+    leaseCall("GET", QStringLiteral("auth/token/lookup-self"), {},
+              QStringLiteral("Vault token (lookup-self)"), context, std::move(handler));
+}
+
+void VaultClient::renewSelf(qint64 incrementS, QObject *context, LeaseHandler handler)
+{
+    const json body = {{"increment", incrementS}};
+    leaseCall("POST", QStringLiteral("auth/token/renew-self"),
+              QByteArray::fromStdString(body.dump()), QStringLiteral("Vault token (renew-self)"),
+              context, std::move(handler));
+}
+
+void VaultClient::loginAppRole(const QByteArray &roleId, const QByteArray &secretId,
+                               QObject *context, LeaseHandler handler)
+{
+    const json body = {{"role_id", roleId.toStdString()}, {"secret_id", secretId.toStdString()}};
+    leaseCall("POST", QStringLiteral("auth/approle/login"), QByteArray::fromStdString(body.dump()),
+              QStringLiteral("Vault AppRole login"), context,
+              [handler = std::move(handler)](const SecretStore::Error &e, const TokenLease &lease) {
+                  if (e.ok() && lease.token.isEmpty())
+                      return handler({SecretStore::ErrorKind::Corrupt,
+                                      QStringLiteral("Vault AppRole login: no client_token in "
+                                                     "Vault's answer")},
+                                     {});
+                  handler(e, lease);
+              });
 }
 
 } // namespace steward

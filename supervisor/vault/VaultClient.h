@@ -25,8 +25,9 @@ struct VaultEndpoint
 };
 
 // A small asynchronous client for the parts of Vault's HTTP API Steward uses, on
-// QNetworkAccessManager: KV v2 and v1 reads. Errors come back as SecretStore errors whose
-// message names the secret id and the Vault path (never a token or a value).
+// QNetworkAccessManager: KV v2 and v1 reads, the token's lookup-self and renew-self, and AppRole
+// login. Errors come back as SecretStore errors whose message names what was asked (the secret
+// id and Vault path, or the auth call), never a token or a value.
 class VaultClient : public QObject
 {
     Q_OBJECT
@@ -37,6 +38,14 @@ public:
         int version = 0; // KV v2 metadata.version; 0 for KV v1
     };
     using ReadHandler = std::function<void(const SecretStore::Error &, const KvValue &)>;
+    // What Vault says about a token: from lookup-self ("data"), renew-self or a login ("auth").
+    struct TokenLease
+    {
+        QByteArray token; // a login's new token; empty for lookup-self and renew-self
+        qint64 ttlS = 0; // seconds left; 0 for a token that never expires
+        bool renewable = false;
+    };
+    using LeaseHandler = std::function<void(const SecretStore::Error &, const TokenLease &)>;
 
     explicit VaultClient(VaultEndpoint endpoint, QObject *parent = nullptr);
     ~VaultClient() override;
@@ -52,11 +61,25 @@ public:
     void readKv(const QString &mount, const QString &path, const QString &key, int kvVersion,
                 const QString &secretId, QObject *context, ReadHandler handler);
 
+    // GET auth/token/lookup-self: whether the token is accepted, and for how long.
+    void lookupSelf(QObject *context, LeaseHandler handler);
+    // POST auth/token/renew-self: asks for `incrementS` more seconds (Vault may give fewer).
+    void renewSelf(qint64 incrementS, QObject *context, LeaseHandler handler);
+    // POST auth/approle/login; the handler gets the new token (not set on this client).
+    void loginAppRole(const QByteArray &roleId, const QByteArray &secretId, QObject *context,
+                      LeaseHandler handler);
+
     // The path as Vault's API sees it: "<mount>/data/<path>" (v2) or "<mount>/<path>" (v1).
     static QString apiPath(const QString &mount, const QString &path, int kvVersion);
 
 private:
-    QNetworkReply *get(const QString &apiPath);
+    using JsonHandler = std::function<void(const SecretStore::Error &, const QByteArray &body)>;
+    // One request to /v1/<apiPath>; a non-2xx answer or a network failure becomes an error
+    // prefixed with `where`.
+    void call(const QByteArray &verb, const QString &apiPath, const QByteArray &body,
+              const QString &where, QObject *context, JsonHandler handler);
+    void leaseCall(const QByteArray &verb, const QString &apiPath, const QByteArray &body,
+                   const QString &where, QObject *context, LeaseHandler handler);
 
     VaultEndpoint m_endpoint;
     QByteArray m_token;

@@ -1,20 +1,30 @@
 #include "VaultSecretSource.h"
 
+#include "logging/Logging.h"
 #include "manifest/Manifest.h"
 
 #include <QDir>
 
+#include <chrono>
+
 namespace steward {
 
-VaultSecretSource::VaultSecretSource(VaultClient *client, QString app, QString pathPrefix,
-                                     QString deployment, QObject *parent)
+namespace {
+
+using Kind = SecretStore::ErrorKind;
+
+// A token this close to its expiry is treated as expired: a request would race it.
+constexpr qint64 ExpiryMarginS = 2;
+
+} // namespace
+
+VaultSecretSource::VaultSecretSource(VaultClient *client, QObject *parent)
     : RemoteSecretSource(parent)
     , m_client(client)
-    , m_app(std::move(app))
-    , m_pathPrefix(std::move(pathPrefix))
-    , m_deployment(std::move(deployment))
 {
     m_client->setParent(this);
+    m_renewTimer.setSingleShot(true);
+    connect(&m_renewTimer, &QTimer::timeout, this, &VaultSecretSource::renew);
 }
 
 Result<VaultSecretSource *>
@@ -39,21 +49,238 @@ VaultSecretSource::create(const Manifest &manifest, const QProcessEnvironment &e
     endpoint.namespaceName = pick({"VAULT_NAMESPACE"}, config.namespaceName);
     if (!config.caCert.isEmpty())
         endpoint.caCertFile = QDir(manifest.bundleRoot).absoluteFilePath(config.caCert);
+
+    // VAULT_TOKEN, when set, overrides the manifest's auth like the other variables do.
+    const QByteArray envToken = env.value(QStringLiteral("VAULT_TOKEN")).toUtf8();
+    Method method = Method::EnvToken;
+    if (envToken.isEmpty()) {
+        if (config.authMethod == QLatin1String("approle"))
+            method = Method::AppRole;
+        else if (!config.tokenSecret.isEmpty())
+            method = Method::TokenSecret;
+        else
+            return Result<VaultSecretSource *>::failure(
+                QStringLiteral("no Vault token: set VAULT_TOKEN in the environment, or name the "
+                               "secret holding it in remote.vault.auth.token_secret"));
+    }
+
     auto *client = new VaultClient(endpoint);
     if (Status st = client->init(); !st) {
         delete client;
         return Result<VaultSecretSource *>::failure(st.error());
     }
-    const QString token = env.value(QStringLiteral("VAULT_TOKEN"));
-    if (token.isEmpty()) {
-        delete client;
-        return Result<VaultSecretSource *>::failure(
-            QStringLiteral("no Vault token: set VAULT_TOKEN in the environment"));
+    auto *source = new VaultSecretSource(client, parent);
+    source->m_method = method;
+    source->m_envToken = envToken;
+    source->m_tokenSecret = config.tokenSecret;
+    source->m_roleIdSecret = config.roleIdSecret;
+    source->m_secretIdSecret = config.secretIdSecret;
+    source->m_app = manifest.app.name;
+    source->m_pathPrefix = pick({"VAULT_AGENT_PATH_PREFIX"}, config.pathPrefix);
+    source->m_deployment = pick({"DEPLOYMENT_HASH"}, QStringLiteral("default"));
+    return source;
+}
+
+QStringList VaultSecretSource::authSecretIds() const
+{
+    switch (m_method) {
+    case Method::EnvToken:
+        return {};
+    case Method::TokenSecret:
+        return {m_tokenSecret};
+    case Method::AppRole:
+        return {m_roleIdSecret, m_secretIdSecret};
     }
-    client->setToken(token.toUtf8());
-    return new VaultSecretSource(client, manifest.app.name,
-                                 pick({"VAULT_AGENT_PATH_PREFIX"}, config.pathPrefix),
-                                 pick({"DEPLOYMENT_HASH"}, QStringLiteral("default")), parent);
+    return {};
+}
+
+void VaultSecretSource::resetAuth()
+{
+    m_client->setToken({});
+    m_tokenSince = {};
+    m_expiresAt = {};
+    m_renewTimer.stop();
+}
+
+std::optional<QByteArray> VaultSecretSource::lookup(const QString &id) const
+{
+    if (!m_lookup)
+        return std::nullopt;
+    std::optional<QByteArray> v = m_lookup(id);
+    return v && !v->isEmpty() ? v : std::nullopt;
+}
+
+void VaultSecretSource::withToken(AuthWaiter then)
+{
+    const bool fresh = m_client->hasToken()
+        && (!m_expiresAt.isValid()
+            || QDateTime::currentDateTimeUtc().secsTo(m_expiresAt) > ExpiryMarginS);
+    if (fresh)
+        return then({});
+    m_waiting << std::move(then);
+    if (!m_authenticating)
+        authenticate();
+}
+
+void VaultSecretSource::authenticate()
+{
+    m_authenticating = true;
+    resetAuth();
+    if (m_method == Method::AppRole) {
+        const std::optional<QByteArray> roleId = lookup(m_roleIdSecret);
+        const std::optional<QByteArray> secretId = lookup(m_secretIdSecret);
+        if (!roleId || !secretId)
+            return finishAuth({Kind::NotFound,
+                               QStringLiteral("no AppRole credentials for Vault: waiting for %1")
+                                   .arg(!roleId ? m_roleIdSecret : m_secretIdSecret)});
+        return m_client->loginAppRole(
+            *roleId, *secretId, this,
+            [this](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
+                if (e.ok()) {
+                    m_client->setToken(lease.token);
+                    adopt(lease, true);
+                    Logging::get("steward.vault")
+                        ->info("logged in to Vault with AppRole (token lease {} s)", lease.ttlS);
+                }
+                finishAuth(e);
+            });
+    }
+    const std::optional<QByteArray> token
+        = m_method == Method::EnvToken ? std::optional(m_envToken) : lookup(m_tokenSecret);
+    if (!token)
+        return finishAuth(
+            {Kind::NotFound, QStringLiteral("no Vault token: waiting for %1").arg(m_tokenSecret)});
+    m_client->setToken(*token);
+    // lookup-self says whether Vault takes the token and how long it lives.
+    m_client->lookupSelf(
+        this, [this](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
+            if (e.kind == Kind::Denied) {
+                // A policy without lookup-self (Vault's default policy has it): the token may still
+                // read its secrets, so it is used, with its lifetime unknown.
+                Logging::get("steward.vault")
+                    ->warn("Vault refused lookup-self for this token, so Steward cannot see or "
+                           "renew its lease: {}",
+                           e.message.toStdString());
+                adopt({}, true);
+                return finishAuth({});
+            }
+            if (e.ok())
+                adopt(lease, true);
+            else
+                m_client->setToken({});
+            finishAuth(e);
+        });
+}
+
+void VaultSecretSource::finishAuth(const SecretStore::Error &e)
+{
+    m_authenticating = false;
+    const QList<AuthWaiter> waiting = std::exchange(m_waiting, {});
+    for (const AuthWaiter &w : waiting)
+        w(e);
+}
+
+void VaultSecretSource::adopt(const VaultClient::TokenLease &lease, bool newToken)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (newToken) {
+        m_tokenSince = now;
+        m_leaseS = lease.ttlS;
+    }
+    m_renewable = lease.renewable;
+    m_expiresAt = lease.ttlS > 0 ? now.addSecs(lease.ttlS) : QDateTime();
+    if (lease.ttlS <= 0)
+        return m_renewTimer.stop();
+    // Renew (or log in again) with a third of the lease left, so a slow Vault still has time.
+    m_renewTimer.start(std::chrono::seconds(std::max<qint64>(1, lease.ttlS * 2 / 3)));
+}
+
+void VaultSecretSource::renew()
+{
+    auto log = Logging::get("steward.vault");
+    const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_expiresAt);
+    if (!m_renewable) {
+        if (m_method == Method::AppRole)
+            return withToken([](const SecretStore::Error &) {}); // a new login
+        log->warn("the Vault token cannot be renewed and expires in {} s; give Steward a new one",
+                  left);
+        return;
+    }
+    m_client->renewSelf(
+        m_leaseS, this,
+        [this, log, left](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
+            if (e.ok() && (m_method != Method::AppRole || lease.ttlS * 2 >= m_leaseS)) {
+                log->info("renewed the Vault token (lease {} s)", lease.ttlS);
+                return adopt(lease, false);
+            }
+            // Renewal failed, or max_ttl caps the lease: an AppRole logs in again; a given token
+            // lives on as long as it can.
+            if (m_method == Method::AppRole) {
+                log->info("the Vault token {}; logging in again",
+                          e.ok() ? std::string("reaches its maximum TTL")
+                                 : e.message.toStdString());
+                return withToken([](const SecretStore::Error &) {});
+            }
+            if (!e.ok()) {
+                log->warn("cannot renew the Vault token ({}); it expires in {} s",
+                          e.message.toStdString(), left);
+                return;
+            }
+            adopt(lease, false);
+        });
+}
+
+void VaultSecretSource::fetch(const SecretSpec &spec, QObject *context, FetchHandler handler)
+{
+    if (!spec.source) {
+        return handler(
+            {Kind::NotFound, QStringLiteral("%1: the manifest names no source").arg(spec.id)}, {},
+            0);
+    }
+    read(spec, context, std::move(handler), false);
+}
+
+void VaultSecretSource::read(const SecretSpec &spec, QObject *context, FetchHandler handler,
+                             bool retried)
+{
+    QPointer<QObject> ctx(context);
+    withToken([this, spec, ctx, retried,
+               handler = std::move(handler)](const SecretStore::Error &authError) mutable {
+        if (!ctx)
+            return;
+        if (!authError.ok())
+            return handler(
+                {authError.kind,
+                 QStringLiteral("%1 (%2): %3").arg(spec.id, describe(spec), authError.message)},
+                {}, 0);
+        const RemoteSource &src = *spec.source;
+        m_client->readKv(src.mount, expandPath(src.path), src.key, src.kvVersion, spec.id, ctx,
+                         [this, spec, ctx, retried, handler = std::move(handler)](
+                             const SecretStore::Error &e, const VaultClient::KvValue &v) mutable {
+                             // A refused token (revoked, expired early): authenticate again and
+                             // retry once.
+                             if (e.kind == Kind::Denied && !retried
+                                 && m_method != Method::EnvToken) {
+                                 resetAuth();
+                                 return read(spec, ctx, std::move(handler), true);
+                             }
+                             handler(e, v.value, v.version);
+                         });
+    });
+}
+
+RemoteSecretSource::AuthStatus VaultSecretSource::authStatus() const
+{
+    AuthStatus status;
+    status.method
+        = m_method == Method::AppRole ? QStringLiteral("approle") : QStringLiteral("token");
+    if (!m_client->hasToken() || !m_tokenSince.isValid())
+        return status;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    status.tokenAgeS = m_tokenSince.secsTo(now);
+    if (m_expiresAt.isValid())
+        status.tokenTtlS = std::max<qint64>(0, now.secsTo(m_expiresAt));
+    return status;
 }
 
 QString VaultSecretSource::expandPath(const QString &path) const
@@ -68,21 +295,6 @@ QString VaultSecretSource::expandPath(const QString &path) const
     while (out.startsWith(QLatin1Char('/')))
         out.remove(0, 1);
     return out;
-}
-
-void VaultSecretSource::fetch(const SecretSpec &spec, QObject *context, FetchHandler handler)
-{
-    if (!spec.source) {
-        return handler({SecretStore::ErrorKind::NotFound,
-                        QStringLiteral("%1: the manifest names no source").arg(spec.id)},
-                       {}, 0);
-    }
-    const RemoteSource &src = *spec.source;
-    m_client->readKv(
-        src.mount, expandPath(src.path), src.key, src.kvVersion, spec.id, context,
-        [handler = std::move(handler)](const SecretStore::Error &e, const VaultClient::KvValue &v) {
-            handler(e, v.value, v.version);
-        });
 }
 
 QString VaultSecretSource::describe(const SecretSpec &spec) const

@@ -4,7 +4,11 @@
 #include "core/Result.h"
 #include "secrets/RemoteSecretSource.h"
 
+#include <QDateTime>
 #include <QProcessEnvironment>
+#include <QTimer>
+
+#include <optional>
 
 namespace steward {
 
@@ -14,27 +18,68 @@ struct Manifest;
 // filling in or overriding (VAULT_ADDR or VAULT_ADDRESS, VAULT_TOKEN, VAULT_NAMESPACE,
 // VAULT_AGENT_PATH_PREFIX, DEPLOYMENT_HASH), and each secret's "source" path with its
 // {deployment_hash}, {app} and {path_prefix} placeholders expanded.
+//
+// It also keeps the Vault token alive. The token comes from VAULT_TOKEN, from the secret named
+// by auth.token_secret, or from an AppRole login with the role_id_secret and secret_id_secret
+// values. A token with a TTL is renewed (renew-self) when two thirds of its lease have passed;
+// an AppRole token that can no longer be renewed, or that Vault refuses, is replaced by a new
+// login.
 class VaultSecretSource : public RemoteSecretSource
 {
     Q_OBJECT
 public:
-    // Fails, naming what is missing, when no Vault address or no token can be found.
+    // The values of other secrets (the auth ones), as the secret keeper has them.
+    using SecretLookup = std::function<std::optional<QByteArray>(const QString &id)>;
+
+    // Fails, naming what is missing, when no Vault address or no way to get a token is given.
     static Result<VaultSecretSource *>
     create(const Manifest &manifest, const QProcessEnvironment &env, QObject *parent = nullptr);
 
+    void setSecretLookup(SecretLookup lookup) { m_lookup = std::move(lookup); }
+    // The secrets the token comes from: when one changes, call resetAuth().
+    QStringList authSecretIds() const;
+    // Forgets the token; the next fetch authenticates again.
+    void resetAuth();
+
     void fetch(const SecretSpec &spec, QObject *context, FetchHandler handler) override;
     QString describe(const SecretSpec &spec) const override;
+    AuthStatus authStatus() const override;
     QString expandPath(const QString &path) const;
     VaultClient &client() { return *m_client; }
 
 private:
-    VaultSecretSource(VaultClient *client, QString app, QString pathPrefix, QString deployment,
-                      QObject *parent);
+    enum class Method { EnvToken, TokenSecret, AppRole };
+    using AuthWaiter = std::function<void(const SecretStore::Error &)>;
+
+    VaultSecretSource(VaultClient *client, QObject *parent);
+    // Runs `then` once a token is at hand (authenticating first if needed), or with the reason
+    // there is none.
+    void withToken(AuthWaiter then);
+    void authenticate();
+    void finishAuth(const SecretStore::Error &e);
+    void adopt(const VaultClient::TokenLease &lease, bool newToken);
+    void renew();
+    void read(const SecretSpec &spec, QObject *context, FetchHandler handler, bool retried);
+    std::optional<QByteArray> lookup(const QString &id) const;
 
     VaultClient *m_client;
+    Method m_method = Method::EnvToken;
+    QByteArray m_envToken;
+    QString m_tokenSecret;
+    QString m_roleIdSecret;
+    QString m_secretIdSecret;
     QString m_app;
     QString m_pathPrefix;
     QString m_deployment;
+    SecretLookup m_lookup;
+
+    bool m_authenticating = false;
+    QList<AuthWaiter> m_waiting;
+    QDateTime m_tokenSince; // when this token was obtained (or first accepted); invalid: none
+    QDateTime m_expiresAt; // invalid: never expires
+    qint64 m_leaseS = 0; // the lease asked for at each renewal: the token's first TTL
+    bool m_renewable = false;
+    QTimer m_renewTimer;
 };
 
 } // namespace steward
