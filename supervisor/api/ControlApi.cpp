@@ -3,6 +3,7 @@
 #include "logging/Logging.h"
 #include "process/ServiceLog.h"
 #include "process/Supervisor.h"
+#include "secrets/RemoteSecretSource.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QDir>
@@ -140,10 +141,17 @@ void ControlApi::handle(const HttpRequest &request, Responder respond)
                 return admin ? postSecrets(request, respond) : adminOnly();
             return wrongMethod();
         }
+        if (parts.size() == 2 && parts.at(1) == QLatin1String("refresh") && method == "POST")
+            return admin ? refreshSecrets({}, respond) : adminOnly();
         if (parts.size() == 2) {
             if (method != "DELETE")
                 return wrongMethod();
             return admin ? deleteSecret(parts.at(1), respond) : adminOnly();
+        }
+        if (parts.size() == 3 && parts.at(2) == QLatin1String("refresh")) {
+            if (method != "POST")
+                return wrongMethod();
+            return admin ? refreshSecrets(parts.at(1), respond) : adminOnly();
         }
         if (parts.size() == 3 && parts.at(2) == QLatin1String("value")) {
             if (method != "GET")
@@ -151,17 +159,7 @@ void ControlApi::handle(const HttpRequest &request, Responder respond)
             return respond(secretValue(parts.at(1), who));
         }
     } else if (path == QLatin1String("/health")) {
-        if (!need({"GET"}))
-            return wrongMethod();
-        json remote = json::object();
-        return respond(HttpResponse::json(
-            200,
-            {{"status",
-              m_ctx.supervisor ? s(Supervisor::statusName(m_ctx.supervisor->status()))
-                               : "starting"},
-             {"token_age_seconds", nullptr},
-             {"last_refresh_ok", nullptr},
-             {"remote", remote}}));
+        return need({"GET"}) ? respond(health(who)) : wrongMethod();
     } else if (path == QLatin1String("/readyz")) {
         return need({"GET"}) ? respond(readyz()) : wrongMethod();
     } else if (path == QLatin1String("/ports")) {
@@ -372,6 +370,97 @@ void ControlApi::deleteSecret(const QString &id, Responder respond)
             return respond(HttpResponse::error(503, "store_failed", r.error));
         respond(HttpResponse::json(200, {{"cleared", s(id)}, {"changed", !r.changed.isEmpty()}}));
     });
+}
+
+void ControlApi::refreshSecrets(const QString &id, Responder respond)
+{
+    QStringList ids;
+    if (!id.isEmpty()) {
+        const SecretSpec *spec = m_ctx.manifest->secret(id);
+        if (!spec)
+            return respond(HttpResponse::error(
+                404, "unknown_secret", QStringLiteral("this bundle has no secret %1").arg(id)));
+        if (spec->secretClass != SecretClass::RemoteFetch)
+            return respond(HttpResponse::error(
+                400, "not_remote",
+                QStringLiteral("secret %1 is not fetched from a remote store (it is %2)")
+                    .arg(id, enumName(spec->secretClass))));
+        ids << id;
+    } else if (std::none_of(m_ctx.manifest->secrets.cbegin(), m_ctx.manifest->secrets.cend(),
+                            [](const SecretSpec &spec) {
+                                return spec.secretClass == SecretClass::RemoteFetch;
+                            })) {
+        return respond(HttpResponse::error(400, "not_remote",
+                                           QStringLiteral("this bundle has no remote secrets")));
+    }
+    if (!m_ctx.keeper)
+        return respond(
+            HttpResponse::error(503, "starting", QStringLiteral("the secrets are not loaded yet")));
+    m_ctx.keeper->refreshRemote(ids, this, [this, respond](const SecretKeeper::RefreshResult &r) {
+        json failed = json::object();
+        for (auto it = r.failed.cbegin(); it != r.failed.cend(); ++it)
+            failed[s(it.key())] = s(it.value());
+        json changed = json::array();
+        for (const QString &c : r.changed) {
+            json consumers = json::array();
+            for (const QString &svc : m_ctx.manifest->consumersOf(c))
+                consumers.push_back(s(svc));
+            const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(c);
+            changed.push_back(
+                {{"id", s(c)}, {"version", f ? f->version : 0}, {"consumers", consumers}});
+        }
+        json unchanged = json::array();
+        for (const QString &u : r.unchanged) {
+            const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(u);
+            unchanged.push_back({{"id", s(u)}, {"version", f ? f->version : 0}});
+        }
+        respond(HttpResponse::json(
+            200, {{"changed", changed}, {"unchanged", unchanged}, {"failed", failed}}));
+    });
+}
+
+HttpResponse ControlApi::health(const TokenBook::Principal &who) const
+{
+    json body {
+        {"status",
+         m_ctx.supervisor ? s(Supervisor::statusName(m_ctx.supervisor->status())) : "starting"},
+        {"token_age_seconds", nullptr},
+        {"token_ttl_seconds", nullptr},
+        {"last_refresh_ok", nullptr},
+        {"last_refresh_at", nullptr},
+        {"remote", json::object()}};
+    const RemoteSecretSource *source = m_ctx.keeper ? m_ctx.keeper->remoteSource() : nullptr;
+    if (!source)
+        return HttpResponse::json(200, body);
+    const RemoteSecretSource::AuthStatus auth = source->authStatus();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto optional = [](const std::optional<qint64> &v) {
+        return v ? json(*v) : json(nullptr);
+    };
+    body["auth_method"] = s(auth.method);
+    body["token_age_seconds"] = optional(auth.tokenAgeS);
+    body["token_ttl_seconds"] = optional(auth.tokenTtlS);
+    if (const std::optional<SecretKeeper::RefreshResult> last = m_ctx.keeper->lastRefresh()) {
+        body["last_refresh_ok"] = last->ok();
+        body["last_refresh_at"] = s(m_ctx.keeper->lastRefreshAt().toString(Qt::ISODateWithMs));
+    }
+    for (const SecretSpec &spec : m_ctx.manifest->secrets) {
+        if (spec.secretClass != SecretClass::RemoteFetch)
+            continue;
+        if (who.kind == TokenBook::Principal::Kind::Service
+            && !m_ctx.manifest->service(who.serviceId)->secrets.contains(spec.id))
+            continue;
+        const InstallState::SecretRecord *rec = m_ctx.keeper->record(spec.id);
+        const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(spec.id);
+        const bool fetched = f && f->fetchedAt.isValid();
+        body["remote"][s(spec.id)] = {
+            {"source", s(source->describe(spec))},
+            {"status", rec ? s(InstallState::statusName(rec->status)) : "missing"},
+            {"version", fetched && f->version > 0 ? json(f->version) : json(nullptr)},
+            {"age_seconds", fetched ? json(f->fetchedAt.secsTo(now)) : json(nullptr)},
+            {"last_error", f && !f->lastError.isEmpty() ? json(s(f->lastError)) : json(nullptr)}};
+    }
+    return HttpResponse::json(200, body);
 }
 
 json ControlApi::serviceEntry(const QString &id) const

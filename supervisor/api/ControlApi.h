@@ -58,6 +58,9 @@ private:
 
     HttpResponse getSecrets(const TokenBook::Principal &who) const;
     void postSecrets(const HttpRequest &request, Responder respond);
+    // Fetches one remote secret (or all, with an empty id) now.
+    void refreshSecrets(const QString &id, Responder respond);
+    HttpResponse health(const TokenBook::Principal &who) const;
     void deleteSecret(const QString &id, Responder respond);
     HttpResponse secretValue(const QString &id, const TokenBook::Principal &who) const;
     HttpResponse readyz() const;

@@ -110,12 +110,13 @@ void StewardCtl::printUsage(QTextStream &to)
           "  secrets set ID                    set a prompted secret (value from stdin or a\n"
           "                                    no-echo prompt, never the command line)\n"
           "  secrets clear ID                  clear a prompted secret\n"
+          "  secrets refresh [ID]              fetch remote secrets (Vault) now; a changed\n"
+          "                                    value restarts the services that use it\n"
           "  logs SERVICE [-n N] [-f]          recent log lines of a service (redacted)\n"
           "  restart SERVICE                   restart one service\n"
           "  shutdown                          stop every service, then Steward\n\n"
-          "Exit codes: 0 ok, 1 invalid manifest or refused request, 2 unreadable file,\n"
-          "3 Steward not running, 4 token refused, 64 wrong usage.\n"
-
+          "Exit codes: 0 ok, 1 invalid manifest, refused request or failed fetch,\n"
+          "2 unreadable file, 3 Steward not running, 4 token refused, 64 wrong usage.\n"
           "Run 'stewardctl COMMAND --help' for a command's options.\n";
 }
 
@@ -524,6 +525,36 @@ int StewardCtl::online(const QString &command, const QStringList &args)
                     m_out << id << (r.value("changed", false) ? " cleared\n" : " had no value\n");
                     finish(Ok);
                 });
+        return Pending;
+    }
+    if (command == QLatin1String("secrets") && (pos.size() == 1 || pos.size() == 2)
+        && pos.first() == QLatin1String("refresh")) {
+        const QString path = pos.size() == 2 ? QStringLiteral("/secrets/%1/refresh").arg(pos.at(1))
+                                             : QStringLiteral("/secrets/refresh");
+        request("POST", path, nullptr, [=, this](int status, const json &r) {
+            if (status != 200)
+                return finish(failure(status, r));
+            const bool allFetched = r["failed"].empty();
+            if (m_json)
+                return printJson(r), finish(allFetched ? Ok : Invalid);
+            for (const json &c : r["changed"]) {
+                QStringList consumers;
+                for (const json &svc : c["consumers"])
+                    consumers << QString::fromStdString(svc.get<std::string>());
+                m_out << str(c, "id") << ": changed (version " << c["version"].get<int>() << ")"
+                      << (consumers.isEmpty() ? QString()
+                                              : QStringLiteral("; restarting ")
+                                  + consumers.join(QStringLiteral(", ")))
+                      << "\n";
+            }
+            for (const json &u : r["unchanged"])
+                m_out << str(u, "id") << ": unchanged (version " << u["version"].get<int>()
+                      << ")\n";
+            for (auto it = r["failed"].begin(); it != r["failed"].end(); ++it)
+                m_err << QString::fromStdString(it.key())
+                      << ": failed: " << QString::fromStdString(it->get<std::string>()) << "\n";
+            finish(allFetched ? Ok : Invalid);
+        });
         return Pending;
     }
     if (command == QLatin1String("logs") && pos.size() == 1) {

@@ -65,6 +65,7 @@ public:
     ~SecretKeeper() override;
 
     void setRemoteSource(RemoteSecretSource *source) { m_remote = source; }
+    RemoteSecretSource *remoteSource() const { return m_remote; }
     // Starts the first-run sequence; progress is reported through phaseChanged().
     void start();
 
