@@ -1,4 +1,5 @@
 #include "ProcessTable.h"
+#include "StewardProcess.h"
 #include "StoreSync.h"
 #include "TestPaths.h"
 #include "secrets/KeychainStore.h"
@@ -12,19 +13,14 @@
 #include <csignal>
 
 using namespace steward;
+using test::CommandOutcome;
+using test::StewardProcess;
 
 namespace {
 
 const QByteArray Token = "wx_0123456789abcdefghij";
 
-struct Outcome
-{
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Outcome runSteward(const QStringList &args, const QByteArray &input = {})
+CommandOutcome runSteward(const QStringList &args, const QByteArray &input = {})
 {
     QProcess p;
     p.start(QStringLiteral(STEWARD_PATH),
@@ -40,71 +36,6 @@ Outcome runSteward(const QStringList &args, const QByteArray &input = {})
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
             QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
-}
-
-// A steward run that keeps going: read its output until something appears, then stop it.
-class Running
-{
-public:
-    explicit Running(const QStringList &args, const QByteArray &input = {}, bool closeInput = true)
-    {
-        m_p.start(QStringLiteral(STEWARD_PATH),
-                  QStringList {QStringLiteral("--headless"), QStringLiteral("--manifest"),
-                               test::exampleBundle()}
-                      + args);
-        m_p.waitForStarted();
-        m_p.write(input);
-        if (closeInput)
-            m_p.closeWriteChannel();
-    }
-    ~Running()
-    {
-        if (m_p.state() != QProcess::NotRunning) {
-            m_p.kill();
-            m_p.waitForFinished(5000);
-        }
-    }
-    // Waits until the output contains `text` `times` times.
-    bool waitFor(const QString &text, int times = 1, int timeoutMs = 30000)
-    {
-        return QTest::qWaitFor(
-            [&] {
-                m_out += QString::fromUtf8(m_p.readAllStandardOutput());
-                return m_out.count(text) >= times;
-            },
-            timeoutMs);
-    }
-    Outcome terminate()
-    {
-        ::kill(pid_t(m_p.processId()), SIGTERM);
-        m_p.waitForFinished(30000);
-        m_out += QString::fromUtf8(m_p.readAllStandardOutput());
-        return {m_p.exitStatus() == QProcess::NormalExit ? m_p.exitCode() : -1, m_out,
-                QString::fromUtf8(m_p.readAllStandardError())};
-    }
-    qint64 pid() const { return m_p.processId(); }
-    const QString &out() const { return m_out; }
-
-private:
-    QProcess m_p;
-    QString m_out;
-};
-
-// Pids whose parent is `parent`.
-QList<qint64> childrenOf(qint64 parent)
-{
-    QList<qint64> out;
-    for (qint64 pid : test::processIds()) {
-        if (test::parentOf(pid) == parent)
-            out << pid;
-    }
-    return out;
-}
-
-QString installId(const QString &appData)
-{
-    QFile f(appData + QStringLiteral("/install-id"));
-    return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()).trimmed() : QString();
 }
 
 } // namespace
@@ -131,10 +62,10 @@ private Q_SLOTS:
 void tst_StewardHeadless::firstRunGeneratesThenWaits()
 {
     QTemporaryDir data;
-    Running steward({QStringLiteral("--app-data"), data.path()});
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()});
     QVERIFY2(steward.waitFor(QStringLiteral("web: waiting - waiting for api")),
              qPrintable(steward.out()));
-    const Outcome r = steward.terminate();
+    const CommandOutcome r = steward.terminate();
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains(QLatin1String("(first run)")), qPrintable(r.out));
     QVERIFY(r.out.contains(QLatin1String("Generated session_key (43 characters)")));
@@ -151,7 +82,7 @@ void tst_StewardHeadless::firstRunGeneratesThenWaits()
     QVERIFY(tool.waitForFinished(30000));
     const QString listing
         = QString::fromUtf8(tool.readAllStandardOutput() + tool.readAllStandardError());
-    const QString id = installId(data.path());
+    const QString id = test::installId(data.path());
     QVERIFY(listing.contains(id + QStringLiteral("/session_key")));
     QVERIFY(listing.contains(id + QStringLiteral("/signing_key")));
     QVERIFY(!listing.contains(id + QStringLiteral("/api_token")));
@@ -160,10 +91,10 @@ void tst_StewardHeadless::firstRunGeneratesThenWaits()
 void tst_StewardHeadless::promptedValuesMakeItReady()
 {
     QTemporaryDir data;
-    Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
-                    "too-short\n" + Token + "\n\n");
+    StewardProcess steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                           "too-short\n" + Token + "\n\n");
     QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
-    const Outcome r = steward.terminate();
+    const CommandOutcome r = steward.terminate();
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains(QLatin1String("Stopped.")));
     QVERIFY(r.out.contains(QLatin1String("api_token: does not have the expected format")));
@@ -173,9 +104,9 @@ void tst_StewardHeadless::promptedValuesMakeItReady()
     QVERIFY(!r.out.contains(QString::fromLatin1(Token)));
     QVERIFY(!r.out.contains(QLatin1String("too-short")));
 
-    Running second({QStringLiteral("--app-data"), data.path()});
+    StewardProcess second({QStringLiteral("--app-data"), data.path()});
     QVERIFY(second.waitFor(QStringLiteral("hello-steward is ready.")));
-    const Outcome again = second.terminate();
+    const CommandOutcome again = second.terminate();
     QCOMPARE(again.code, 0);
     QVERIFY(!again.out.contains(QLatin1String("Generated")));
     QVERIFY(!again.out.contains(QLatin1String("first run")));
@@ -185,12 +116,13 @@ void tst_StewardHeadless::noSecretValueOutsideTheKeychain()
 {
     QTemporaryDir data;
     {
-        Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
-                        Token + "\nAda Lovelace\n");
+        StewardProcess steward(
+            {QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+            Token + "\nAda Lovelace\n");
         QVERIFY(steward.waitFor(QStringLiteral("hello-steward is ready.")));
         QCOMPARE(steward.terminate().code, 0);
     }
-    KeychainStore store(QStringLiteral("hello-steward"), installId(data.path()));
+    KeychainStore store(QStringLiteral("hello-steward"), test::installId(data.path()));
     QList<QByteArray> values;
     for (const char *id : {"session_key", "signing_key", "api_token", "greeting_name"}) {
         const test::ReadOutcome v = test::readNow(store, QString::fromLatin1(id));
@@ -214,11 +146,11 @@ void tst_StewardHeadless::noSecretValueOutsideTheKeychain()
 void tst_StewardHeadless::encryptedFileStoreWhenAsked()
 {
     QTemporaryDir data;
-    Running steward({QStringLiteral("--app-data"), data.path(),
-                     QStringLiteral("--secret-store=file"), QStringLiteral("--prompt")},
-                    Token + "\n\n");
+    StewardProcess steward({QStringLiteral("--app-data"), data.path(),
+                            QStringLiteral("--secret-store=file"), QStringLiteral("--prompt")},
+                           Token + "\n\n");
     QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
-    const Outcome r = steward.terminate();
+    const CommandOutcome r = steward.terminate();
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains(QLatin1String("encrypted files, key in the OS keychain")),
              qPrintable(r.out));
@@ -264,10 +196,10 @@ void tst_StewardHeadless::sigtermWhileWaitingExitsCleanly()
 void tst_StewardHeadless::servicesRunAndSurviveKillOfAService()
 {
     QTemporaryDir data;
-    Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
-                    Token + "\n\n");
+    StewardProcess steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                           Token + "\n\n");
     QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
-    const QList<qint64> children = childrenOf(steward.pid());
+    const QList<qint64> children = test::childrenOf(steward.pid());
     QCOMPARE(children.size(), 2);
     // kill -9 one service: it is restarted and the app is ready again.
     qint64 api = 0;
@@ -282,9 +214,9 @@ void tst_StewardHeadless::servicesRunAndSurviveKillOfAService()
     QVERIFY2(steward.waitFor(QStringLiteral("api: ready"), 2), qPrintable(steward.out()));
     QVERIFY(steward.out().contains(QLatin1String("api: restarting - killed by a signal")));
     QVERIFY(steward.waitFor(QStringLiteral("hello-steward is ready."), 2));
-    const QList<qint64> after = childrenOf(steward.pid());
+    const QList<qint64> after = test::childrenOf(steward.pid());
     QCOMPARE(after.size(), 2);
-    const Outcome r = steward.terminate();
+    const CommandOutcome r = steward.terminate();
     QCOMPARE(r.code, 0);
     for (qint64 pid : after)
         QVERIFY(!test::isAlive(pid));
@@ -294,10 +226,10 @@ void tst_StewardHeadless::servicesRunAndSurviveKillOfAService()
 void tst_StewardHeadless::sigkillOfStewardLeavesNoChildAlive()
 {
     QTemporaryDir data;
-    Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
-                    Token + "\n\n");
+    StewardProcess steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                           Token + "\n\n");
     QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
-    const QList<qint64> children = childrenOf(steward.pid());
+    const QList<qint64> children = test::childrenOf(steward.pid());
     QCOMPARE(children.size(), 2);
     ::kill(pid_t(steward.pid()), SIGKILL);
     QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(children.at(0)) && !test::isAlive(children.at(1)),
@@ -307,8 +239,8 @@ void tst_StewardHeadless::sigkillOfStewardLeavesNoChildAlive()
 void tst_StewardHeadless::serviceReadsItsOwnSecretAndIsRefusedAnother()
 {
     QTemporaryDir data;
-    Running steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
-                    Token + "\nAda Lovelace\n");
+    StewardProcess steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                           Token + "\nAda Lovelace\n");
     QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
     // The api service asks the control API for api_token (its own) and greeting_name (web's).
     QString log;
@@ -329,21 +261,14 @@ void tst_StewardHeadless::serviceReadsItsOwnSecretAndIsRefusedAnother()
 void tst_StewardHeadless::stewardctlSetsAMissingSecretAndTheServiceStarts()
 {
     QTemporaryDir data;
-    Running steward({QStringLiteral("--app-data"), data.path()});
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()});
     QVERIFY2(steward.waitFor(QStringLiteral("api: waiting - waiting for secrets: api_token")),
              qPrintable(steward.out()));
     auto ctl = [&](const QStringList &args, const QByteArray &input = {}) {
-        QProcess p;
-        p.start(QStringLiteral(STEWARDCTL_PATH),
-                args + QStringList {QStringLiteral("--app-data"), data.path()});
-        p.waitForStarted();
-        p.write(input);
-        p.closeWriteChannel();
-        p.waitForFinished(30000);
-        return Outcome {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                        QString::fromUtf8(p.readAllStandardError())};
+        return test::runStewardctl(args + QStringList {QStringLiteral("--app-data"), data.path()},
+                                   input);
     };
-    Outcome r = ctl({QStringLiteral("status")});
+    CommandOutcome r = ctl({QStringLiteral("status")});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains(QLatin1String("Missing secrets: api_token")));
     r = ctl({QStringLiteral("secrets"), QStringLiteral("set"), QStringLiteral("api_token")},

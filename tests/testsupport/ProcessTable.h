@@ -43,4 +43,15 @@ inline qint64 parentOf(qint64 pid)
     return statFields(pid).value(1).toLongLong();
 }
 
+// Pids whose parent is `parent`.
+inline QList<qint64> childrenOf(qint64 parent)
+{
+    QList<qint64> out;
+    for (qint64 pid : processIds()) {
+        if (parentOf(pid) == parent)
+            out << pid;
+    }
+    return out;
+}
+
 } // namespace steward::test

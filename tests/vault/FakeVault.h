@@ -21,26 +21,15 @@ class FakeVault
 public:
     explicit FakeVault(const nlohmann::json &config, const QStringList &extraArgs = {},
                        const QString &controlCaFile = {})
+        : m_extraArgs(extraArgs)
     {
         if (!controlCaFile.isEmpty())
             m_controlCas = QSslCertificate::fromPath(controlCaFile, QSsl::Pem);
-        QFile f(m_dir.filePath(QStringLiteral("vault.json")));
+        QFile f(configFile());
         if (f.open(QIODevice::WriteOnly))
             f.write(QByteArray::fromStdString(config.dump()));
         f.close();
-        m_process.start(QStringLiteral(STEWARD_PYTHON),
-                        QStringList {QStringLiteral(FAKE_VAULT), QStringLiteral("--quiet"),
-                                     QStringLiteral("--config"), f.fileName()}
-                            + extraArgs);
-        if (!QTest::qWaitFor(
-                [this] {
-                    return m_process.canReadLine() || m_process.state() == QProcess::NotRunning;
-                },
-                20000))
-            return;
-        const QByteArray line = m_process.readLine().trimmed();
-        if (line.startsWith("listening on "))
-            m_url = QUrl(QString::fromLatin1(line.mid(13)));
+        start(m_extraArgs);
     }
     ~FakeVault()
     {
@@ -48,6 +37,20 @@ public:
         m_process.waitForFinished(5000);
     }
     QUrl url() const { return m_url; }
+    // Kills the server outright (SIGKILL), as a crash or a lost host would.
+    void kill()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    // Starts a killed server again on the same port, from its initial config: versions written
+    // since are gone. False when it did not come up there.
+    bool restart()
+    {
+        const QUrl before = m_url;
+        start(m_extraArgs + QStringList {QStringLiteral("--port"), QString::number(before.port())});
+        return m_url == before;
+    }
     // POSTs to a /_test/ control endpoint and waits for the answer.
     nlohmann::json control(const QString &path,
                            const nlohmann::json &body = nlohmann::json::object())
@@ -71,7 +74,27 @@ public:
     }
 
 private:
+    QString configFile() const { return m_dir.filePath(QStringLiteral("vault.json")); }
+    void start(const QStringList &extraArgs)
+    {
+        m_url.clear();
+        m_process.start(QStringLiteral(STEWARD_PYTHON),
+                        QStringList {QStringLiteral(FAKE_VAULT), QStringLiteral("--quiet"),
+                                     QStringLiteral("--config"), configFile()}
+                            + extraArgs);
+        if (!QTest::qWaitFor(
+                [this] {
+                    return m_process.canReadLine() || m_process.state() == QProcess::NotRunning;
+                },
+                20000))
+            return;
+        const QByteArray line = m_process.readLine().trimmed();
+        if (line.startsWith("listening on "))
+            m_url = QUrl(QString::fromLatin1(line.mid(13)));
+    }
+
     QTemporaryDir m_dir;
+    QStringList m_extraArgs;
     QProcess m_process;
     QUrl m_url;
     QList<QSslCertificate> m_controlCas;

@@ -1,0 +1,637 @@
+// Vault support end to end: the real `steward --headless` and stewardctl run the example bundle
+// with one more secret, db_password, which the Vault-compatible test server (fake_vault.py)
+// serves and only the api service uses. The first fetch, a rotation, Vault going down while the
+// app runs and before it starts, a refresh on request, and what must never leak.
+
+#include "FakeVault.h"
+#include "ProcessTable.h"
+#include "StewardProcess.h"
+#include "StoreSync.h"
+#include "TestPaths.h"
+#include "TestPrinters.h"
+#include "secrets/KeychainStore.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+using namespace steward;
+using json = nlohmann::json;
+using test::CommandOutcome;
+using test::FakeVault;
+using test::StewardProcess;
+
+namespace {
+
+const QByteArray ApiToken = "wx_0123456789abcdefghij"; // the example's prompted secret
+const QByteArray VaultToken = "hvs.e2e-vault-token-Zq81rT0pWd";
+// Two lengths, so a service's page (names and lengths, never values) tells which one it got.
+const QByteArray FirstPassword = "db-first-7Hk2vQ9xWm";
+const QByteArray RotatedPassword = "db-rotated-Lp4sN8cJ3eRb6tYq";
+const std::string SecretPath = "steward/default/hello-steward/db";
+const QString Ready = QStringLiteral("hello-steward is ready.");
+// The refresh loop runs every 5 s (the least refresh_interval_s allows) plus up to 1 s of
+// jitter; one refresh and the restart it causes fit well within this.
+constexpr int RefreshDeadlineMs = 20000;
+
+json vaultConfig()
+{
+    return {{"mounts", {{"secret", 2}}},
+            {"secrets",
+             json::array({{{"mount", "secret"},
+                           {"path", SecretPath},
+                           {"data", {{"password", FirstPassword.toStdString()}}}}})},
+            {"tokens", json::array({{{"id", VaultToken.toStdString()}, {"ttl", 0}}})}};
+}
+
+// Writes a new version of db_password in Vault; returns its version number.
+int rotate(FakeVault &vault, const QByteArray &value)
+{
+    const json r = vault.control(
+        QStringLiteral("secret"),
+        {{"mount", "secret"}, {"path", SecretPath}, {"data", {{"password", value.toStdString()}}}});
+    return r.is_object() ? r.value("version", 0) : 0;
+}
+
+void setFault(FakeVault &vault, const char *mode)
+{
+    vault.control(QStringLiteral("fault"), {{"mode", mode}});
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Copies the staged example bundle into `dir` and adds db_password to its bundle.json: a
+// remote_fetch secret from Vault, handed to api as DB_PASSWORD (and listed on api's page).
+// Returns the new bundle.json, empty on failure.
+QString writeVaultBundle(const QString &dir, int refreshIntervalS)
+{
+    const QDir staged = QFileInfo(test::exampleBundle()).absoluteDir();
+    if (!QDir(dir).mkpath(QStringLiteral("bin"))
+        || !QFile::copy(staged.filePath(QStringLiteral("bin/hello-service")),
+                        dir + QStringLiteral("/bin/hello-service")))
+        return {};
+    json m = json::parse(readFile(test::exampleBundle()).toStdString(), nullptr, false);
+    if (!m.is_object())
+        return {};
+    m["secrets"].push_back({{"id", "db_password"},
+                            {"class", "remote_fetch"},
+                            {"description", "Database password, from Vault"},
+                            {"source",
+                             {{"provider", "vault"},
+                              {"mount", "secret"},
+                              {"path", "{path_prefix}/{deployment_hash}/{app}/db"},
+                              {"key", "password"}}},
+                            {"target", {{"type", "env"}, {"name", "DB_PASSWORD"}}}});
+    for (json &service : m["services"]) {
+        if (service["id"] == "api") {
+            service["secrets"].push_back("db_password");
+            for (json &binary : service["binaries"]) {
+                binary["args"].push_back("--secret-env");
+                binary["args"].push_back("DB_PASSWORD");
+            }
+        } else {
+            // web starts without waiting for api, so a missing db_password visibly holds back
+            // its consumer only.
+            service.erase("dependencies");
+        }
+    }
+    m["remote"] = {{"vault",
+                    {{"path_prefix", "steward"},
+                     {"refresh_interval_s", refreshIntervalS},
+                     {"jitter_s", {0, 1}}}}};
+    const QString manifest = dir + QStringLiteral("/bundle.json");
+    QFile f(manifest);
+    if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(m.dump(2))) < 0)
+        return {};
+    return manifest;
+}
+
+// Steward's environment: Vault's address and token come from there, as a service manager sets
+// them, never from the command line that `ps` shows everyone.
+QProcessEnvironment vaultEnvironment(const QUrl &vault)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name :
+         {"VAULT_ADDRESS", "VAULT_NAMESPACE", "VAULT_AGENT_PATH_PREFIX", "DEPLOYMENT_HASH"})
+        env.remove(QString::fromLatin1(name));
+    env.insert(QStringLiteral("VAULT_ADDR"), vault.toString());
+    env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(VaultToken));
+    return env;
+}
+
+// What a hello-service page says about a secret it received: "DB_PASSWORD: 19 characters".
+QString listed(const QByteArray &value)
+{
+    return QStringLiteral("DB_PASSWORD: %1 characters").arg(value.size());
+}
+
+// The value at a JSON pointer such as "/remote/db_password/status", null when there is none.
+json at(const json &doc, const std::string &pointer)
+{
+    const json::json_pointer p(pointer);
+    return doc.contains(p) ? doc.at(p) : json();
+}
+
+QString text(const json &doc, const std::string &pointer)
+{
+    const json v = at(doc, pointer);
+    return v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString();
+}
+
+struct HttpReply
+{
+    int status = 0; // 0: no answer
+    QByteArray raw;
+    json body; // discarded when the answer is not JSON
+};
+
+HttpReply httpRequest(int port, const QByteArray &method, const QString &path,
+                      const QByteArray &token = {})
+{
+    QNetworkAccessManager nam;
+    nam.setProxy(QNetworkProxy::NoProxy);
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)));
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token);
+    request.setTransferTimeout(10000);
+    std::unique_ptr<QNetworkReply> reply(nam.sendCustomRequest(request, method));
+    if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 15000))
+        return {};
+    HttpReply r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    r.raw = reply->readAll();
+    r.body = json::parse(r.raw.toStdString(), nullptr, false);
+    return r;
+}
+
+// Steward's control API as its admin, found the way stewardctl finds it: the port in
+// <app data>/runtime/ipc_port, the admin token in runtime/auth-token (read at each request, so
+// it follows a restarted steward).
+class AdminClient
+{
+public:
+    explicit AdminClient(QString appData)
+        : m_appData(std::move(appData))
+    { }
+    int port() const
+    {
+        return readFile(m_appData + QStringLiteral("/runtime/ipc_port")).trimmed().toInt();
+    }
+    HttpReply get(const QString &path) const { return send("GET", path); }
+    HttpReply post(const QString &path) const { return send("POST", path); }
+
+private:
+    HttpReply send(const QByteArray &method, const QString &path) const
+    {
+        return httpRequest(port(), method, path,
+                           readFile(m_appData + QStringLiteral("/runtime/auth-token")).trimmed());
+    }
+    QString m_appData;
+};
+
+// A variable of the environment a process was started with; nullopt when it has none.
+std::optional<QByteArray> variable(qint64 pid, const QByteArray &name)
+{
+    for (const QByteArray &entry :
+         readFile(QStringLiteral("/proc/%1/environ").arg(pid)).split('\0')) {
+        if (entry.startsWith(QByteArray(name + '=')))
+            return entry.mid(name.size() + 1);
+    }
+    return std::nullopt;
+}
+
+// The pid of the service steward runs as `hello-service --name NAME`, 0 when none runs.
+qint64 servicePid(qint64 steward, const QString &name)
+{
+    // The command line's arguments, each ended by a NUL.
+    const QByteArray argument = QByteArray("--name\0", 7) + name.toLatin1() + '\0';
+    for (qint64 pid : test::childrenOf(steward)) {
+        if (test::isAlive(pid)
+            && readFile(QStringLiteral("/proc/%1/cmdline").arg(pid)).contains(argument))
+            return pid;
+    }
+    return 0;
+}
+
+// A service's own control-API token, which steward gave it in its environment.
+QByteArray serviceToken(qint64 pid)
+{
+    return variable(pid, "STEWARD_TOKEN").value_or(QByteArray());
+}
+
+// A service's page, which lists the secrets it received by env name and length.
+QString servicePage(const AdminClient &admin, const QString &service)
+{
+    const json port = at(admin.get(QStringLiteral("/ports")).body,
+                         "/services/" + service.toStdString() + "/http");
+    if (!port.is_number_integer())
+        return {};
+    return QString::fromUtf8(httpRequest(port.get<int>(), "GET", QStringLiteral("/")).raw);
+}
+
+// A secret's entry in GET /secrets: status, source, detail (why it is stale), ...
+json secretEntry(const AdminClient &admin, const QString &id)
+{
+    for (const json &entry : at(admin.get(QStringLiteral("/secrets")).body, "/secrets")) {
+        if (text(entry, "/id") == id)
+            return entry;
+    }
+    return {};
+}
+
+QString appStatus(const AdminClient &admin)
+{
+    return text(admin.get(QStringLiteral("/status")).body, "/status");
+}
+
+QByteArray shown(const json &doc)
+{
+    return test::dumped(doc).toUtf8();
+}
+
+// stewardctl COMMAND ARGS --app-data DIR (stewardctl takes the command first).
+CommandOutcome stewardctl(const QString &appData, const QStringList &args)
+{
+    return test::runStewardctl(args + QStringList {QStringLiteral("--app-data"), appData});
+}
+
+} // namespace
+
+class tst_VaultHeadless : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void startupFetchStartsTheConsumer();
+    void rotationRestartsOnlyTheConsumer();
+    void vaultDownKeepsLastKnownGood_data();
+    void vaultDownKeepsLastKnownGood();
+    void vaultDownAtStartupUsesLastKnownGood();
+    void vaultDownAtStartupHoldsBackOnlyTheConsumer();
+    void refreshNowFromStewardctl();
+    void noSecretValueLeaks(); // last: it reads what the runs before it left behind
+
+private:
+    enum class Prompt { ApiToken, Nothing };
+    // A fresh app data dir. It outlives its test function for noSecretValueLeaks.
+    QString newAppData();
+    // steward --headless on `manifest` with Vault in its environment; on a first run it is given
+    // the example's prompted secret on stdin. --verbose: informational log lines go to stderr
+    // too, the audit trail among them.
+    std::unique_ptr<StewardProcess> start(const QString &manifest, const QString &appData,
+                                          const QUrl &vault, Prompt prompt = Prompt::ApiToken);
+    // Keeps what a steward or stewardctl run printed, for noSecretValueLeaks.
+    CommandOutcome keep(const CommandOutcome &outcome);
+
+    std::vector<std::unique_ptr<QTemporaryDir>> m_appData;
+    QStringList m_printed;
+};
+
+QString tst_VaultHeadless::newAppData()
+{
+    m_appData.push_back(std::make_unique<QTemporaryDir>());
+    return m_appData.back()->path();
+}
+
+std::unique_ptr<StewardProcess> tst_VaultHeadless::start(const QString &manifest,
+                                                         const QString &appData, const QUrl &vault,
+                                                         Prompt prompt)
+{
+    QStringList args {QStringLiteral("--app-data"), appData, QStringLiteral("--verbose")};
+    QByteArray input;
+    if (prompt == Prompt::ApiToken) {
+        args << QStringLiteral("--prompt");
+        input = ApiToken + "\n\n"; // api_token, then no greeting_name
+    }
+    return std::make_unique<StewardProcess>(args, input, manifest, vaultEnvironment(vault));
+}
+
+CommandOutcome tst_VaultHeadless::keep(const CommandOutcome &outcome)
+{
+    m_printed << outcome.out << outcome.err;
+    return outcome;
+}
+
+void tst_VaultHeadless::startupFetchStartsTheConsumer()
+{
+    FakeVault vault(vaultConfig());
+    QVERIFY(vault.url().isValid());
+    QTemporaryDir bundle;
+    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    QVERIFY(!manifest.isEmpty());
+    const QString data = newAppData();
+    auto steward = start(manifest, data, vault.url());
+    QVERIFY2(steward->waitFor(Ready), qPrintable(steward->out() + steward->err()));
+    const AdminClient admin(data);
+
+    const qint64 api = servicePid(steward->pid(), QStringLiteral("api"));
+    const qint64 web = servicePid(steward->pid(), QStringLiteral("web"));
+    QVERIFY(api > 0 && web > 0);
+    const QString page = servicePage(admin, QStringLiteral("api"));
+    QVERIFY2(page.contains(listed(FirstPassword)), qPrintable(page));
+    // Only the consumer gets the value, and no service gets Steward's Vault credentials.
+    QCOMPARE(variable(api, "DB_PASSWORD").value_or(QByteArray()), FirstPassword);
+    QVERIFY(!variable(web, "DB_PASSWORD"));
+    for (qint64 pid : {api, web})
+        QVERIFY(!variable(pid, "VAULT_TOKEN") && !variable(pid, "VAULT_ADDR"));
+
+    const json entry = secretEntry(admin, QStringLiteral("db_password"));
+    QCOMPARE(text(entry, "/status"), QStringLiteral("configured"));
+    QCOMPARE(text(entry, "/source"), QStringLiteral("remote"));
+    // Read back through the control API, it is Vault's value. Values go only to the services
+    // that use them, with their own token; the admin token is refused one.
+    HttpReply value = httpRequest(admin.port(), "GET", QStringLiteral("/secrets/db_password/value"),
+                                  serviceToken(api));
+    QCOMPARE(value.status, 200);
+    QCOMPARE(text(value.body, "/value"), QString::fromLatin1(FirstPassword));
+    QCOMPARE(admin.get(QStringLiteral("/secrets/db_password/value")).status, 403);
+    value = httpRequest(admin.port(), "GET", QStringLiteral("/secrets/db_password/value"),
+                        serviceToken(web));
+    QCOMPARE(value.status, 403);
+    // The keychain holds it as the last-known-good value for a run without Vault.
+    KeychainStore keychain(QStringLiteral("hello-steward"), test::installId(data));
+    const test::ReadOutcome stored = test::readNow(keychain, QStringLiteral("db_password"));
+    QVERIFY2(stored.error.ok(), qPrintable(stored.error.message));
+    QCOMPARE(stored.value, FirstPassword);
+
+    QCOMPARE(keep(steward->terminate()).code, 0);
+}
+
+void tst_VaultHeadless::rotationRestartsOnlyTheConsumer()
+{
+    FakeVault vault(vaultConfig());
+    QTemporaryDir bundle;
+    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    QVERIFY(!manifest.isEmpty());
+    const QString data = newAppData();
+    auto steward = start(manifest, data, vault.url());
+    QVERIFY2(steward->waitFor(Ready), qPrintable(steward->out() + steward->err()));
+    const AdminClient admin(data);
+    const qint64 api = servicePid(steward->pid(), QStringLiteral("api"));
+    const qint64 web = servicePid(steward->pid(), QStringLiteral("web"));
+    QVERIFY(api > 0 && web > 0);
+
+    QCOMPARE(rotate(vault, RotatedPassword), 2);
+    // The next refresh brings the new value in; api is restarted to take it, web is not touched.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        servicePage(admin, QStringLiteral("api")).contains(listed(RotatedPassword)),
+        RefreshDeadlineMs);
+    const qint64 restarted = servicePid(steward->pid(), QStringLiteral("api"));
+    QVERIFY(restarted > 0 && restarted != api);
+    QVERIFY(!test::isAlive(api));
+    QCOMPARE(servicePid(steward->pid(), QStringLiteral("web")), web);
+    QVERIFY(test::isAlive(web));
+    QTRY_COMPARE_WITH_TIMEOUT(appStatus(admin), QStringLiteral("ready"), 15000);
+
+    // The audit trail names the secret and the version at the source, never a value.
+    const QString audit = QStringLiteral("secret rotated: db_password (version 2 at the source)");
+    QVERIFY2(steward->err().contains(audit), qPrintable(steward->err()));
+    const CommandOutcome stopped = keep(steward->terminate());
+    QCOMPARE(stopped.code, 0);
+    const QString log = QString::fromUtf8(readFile(data + QStringLiteral("/logs/steward.log")));
+    QVERIFY2(log.contains(audit), qPrintable(log));
+    for (const QString &printed : {stopped.out, stopped.err, log}) {
+        QVERIFY(!printed.contains(QString::fromLatin1(FirstPassword)));
+        QVERIFY(!printed.contains(QString::fromLatin1(RotatedPassword)));
+    }
+}
+
+void tst_VaultHeadless::vaultDownKeepsLastKnownGood_data()
+{
+    QTest::addColumn<bool>("killed");
+    QTest::newRow("sealed") << false;
+    QTest::newRow("process killed") << true;
+}
+
+void tst_VaultHeadless::vaultDownKeepsLastKnownGood()
+{
+    QFETCH(bool, killed);
+    FakeVault vault(vaultConfig());
+    QTemporaryDir bundle;
+    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    QVERIFY(!manifest.isEmpty());
+    const QString data = newAppData();
+    auto steward = start(manifest, data, vault.url());
+    QVERIFY2(steward->waitFor(Ready), qPrintable(steward->out() + steward->err()));
+    const AdminClient admin(data);
+    const qint64 api = servicePid(steward->pid(), QStringLiteral("api"));
+    QVERIFY(api > 0);
+
+    if (killed)
+        vault.kill();
+    else
+        setFault(vault, "sealed");
+    // The next refresh fails: the last-known-good value stays in use, marked stale, and nothing
+    // is restarted.
+    QTRY_COMPARE_WITH_TIMEOUT(text(secretEntry(admin, QStringLiteral("db_password")), "/status"),
+                              QStringLiteral("stale"), RefreshDeadlineMs);
+    const json entry = secretEntry(admin, QStringLiteral("db_password"));
+    QVERIFY2(text(entry, "/detail").contains(QLatin1String("db_password")), shown(entry));
+    QCOMPARE(appStatus(admin), QStringLiteral("ready"));
+    QCOMPARE(servicePid(steward->pid(), QStringLiteral("api")), api);
+    QVERIFY(servicePage(admin, QStringLiteral("api")).contains(listed(FirstPassword)));
+
+    json health = admin.get(QStringLiteral("/health")).body;
+    QVERIFY2(at(health, "/last_refresh_ok") == json(false), shown(health));
+    QVERIFY2(text(health, "/remote/db_password/status") == QLatin1String("stale"), shown(health));
+    QVERIFY2(text(health, "/remote/db_password/last_error").contains(QLatin1String("db_password")),
+             shown(health));
+
+    // Vault is back: a retry finds it (the loop backs off from about a second).
+    if (killed)
+        QVERIFY(vault.restart());
+    else
+        setFault(vault, "none");
+    auto refreshedOk = [&] {
+        health = admin.get(QStringLiteral("/health")).body;
+        return at(health, "/last_refresh_ok") == json(true);
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(refreshedOk(), shown(health), RefreshDeadlineMs);
+    QVERIFY2(text(health, "/remote/db_password/status") == QLatin1String("configured"),
+             shown(health));
+    QVERIFY2(text(health, "/remote/db_password/source")
+                 == QLatin1String("vault secret/data/steward/default/hello-steward/db#password"),
+             shown(health));
+    QVERIFY2(at(health, "/remote/db_password/version") == json(1), shown(health));
+    QVERIFY2(at(health, "/remote/db_password/age_seconds").is_number_integer(), shown(health));
+    QVERIFY2(at(health, "/remote/db_password/last_error").is_null(), shown(health));
+    QVERIFY2(at(health, "/last_refresh_at").is_string(), shown(health));
+    QCOMPARE(text(secretEntry(admin, QStringLiteral("db_password")), "/status"),
+             QStringLiteral("configured"));
+    QCOMPARE(servicePid(steward->pid(), QStringLiteral("api")), api); // the same value: no restart
+    QCOMPARE(keep(steward->terminate()).code, 0);
+}
+
+void tst_VaultHeadless::vaultDownAtStartupUsesLastKnownGood()
+{
+    FakeVault vault(vaultConfig());
+    QTemporaryDir bundle;
+    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    QVERIFY(!manifest.isEmpty());
+    const QString data = newAppData();
+    {
+        auto first = start(manifest, data, vault.url());
+        QVERIFY2(first->waitFor(Ready), qPrintable(first->out() + first->err()));
+        QCOMPARE(keep(stewardctl(data, {QStringLiteral("shutdown")})).code, 0);
+        const CommandOutcome stopped = keep(first->finish());
+        QCOMPARE(stopped.code, 0);
+        QVERIFY(stopped.out.contains(QLatin1String("Stopped.")));
+    }
+
+    setFault(vault, "sealed");
+    auto second = start(manifest, data, vault.url(), Prompt::Nothing);
+    QVERIFY2(second->waitFor(Ready), qPrintable(second->out() + second->err()));
+    const AdminClient admin(data);
+    // The services run with the value the keychain kept from the last run, marked stale.
+    QVERIFY(servicePage(admin, QStringLiteral("api")).contains(listed(FirstPassword)));
+    const json entry = secretEntry(admin, QStringLiteral("db_password"));
+    QCOMPARE(text(entry, "/status"), QStringLiteral("stale"));
+    QVERIFY2(text(entry, "/detail").contains(QLatin1String("Vault is sealed")), shown(entry));
+
+    const json health = admin.get(QStringLiteral("/health")).body;
+    QVERIFY2(at(health, "/last_refresh_ok") == json(false), shown(health));
+    QVERIFY2(text(health, "/remote/db_password/status") == QLatin1String("stale"), shown(health));
+    QVERIFY2(text(health, "/remote/db_password/last_error").contains(QLatin1String("db_password")),
+             shown(health));
+    QCOMPARE(keep(second->terminate()).code, 0);
+}
+
+void tst_VaultHeadless::vaultDownAtStartupHoldsBackOnlyTheConsumer()
+{
+    FakeVault vault(vaultConfig());
+    setFault(vault, "sealed");
+    QTemporaryDir bundle;
+    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    QVERIFY(!manifest.isEmpty());
+    const QString data = newAppData();
+    auto steward = start(manifest, data, vault.url());
+    const AdminClient admin(data);
+
+    // No value anywhere: api waits for it, web, which does not use it, runs.
+    QVERIFY2(steward->waitFor(QStringLiteral("api: waiting - waiting for secrets: db_password")),
+             qPrintable(steward->out() + steward->err()));
+    QVERIFY2(steward->waitFor(QStringLiteral("web: ready")), qPrintable(steward->out()));
+    const json readyz = admin.get(QStringLiteral("/readyz")).body;
+    QVERIFY2(at(readyz, "/ready") == json(false), shown(readyz));
+    QVERIFY2(text(readyz, "/details/api/state") == QLatin1String("waiting"), shown(readyz));
+    QVERIFY2(text(readyz, "/details/api/message").contains(QLatin1String("db_password")),
+             shown(readyz));
+    QVERIFY2(text(readyz, "/details/web/state") == QLatin1String("ready"), shown(readyz));
+    const CommandOutcome status = keep(stewardctl(data, {QStringLiteral("status")}));
+    QCOMPARE(status.code, 0);
+    QVERIFY2(status.out.contains(QLatin1String("waiting for secrets: db_password")),
+             qPrintable(status.out));
+
+    // Vault is back: api starts, and Steward was not restarted for it.
+    setFault(vault, "none");
+    QTRY_VERIFY_WITH_TIMEOUT(at(admin.get(QStringLiteral("/readyz")).body, "/ready") == json(true),
+                             RefreshDeadlineMs);
+    QVERIFY(steward->isRunning());
+    QVERIFY(steward->waitFor(Ready));
+    QVERIFY(servicePage(admin, QStringLiteral("api")).contains(listed(FirstPassword)));
+    QCOMPARE(keep(steward->terminate()).code, 0);
+}
+
+void tst_VaultHeadless::refreshNowFromStewardctl()
+{
+    FakeVault vault(vaultConfig());
+    QTemporaryDir bundle;
+    // No refresh of its own for an hour: only the command can bring a new value in.
+    const QString manifest = writeVaultBundle(bundle.path(), 3600);
+    QVERIFY(!manifest.isEmpty());
+    const QString data = newAppData();
+    auto steward = start(manifest, data, vault.url());
+    QVERIFY2(steward->waitFor(Ready), qPrintable(steward->out() + steward->err()));
+    const AdminClient admin(data);
+    const qint64 api = servicePid(steward->pid(), QStringLiteral("api"));
+    QVERIFY(api > 0);
+
+    QCOMPARE(rotate(vault, RotatedPassword), 2);
+    const QStringList refresh {QStringLiteral("secrets"), QStringLiteral("refresh")};
+    CommandOutcome r
+        = keep(stewardctl(data, refresh + QStringList {QStringLiteral("db_password")}));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains(QLatin1String("db_password: changed (version 2); restarting api")),
+             qPrintable(r.out));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        servicePage(admin, QStringLiteral("api")).contains(listed(RotatedPassword)), 15000);
+    QVERIFY(!test::isAlive(api));
+
+    r = keep(stewardctl(data, refresh + QStringList {QStringLiteral("db_password")}));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains(QLatin1String("db_password: unchanged (version 2)")),
+             qPrintable(r.out));
+    r = keep(stewardctl(data, refresh));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains(QLatin1String("db_password: unchanged (version 2)")),
+             qPrintable(r.out));
+
+    r = keep(stewardctl(data, refresh + QStringList {QStringLiteral("nosuch")}));
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QLatin1String("nosuch")), qPrintable(r.err));
+
+    setFault(vault, "sealed");
+    r = keep(stewardctl(data, refresh + QStringList {QStringLiteral("db_password")}));
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains(QLatin1String("db_password: failed: "))
+                 && r.out.contains(QLatin1String("Vault is sealed")),
+             qPrintable(r.out + r.err));
+
+    // The routes behind the command.
+    HttpReply reply = admin.post(QStringLiteral("/secrets/refresh"));
+    QCOMPARE(reply.status, 200);
+    QVERIFY2(text(reply.body, "/failed/db_password").contains(QLatin1String("Vault is sealed")),
+             reply.raw.constData());
+    QVERIFY2(at(reply.body, "/changed") == json::array(), reply.raw.constData());
+    QCOMPARE(admin.post(QStringLiteral("/secrets/nosuch/refresh")).status, 404);
+    QCOMPARE(admin.post(QStringLiteral("/secrets/session_key/refresh")).status, 400);
+    QCOMPARE(keep(steward->terminate()).code, 0);
+}
+
+void tst_VaultHeadless::noSecretValueLeaks()
+{
+    if (m_appData.empty())
+        QSKIP("checks what the cases before it left behind: run the whole test");
+    const QList<std::pair<const char *, QByteArray>> secrets {
+        {"the first Vault value", FirstPassword},
+        {"the rotated Vault value", RotatedPassword},
+        {"the Vault token", VaultToken}};
+    // Everything steward and stewardctl printed.
+    QVERIFY(!m_printed.isEmpty());
+    for (const QString &printed : std::as_const(m_printed)) {
+        for (const auto &[what, value] : secrets)
+            QVERIFY2(!printed.contains(QString::fromLatin1(value)), what);
+    }
+    // Every file in the app data dirs: state, steward's log, the services' logs, telemetry. The
+    // values live in the keychain, which is elsewhere.
+    int serviceLogs = 0;
+    for (const auto &dir : m_appData) {
+        QDirIterator it(dir->path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            const QByteArray content = readFile(file);
+            for (const auto &[what, value] : secrets)
+                QVERIFY2(!content.contains(value),
+                         qPrintable(QStringLiteral("%1 in %2").arg(QLatin1String(what), file)));
+            serviceLogs += file.endsWith(QLatin1String("/logs/api/api.log")) ? 1 : 0;
+        }
+    }
+    QVERIFY(serviceLogs > 0);
+}
+
+QTEST_GUILESS_MAIN(tst_VaultHeadless)
+#include "tst_vaultheadless.moc"
