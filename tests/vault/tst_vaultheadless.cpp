@@ -587,8 +587,9 @@ void tst_VaultHeadless::refreshNowFromStewardctl()
     setFault(vault, "sealed");
     r = keep(stewardctl(data, refresh + QStringList {QStringLiteral("db_password")}));
     QCOMPARE(r.code, 1);
-    QVERIFY2(r.out.contains(QLatin1String("db_password: failed: "))
-                 && r.out.contains(QLatin1String("Vault is sealed")),
+    // Failures go to stderr, like every stewardctl error.
+    QVERIFY2(r.err.contains(QLatin1String("db_password: failed: "))
+                 && r.err.contains(QLatin1String("Vault is sealed")),
              qPrintable(r.out + r.err));
 
     // The routes behind the command.
