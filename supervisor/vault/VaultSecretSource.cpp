@@ -14,7 +14,7 @@ namespace {
 using Kind = SecretStore::ErrorKind;
 
 // A token this close to its expiry is treated as expired: a request would race it.
-constexpr qint64 ExpiryMarginS = 2;
+constexpr qint64 ExpiryMarginMs = 1000;
 
 } // namespace
 
@@ -114,7 +114,7 @@ void VaultSecretSource::withToken(AuthWaiter then)
 {
     const bool fresh = m_client->hasToken()
         && (!m_expiresAt.isValid()
-            || QDateTime::currentDateTimeUtc().secsTo(m_expiresAt) > ExpiryMarginS);
+            || QDateTime::currentDateTimeUtc().msecsTo(m_expiresAt) > ExpiryMarginMs);
     if (fresh)
         return then({});
     m_waiting << std::move(then);
@@ -151,25 +151,16 @@ void VaultSecretSource::authenticate()
         return finishAuth(
             {Kind::NotFound, QStringLiteral("no Vault token: waiting for %1").arg(m_tokenSecret)});
     m_client->setToken(*token);
-    // lookup-self says whether Vault takes the token and how long it lives.
-    m_client->lookupSelf(
-        this, [this](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
-            if (e.kind == Kind::Denied) {
-                // A policy without lookup-self (Vault's default policy has it): the token may still
-                // read its secrets, so it is used, with its lifetime unknown.
-                Logging::get("steward.vault")
-                    ->warn("Vault refused lookup-self for this token, so Steward cannot see or "
-                           "renew its lease: {}",
-                           e.message.toStdString());
-                adopt({}, true);
-                return finishAuth({});
-            }
-            if (e.ok())
-                adopt(lease, true);
-            else
-                m_client->setToken({});
-            finishAuth(e);
-        });
+    // lookup-self says whether Vault takes the token and how long it lives. Every token may call
+    // it and renew-self under Vault's default policy (unless made with -no-default-policy).
+    m_client->lookupSelf(this,
+                         [this](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
+                             if (e.ok())
+                                 adopt(lease, true);
+                             else
+                                 m_client->setToken({});
+                             finishAuth(e);
+                         });
 }
 
 void VaultSecretSource::finishAuth(const SecretStore::Error &e)
@@ -188,7 +179,8 @@ void VaultSecretSource::adopt(const VaultClient::TokenLease &lease, bool newToke
         m_leaseS = lease.ttlS;
     }
     m_renewable = lease.renewable;
-    m_expiresAt = lease.ttlS > 0 ? now.addSecs(lease.ttlS) : QDateTime();
+    // A TTL of 0 is a token that never expires when it is new, and one at its end when renewed.
+    m_expiresAt = lease.ttlS > 0 || !newToken ? now.addSecs(lease.ttlS) : QDateTime();
     if (lease.ttlS <= 0)
         return m_renewTimer.stop();
     // Renew (or log in again) with a third of the lease left, so a slow Vault still has time.
@@ -201,7 +193,7 @@ void VaultSecretSource::renew()
     const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_expiresAt);
     if (!m_renewable) {
         if (m_method == Method::AppRole)
-            return withToken([](const SecretStore::Error &) {}); // a new login
+            return logInAgain();
         log->warn("the Vault token cannot be renewed and expires in {} s; give Steward a new one",
                   left);
         return;
@@ -219,7 +211,7 @@ void VaultSecretSource::renew()
                 log->info("the Vault token {}; logging in again",
                           e.ok() ? std::string("reaches its maximum TTL")
                                  : e.message.toStdString());
-                return withToken([](const SecretStore::Error &) {});
+                return logInAgain();
             }
             if (!e.ok()) {
                 log->warn("cannot renew the Vault token ({}); it expires in {} s",
@@ -228,6 +220,17 @@ void VaultSecretSource::renew()
             }
             adopt(lease, false);
         });
+}
+
+void VaultSecretSource::logInAgain()
+{
+    // The old token may still have a second or two: drop it anyway, so this is a new login.
+    resetAuth();
+    withToken([](const SecretStore::Error &e) {
+        if (!e.ok())
+            Logging::get("steward.vault")
+                ->warn("cannot log in to Vault again: {}", e.message.toStdString());
+    });
 }
 
 void VaultSecretSource::fetch(const SecretSpec &spec, QObject *context, FetchHandler handler)

@@ -59,6 +59,7 @@ private:
     void finishAuth(const SecretStore::Error &e);
     void adopt(const VaultClient::TokenLease &lease, bool newToken);
     void renew();
+    void logInAgain(); // AppRole: a new token when the old one cannot be renewed
     void read(const SecretSpec &spec, QObject *context, FetchHandler handler, bool retried);
     std::optional<QByteArray> lookup(const QString &id) const;
 

@@ -61,6 +61,81 @@ Read readNow(VaultClient &client, const QString &mount, const QString &path, con
     return r;
 }
 
+// A manifest with the remote secret db_password, the prompted secrets the Vault auth may use
+// (vault_token, role_id, secret_id) and `auth` as remote.vault.auth.
+std::optional<Manifest> vaultManifest(const json &auth)
+{
+    test::ManifestBuilder b;
+    auto prompted = [](const char *id, const char *env) {
+        return json {{"id", id},
+                     {"class", "user_prompt"},
+                     {"prompt", {{"label", id}}},
+                     {"target", {{"type", "env"}, {"name", env}}}};
+    };
+    b.set("/secrets",
+          json::array({{{"id", "db_password"},
+                        {"class", "remote_fetch"},
+                        {"source",
+                         {{"provider", "vault"},
+                          {"mount", "secret"},
+                          {"path", "{path_prefix}/{deployment_hash}/{app}/db"},
+                          {"key", "password"}}},
+                        {"target", {{"type", "env"}, {"name", "DB_PASSWORD"}}}},
+                       prompted("vault_token", "VT"),
+                       prompted("role_id", "RI"),
+                       prompted("secret_id", "SI")}));
+    b.set("/remote", {{"vault", {{"path_prefix", "steward"}, {"auth", auth}}}});
+    b.set("/services/0/secrets", json::array({"db_password"}));
+    b.set("/app/name", "hello-steward");
+    ManifestLoadResult loaded = b.load();
+    if (!loaded.valid()) {
+        qWarning() << (loaded.diagnostics.isEmpty() ? QString()
+                                                    : loaded.diagnostics.first().toString());
+        return std::nullopt;
+    }
+    return *loaded.manifest;
+}
+
+// Fetches db_password through `source` and waits for the answer.
+Read fetchNow(VaultSecretSource &source, const Manifest &m)
+{
+    Read r;
+    bool done = false;
+    QObject context;
+    source.fetch(*m.secret(QStringLiteral("db_password")), &context,
+                 [&](const SecretStore::Error &e, const QByteArray &v, int version) {
+                     r = {e, {v, version}};
+                     done = true;
+                 });
+    if (!QTest::qWaitFor([&] { return done; }, 20000))
+        r.error = {Kind::Timeout, QStringLiteral("test gave up")};
+    return r;
+}
+
+// How many requests to /v1/`path` the test Vault has seen.
+int requestsTo(FakeVault &vault, const std::string &path)
+{
+    int n = 0;
+    const json log = vault.control(QStringLiteral("requests"), nullptr);
+    if (!log.is_object() || !log.contains("requests"))
+        return -1;
+    for (const json &e : log["requests"])
+        n += e.value("path", std::string()) == "/v1/" + path ? 1 : 0;
+    return n;
+}
+
+// The renewals of the token with this accessor, from the test Vault's state.
+int renewalsOf(FakeVault &vault)
+{
+    int n = 0;
+    const json state = vault.control(QStringLiteral("state"), nullptr);
+    if (state.is_object() && state.contains("tokens") && state["tokens"].is_array()) {
+        for (const json &t : state["tokens"])
+            n = std::max(n, t.value("renewals", 0));
+    }
+    return n;
+}
+
 } // namespace
 
 class tst_VaultClient : public QObject
@@ -73,6 +148,10 @@ private Q_SLOTS:
     void namespaceHeaderIsSent();
     void badAddressOrCaFileIsRefused();
     void keeperFetchesRemoteSecretsAtStart();
+    void tokenIsRenewedBeforeItExpires();
+    void tokenFromAnotherSecret();
+    void appRoleLogsInAndAgainWhenRefused();
+    void appRoleLogsInAgainAtTheMaximumTtl();
 };
 
 void tst_VaultClient::readsKvV2AndV1()
@@ -258,6 +337,166 @@ void tst_VaultClient::keeperFetchesRemoteSecretsAtStart()
     QCOMPARE(*keeper.value(QStringLiteral("db_password")), QByteArray("db-pass-rotated-0001"));
     QCOMPARE(keeper.phase(), SecretKeeper::Phase::Ready);
     QCOMPARE(phases.count(), 0); // refreshes are not steps of the start
+}
+
+void tst_VaultClient::tokenIsRenewedBeforeItExpires()
+{
+    // A 3 s token that may be renewed for a minute: without renewals it would be dead by the
+    // time the second renewal is seen.
+    json config = standardConfig();
+    config["tokens"] = json::array(
+        {{{"id", "short-lived-token"}, {"ttl", 3}, {"max_ttl", 60}, {"renewable", true}}});
+    FakeVault vault(config);
+    const std::optional<Manifest> m = vaultManifest({{"method", "token"}});
+    QVERIFY(m);
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
+    env.insert(QStringLiteral("VAULT_TOKEN"), QStringLiteral("short-lived-token"));
+    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
+    QVERIFY2(created, qPrintable(created.error()));
+    std::unique_ptr<VaultSecretSource> source(created.value());
+    QVERIFY(!source->authStatus().tokenAgeS); // no token looked at yet
+
+    Read r = fetchNow(*source, *m);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QCOMPARE(requestsTo(vault, "auth/token/lookup-self"), 1);
+    const RemoteSecretSource::AuthStatus auth = source->authStatus();
+    QCOMPARE(auth.method, QStringLiteral("token"));
+    QVERIFY(auth.tokenAgeS && *auth.tokenAgeS <= 1);
+    QVERIFY(auth.tokenTtlS && *auth.tokenTtlS <= 3);
+
+    QTRY_VERIFY_WITH_TIMEOUT(renewalsOf(vault) >= 2, 15000);
+    r = fetchNow(*source, *m);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QCOMPARE(r.value.value, QByteArray("db-pass-0123456789"));
+    QCOMPARE(requestsTo(vault, "auth/token/lookup-self"), 1); // renewed, never looked up again
+}
+
+void tst_VaultClient::tokenFromAnotherSecret()
+{
+    FakeVault vault(standardConfig());
+    const std::optional<Manifest> m
+        = vaultManifest({{"method", "token"}, {"token_secret", "vault_token"}});
+    QVERIFY(m);
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
+    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
+    QVERIFY2(created, qPrintable(created.error()));
+    std::unique_ptr<VaultSecretSource> source(created.value());
+    QCOMPARE(source->authSecretIds(), QStringList {QStringLiteral("vault_token")});
+
+    // The person has not entered it yet: the fetch waits for it, and says so.
+    std::optional<QByteArray> entered;
+    source->setSecretLookup([&entered](const QString &id) {
+        return id == QLatin1String("vault_token") ? entered : std::nullopt;
+    });
+    Read r = fetchNow(*source, *m);
+    QCOMPARE(r.error.kind, Kind::NotFound);
+    QVERIFY2(r.error.message.startsWith(QLatin1String("db_password (vault secret/data/steward/"))
+                 && r.error.message.endsWith(QLatin1String("no Vault token: waiting for "
+                                                           "vault_token")),
+             qPrintable(r.error.message));
+
+    // A wrong one is refused by name, without the token in the message.
+    entered = QByteArray("not-the-token");
+    source->resetAuth();
+    r = fetchNow(*source, *m);
+    QCOMPARE(r.error.kind, Kind::Denied);
+    QVERIFY2(r.error.message.contains(QLatin1String("lookup-self")), qPrintable(r.error.message));
+    QVERIFY(!r.error.message.contains(QLatin1String("not-the-token")));
+
+    entered = Token;
+    source->resetAuth();
+    r = fetchNow(*source, *m);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QCOMPARE(r.value.value, QByteArray("db-pass-0123456789"));
+
+    // Without VAULT_TOKEN and without a token_secret there is no way in: said at creation.
+    const std::optional<Manifest> none = vaultManifest({{"method", "token"}});
+    QVERIFY(none);
+    const Result<VaultSecretSource *> refused = VaultSecretSource::create(*none, env);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(QLatin1String("token_secret")), qPrintable(refused.error()));
+}
+
+void tst_VaultClient::appRoleLogsInAndAgainWhenRefused()
+{
+    json config = standardConfig();
+    config["approle"] = json::array(
+        {{{"role_id", "steward-role"}, {"secret_id", "steward-secret-id"}, {"token_ttl", 3600}}});
+    FakeVault vault(config);
+    const std::optional<Manifest> m = vaultManifest(
+        {{"method", "approle"}, {"role_id_secret", "role_id"}, {"secret_id_secret", "secret_id"}});
+    QVERIFY(m);
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
+    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
+    QVERIFY2(created, qPrintable(created.error()));
+    std::unique_ptr<VaultSecretSource> source(created.value());
+    QCOMPARE(source->authSecretIds(),
+             (QStringList {QStringLiteral("role_id"), QStringLiteral("secret_id")}));
+    QMap<QString, QByteArray> values {{QStringLiteral("role_id"), "steward-role"},
+                                      {QStringLiteral("secret_id"), "wrong-secret-id"}};
+    source->setSecretLookup([&values](const QString &id) -> std::optional<QByteArray> {
+        if (!values.contains(id))
+            return std::nullopt;
+        return values.value(id);
+    });
+
+    Read r = fetchNow(*source, *m);
+    QVERIFY2(r.error.message.contains(QLatin1String("AppRole login"))
+                 && r.error.message.contains(QLatin1String("invalid secret id")),
+             qPrintable(r.error.message));
+    QVERIFY(!r.error.message.contains(QLatin1String("wrong-secret-id")));
+
+    values[QStringLiteral("secret_id")] = "steward-secret-id";
+    source->resetAuth();
+    r = fetchNow(*source, *m);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QCOMPARE(r.value.value, QByteArray("db-pass-0123456789"));
+    QCOMPARE(source->authStatus().method, QStringLiteral("approle"));
+    QCOMPARE(requestsTo(vault, "auth/approle/login"), 2);
+
+    // The token dies early (revoked, Vault restarted): the next read is refused, Steward logs
+    // in again and the read succeeds, all within one fetch.
+    vault.control(QStringLiteral("expire_tokens"));
+    r = fetchNow(*source, *m);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QCOMPARE(requestsTo(vault, "auth/approle/login"), 3);
+}
+
+void tst_VaultClient::appRoleLogsInAgainAtTheMaximumTtl()
+{
+    // Tokens of 3 s that can be renewed up to 4 s after login: the renewal at 2 s gets 2 s, the
+    // next one 1 s, and then a new login is the only way to keep a token.
+    json config = standardConfig();
+    config["approle"] = json::array({{{"role_id", "steward-role"},
+                                      {"secret_id", "steward-secret-id"},
+                                      {"token_ttl", 3},
+                                      {"token_max_ttl", 4}}});
+    FakeVault vault(config);
+    const std::optional<Manifest> m = vaultManifest(
+        {{"method", "approle"}, {"role_id_secret", "role_id"}, {"secret_id_secret", "secret_id"}});
+    QVERIFY(m);
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
+    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
+    QVERIFY2(created, qPrintable(created.error()));
+    std::unique_ptr<VaultSecretSource> source(created.value());
+    source->setSecretLookup([](const QString &id) -> std::optional<QByteArray> {
+        if (id == QLatin1String("role_id"))
+            return QByteArray("steward-role");
+        return QByteArray("steward-secret-id");
+    });
+    QVERIFY2(fetchNow(*source, *m).error.ok(), "first fetch");
+    QCOMPARE(requestsTo(vault, "auth/approle/login"), 1);
+    QTRY_VERIFY2_WITH_TIMEOUT(requestsTo(vault, "auth/approle/login") >= 2,
+                              vault.control(QStringLiteral("requests"), nullptr).dump().c_str(),
+                              15000);
+    QVERIFY(requestsTo(vault, "auth/token/renew-self") >= 1);
+    const Read r = fetchNow(*source, *m);
+    QVERIFY2(r.error.ok(), qPrintable(r.error.message));
+    QVERIFY(*source->authStatus().tokenAgeS <= 2); // a new token
 }
 
 QTEST_GUILESS_MAIN(tst_VaultClient)
