@@ -76,8 +76,9 @@ QByteArray readFile(const QString &path)
 
 // Copies the staged example bundle into `dir` and adds db_password to its bundle.json: a
 // remote_fetch secret from Vault, handed to api as DB_PASSWORD (and listed on api's page).
-// Returns the new bundle.json, empty on failure.
-QString writeVaultBundle(const QString &dir, int refreshIntervalS)
+// With `tokenFromPerson`, the Vault token is a prompted secret, vault_token. Returns the new
+// bundle.json, empty on failure.
+QString writeVaultBundle(const QString &dir, int refreshIntervalS, bool tokenFromPerson = false)
 {
     const QDir staged = QFileInfo(test::exampleBundle()).absoluteDir();
     if (!QDir(dir).mkpath(QStringLiteral("bin"))
@@ -113,6 +114,14 @@ QString writeVaultBundle(const QString &dir, int refreshIntervalS)
                     {{"path_prefix", "steward"},
                      {"refresh_interval_s", refreshIntervalS},
                      {"jitter_s", {0, 1}}}}};
+    if (tokenFromPerson) {
+        // The Vault token is a secret the person enters, kept in the keychain like the others.
+        m["secrets"].push_back({{"id", "vault_token"},
+                                {"class", "user_prompt"},
+                                {"prompt", {{"label", "Vault token"}}},
+                                {"target", {{"type", "env"}, {"name", "UNUSED_VAULT_TOKEN"}}}});
+        m["remote"]["vault"]["auth"] = {{"method", "token"}, {"token_secret", "vault_token"}};
+    }
     const QString manifest = dir + QStringLiteral("/bundle.json");
     QFile f(manifest);
     if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(m.dump(2))) < 0)
@@ -122,14 +131,17 @@ QString writeVaultBundle(const QString &dir, int refreshIntervalS)
 
 // Steward's environment: Vault's address and token come from there, as a service manager sets
 // them, never from the command line that `ps` shows everyone.
-QProcessEnvironment vaultEnvironment(const QUrl &vault)
+QProcessEnvironment vaultEnvironment(const QUrl &vault, bool withToken)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const char *name :
          {"VAULT_ADDRESS", "VAULT_NAMESPACE", "VAULT_AGENT_PATH_PREFIX", "DEPLOYMENT_HASH"})
         env.remove(QString::fromLatin1(name));
     env.insert(QStringLiteral("VAULT_ADDR"), vault.toString());
-    env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(VaultToken));
+    if (withToken)
+        env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(VaultToken));
+    else
+        env.remove(QStringLiteral("VAULT_TOKEN"));
     return env;
 }
 
@@ -283,10 +295,13 @@ private Q_SLOTS:
     void vaultDownAtStartupUsesLastKnownGood();
     void vaultDownAtStartupHoldsBackOnlyTheConsumer();
     void refreshNowFromStewardctl();
+    void tokenEnteredByThePerson();
     void noSecretValueLeaks(); // last: it reads what the runs before it left behind
 
 private:
-    enum class Prompt { ApiToken, Nothing };
+    // ApiToken: the example's prompted secret on stdin. Nothing: no prompting (a later run).
+    // VaultToken: no prompting and no VAULT_TOKEN in the environment (the bundle asks for it).
+    enum class Prompt { ApiToken, Nothing, VaultToken };
     // A fresh app data dir. It outlives its test function for noSecretValueLeaks.
     QString newAppData();
     // steward --headless on `manifest` with Vault in its environment; on a first run it is given
@@ -317,7 +332,8 @@ std::unique_ptr<StewardProcess> tst_VaultHeadless::start(const QString &manifest
         args << QStringLiteral("--prompt");
         input = ApiToken + "\n\n"; // api_token, then no greeting_name
     }
-    return std::make_unique<StewardProcess>(args, input, manifest, vaultEnvironment(vault));
+    return std::make_unique<StewardProcess>(args, input, manifest,
+                                            vaultEnvironment(vault, prompt != Prompt::VaultToken));
 }
 
 CommandOutcome tst_VaultHeadless::keep(const CommandOutcome &outcome)
@@ -600,6 +616,57 @@ void tst_VaultHeadless::refreshNowFromStewardctl()
     QVERIFY2(at(reply.body, "/changed") == json::array(), reply.raw.constData());
     QCOMPARE(admin.post(QStringLiteral("/secrets/nosuch/refresh")).status, 404);
     QCOMPARE(admin.post(QStringLiteral("/secrets/session_key/refresh")).status, 400);
+
+    // An hour between refreshes: only the retries after a failed fetch (after 1, 2, 4 s ...)
+    // can notice that Vault is back.
+    setFault(vault, "none");
+    json health;
+    auto refreshedOk = [&] {
+        health = admin.get(QStringLiteral("/health")).body;
+        return at(health, "/last_refresh_ok") == json(true);
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(refreshedOk(), shown(health), RefreshDeadlineMs);
+    QVERIFY2(text(health, "/remote/db_password/status") == QLatin1String("configured"),
+             shown(health));
+    QVERIFY2(text(health, "/auth_method") == QLatin1String("token"), shown(health));
+    QVERIFY2(at(health, "/token_age_seconds").is_number_integer(), shown(health));
+    QVERIFY2(at(health, "/token_ttl_seconds").is_null(), shown(health)); // a token without TTL
+    QCOMPARE(keep(steward->terminate()).code, 0);
+}
+
+void tst_VaultHeadless::tokenEnteredByThePerson()
+{
+    FakeVault vault(vaultConfig());
+    QTemporaryDir bundle;
+    const QString manifest = writeVaultBundle(bundle.path(), 3600, true);
+    QVERIFY(!manifest.isEmpty());
+    const QString data = newAppData();
+    // The prompted secrets, the Vault token among them, come through stewardctl, as a script
+    // or the Settings dialog would give them.
+    auto steward = start(manifest, data, vault.url(), Prompt::VaultToken);
+    const AdminClient admin(data);
+    QVERIFY2(steward->waitFor(QStringLiteral("api: waiting - waiting for secrets: ")),
+             qPrintable(steward->out() + steward->err()));
+    json health = admin.get(QStringLiteral("/health")).body;
+    QVERIFY2(text(health, "/remote/db_password/last_error")
+                 .contains(QLatin1String("no Vault token: waiting for vault_token")),
+             shown(health));
+    QVERIFY2(at(health, "/token_age_seconds").is_null(), shown(health));
+
+    const QStringList set {QStringLiteral("secrets"), QStringLiteral("set")};
+    CommandOutcome r = keep(test::runStewardctl(
+        set + QStringList {QStringLiteral("api_token"), QStringLiteral("--app-data"), data},
+        ApiToken));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    r = keep(test::runStewardctl(
+        set + QStringList {QStringLiteral("vault_token"), QStringLiteral("--app-data"), data},
+        VaultToken));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    // The new token logs in and fetches at once, without waiting for the hourly refresh.
+    QVERIFY2(steward->waitFor(Ready), qPrintable(steward->out() + steward->err()));
+    QVERIFY(servicePage(admin, QStringLiteral("api")).contains(listed(FirstPassword)));
+    health = admin.get(QStringLiteral("/health")).body;
+    QVERIFY2(at(health, "/last_refresh_ok") == json(true), shown(health));
     QCOMPARE(keep(steward->terminate()).code, 0);
 }
 
