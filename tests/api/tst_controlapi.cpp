@@ -411,9 +411,24 @@ void tst_ControlApi::readAndActionRoutes()
     QVERIFY(r.bodyJson()["services"]["a"]["http"].get<int>() > 0);
     r = call("GET", QStringLiteral("/status"), admin);
     QCOMPARE(test::dumped(r.bodyJson()["app"]["name"]), test::dumped(json("harness")));
+    // Without Vault: the freshness fields are there, and null.
     r = call("GET", QStringLiteral("/health"), admin);
-    QVERIFY(r.bodyJson().contains("token_age_seconds")
-            && r.bodyJson()["last_refresh_ok"].is_null());
+    for (const char *field :
+         {"token_age_seconds", "token_ttl_seconds", "last_refresh_ok", "last_refresh_at"})
+        QVERIFY2(r.bodyJson().contains(field) && r.bodyJson()[field].is_null(), field);
+    QVERIFY(r.bodyJson()["remote"].empty() && !r.bodyJson().contains("auth_method"));
+    // Nothing remote to refresh; what is asked for is named.
+    r = call("POST", QStringLiteral("/secrets/refresh"), admin);
+    QCOMPARE(r.status, 400);
+    r = call("POST", QStringLiteral("/secrets/opt/refresh"), admin);
+    QCOMPARE(r.status, 400);
+    QVERIFY2(r.body.contains("secret opt is not fetched from a remote store"), r.body.constData());
+    QCOMPARE(call("POST", QStringLiteral("/secrets/nosuch/refresh"), admin).status, 404);
+    QCOMPARE(call("GET", QStringLiteral("/secrets/opt/refresh"), admin).status, 405);
+    QCOMPARE(call("POST", QStringLiteral("/secrets/refresh"),
+                  m_tokens->serviceToken(QStringLiteral("a")))
+                 .status,
+             403);
     r = call("GET", QStringLiteral("/services"), admin);
     QCOMPARE(r.bodyJson()["services"].size(), 2u);
     r = call("GET", QStringLiteral("/validate"), admin);
@@ -589,7 +604,6 @@ void tst_ControlApi::activateShowsTheWindowWhenThereIsOne()
 
 void tst_ControlApi::openApiDocumentsEveryRoute()
 {
-
     const Reply r = call("GET", QStringLiteral("/openapi.json"), m_tokens->adminToken());
     QCOMPARE(r.status, 200);
     const json doc = r.bodyJson();
@@ -602,7 +616,6 @@ void tst_ControlApi::openApiDocumentsEveryRoute()
     documented.sort();
     const QStringList routes {QStringLiteral("DELETE /secrets/{id}"),
                               QStringLiteral("GET /health"),
-
                               QStringLiteral("GET /healthz"),
                               QStringLiteral("GET /logs/tail"),
                               QStringLiteral("GET /openapi.json"),
@@ -617,6 +630,8 @@ void tst_ControlApi::openApiDocumentsEveryRoute()
                               QStringLiteral("GET /validate"),
                               QStringLiteral("POST /activate"),
                               QStringLiteral("POST /secrets"),
+                              QStringLiteral("POST /secrets/refresh"),
+                              QStringLiteral("POST /secrets/{id}/refresh"),
                               QStringLiteral("POST /services/{id}/{action}"),
                               QStringLiteral("POST /shutdown")};
     QCOMPARE(documented, routes);
