@@ -56,6 +56,31 @@ json diagnosticsJson(const Diagnostics &diags, bool errors)
     return list;
 }
 
+// Options may come before the command too ("stewardctl --app-data DIR status"): the first word
+// that is neither an option nor an option's value is moved to the front.
+QStringList commandFirst(const QStringList &args)
+{
+    static const QStringList takesValue {
+        QStringLiteral("--app-data"),  QStringLiteral("--port"),    QStringLiteral("--token-file"),
+        QStringLiteral("-n"),          QStringLiteral("--lines"),   QStringLiteral("--format"),
+        QStringLiteral("--platform"),  QStringLiteral("-app-data"), QStringLiteral("-port"),
+        QStringLiteral("-token-file"), QStringLiteral("-lines"),    QStringLiteral("-format"),
+        QStringLiteral("-platform")};
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        if (a == QLatin1String("--"))
+            break;
+        if (!a.startsWith(QLatin1Char('-'))) {
+            QStringList reordered = args;
+            reordered.move(i, 0);
+            return reordered;
+        }
+        if (takesValue.contains(a))
+            ++i;
+    }
+    return args;
+}
+
 void printDiagnostics(const QString &file, const Diagnostics &diags, QTextStream &to)
 {
     for (const Diagnostic &d : diags)
@@ -72,8 +97,9 @@ StewardCtl::StewardCtl(QTextStream &out, QTextStream &err, QObject *parent)
 
 StewardCtl::~StewardCtl() = default;
 
-int StewardCtl::run(const QStringList &args)
+int StewardCtl::run(const QStringList &given)
 {
+    const QStringList args = commandFirst(given);
     if (args.isEmpty() || args.first() == QLatin1String("help")
         || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
         printUsage(args.isEmpty() ? m_err : m_out);
@@ -99,7 +125,7 @@ int StewardCtl::run(const QStringList &args)
 
 void StewardCtl::printUsage(QTextStream &to)
 {
-    to << "Usage: stewardctl COMMAND [OPTIONS]\n\n"
+    to << "Usage: stewardctl COMMAND [OPTIONS] (options may also come first)\n\n"
           "Commands that read a bundle manifest (no running Steward needed):\n"
           "  validate PATH [--json]            check a bundle.json; lists every problem\n"
           "  plan PATH [--json]                what the first run will do, service by service\n"

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void templateFormats();
     void usageErrors_data();
     void usageErrors();
+    void optionsBeforeTheCommand();
     void helpOnEveryCommand_data();
     void helpOnEveryCommand();
     void realBinaryExitCodes();
@@ -207,6 +208,23 @@ void tst_StewardCtl::usageErrors()
     const Run r = ctl(args);
     QCOMPARE(r.code, 64);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+void tst_StewardCtl::optionsBeforeTheCommand()
+{
+    const QString manifest = vrooli("desktop-with-build.json");
+    const Run after = ctl({QStringLiteral("validate"), manifest, QStringLiteral("--json")});
+    const Run before = ctl({QStringLiteral("--json"), QStringLiteral("validate"), manifest});
+    QCOMPARE(before.code, after.code);
+    QCOMPARE(before.out, after.out);
+
+    // An option's value is not taken for the command.
+    QTemporaryDir nothingRuns;
+    const Run status
+        = ctl({QStringLiteral("--app-data"), nothingRuns.path(), QStringLiteral("status")});
+    QCOMPARE(status.code, 3);
+    QVERIFY2(status.err.contains(QLatin1String("Steward is not running for")),
+             qPrintable(status.err));
 }
 
 void tst_StewardCtl::helpOnEveryCommand_data()
