@@ -14,8 +14,9 @@
 
 namespace steward::test {
 
-// One desktop run of Steward on the example bundle in a throw-away app data dir: the real
-// runtime (keychain from the test session, real services) with the DesktopShell on top.
+// One desktop run of Steward on the example bundle (or options.manifestPath) in a throw-away
+// app data dir: the real runtime (keychain from the test session, real services) with the
+// DesktopShell on top.
 class UiHarness
 {
 public:
@@ -23,7 +24,8 @@ public:
         : m_out(&m_outText)
         , m_err(&m_errText)
     {
-        options.manifestPath = exampleBundle();
+        if (options.manifestPath.isEmpty())
+            options.manifestPath = exampleBundle();
         if (options.appDataDir.isEmpty())
             options.appDataDir = m_dir.path();
         options.interactive = true;

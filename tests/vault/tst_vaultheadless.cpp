@@ -9,6 +9,7 @@
 #include "StoreSync.h"
 #include "TestPaths.h"
 #include "TestPrinters.h"
+#include "VaultBundle.h"
 #include "secrets/KeychainStore.h"
 
 #include <QDir>
@@ -30,6 +31,7 @@ using json = nlohmann::json;
 using test::CommandOutcome;
 using test::FakeVault;
 using test::StewardProcess;
+using test::writeVaultBundle;
 
 namespace {
 
@@ -72,61 +74,6 @@ QByteArray readFile(const QString &path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-// Copies the staged example bundle into `dir` and adds db_password to its bundle.json: a
-// remote_fetch secret from Vault, handed to api as DB_PASSWORD (and listed on api's page).
-// With `tokenFromPerson`, the Vault token is a prompted secret, vault_token. Returns the new
-// bundle.json, empty on failure.
-QString writeVaultBundle(const QString &dir, int refreshIntervalS, bool tokenFromPerson = false)
-{
-    const QDir staged = QFileInfo(test::exampleBundle()).absoluteDir();
-    if (!QDir(dir).mkpath(QStringLiteral("bin"))
-        || !QFile::copy(staged.filePath(QStringLiteral("bin/hello-service")),
-                        dir + QStringLiteral("/bin/hello-service")))
-        return {};
-    json m = json::parse(readFile(test::exampleBundle()).toStdString(), nullptr, false);
-    if (!m.is_object())
-        return {};
-    m["secrets"].push_back({{"id", "db_password"},
-                            {"class", "remote_fetch"},
-                            {"description", "Database password, from Vault"},
-                            {"source",
-                             {{"provider", "vault"},
-                              {"mount", "secret"},
-                              {"path", "{path_prefix}/{deployment_hash}/{app}/db"},
-                              {"key", "password"}}},
-                            {"target", {{"type", "env"}, {"name", "DB_PASSWORD"}}}});
-    for (json &service : m["services"]) {
-        if (service["id"] == "api") {
-            service["secrets"].push_back("db_password");
-            for (json &binary : service["binaries"]) {
-                binary["args"].push_back("--secret-env");
-                binary["args"].push_back("DB_PASSWORD");
-            }
-        } else {
-            // web starts without waiting for api, so a missing db_password visibly holds back
-            // its consumer only.
-            service.erase("dependencies");
-        }
-    }
-    m["remote"] = {{"vault",
-                    {{"path_prefix", "steward"},
-                     {"refresh_interval_s", refreshIntervalS},
-                     {"jitter_s", {0, 1}}}}};
-    if (tokenFromPerson) {
-        // The Vault token is a secret the person enters, kept in the keychain like the others.
-        m["secrets"].push_back({{"id", "vault_token"},
-                                {"class", "user_prompt"},
-                                {"prompt", {{"label", "Vault token"}}},
-                                {"target", {{"type", "env"}, {"name", "UNUSED_VAULT_TOKEN"}}}});
-        m["remote"]["vault"]["auth"] = {{"method", "token"}, {"token_secret", "vault_token"}};
-    }
-    const QString manifest = dir + QStringLiteral("/bundle.json");
-    QFile f(manifest);
-    if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(m.dump(2))) < 0)
-        return {};
-    return manifest;
 }
 
 // Steward's environment: Vault's address and token come from there, as a service manager sets

@@ -3,6 +3,7 @@
 #include "DisplayText.h"
 #include "StatusTable.h"
 #include "runtime/StewardRuntime.h"
+#include "secrets/RemoteSecretSource.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QHeaderView>
@@ -45,11 +46,9 @@ void RemoteSecretsPage::refresh()
         if (spec.secretClass != SecretClass::RemoteFetch)
             continue;
         const int row = m_table->rowCount();
-        QString source = tr("not configured");
-        if (spec.source)
-            source = QStringLiteral("%1 %2/%3#%4")
-                         .arg(spec.source->provider, spec.source->mount, spec.source->path,
-                              spec.source->key);
+        // Where it is fetched from, with the path's placeholders filled in.
+        const RemoteSecretSource *remote = keeper->remoteSource();
+        const QString source = remote ? remote->describe(spec) : tr("not configured");
         QString status = tr("Not fetched yet");
         if (const InstallState::SecretRecord *rec = keeper->record(spec.id)) {
             status = DisplayText::secretStatus(rec->status);
