@@ -118,8 +118,8 @@ int StewardRuntime::start()
 void StewardRuntime::activateRunningInstance(
     std::function<void(bool shown, const QString &why)> done)
 {
-    QFile portFile(m_appData + QStringLiteral("/runtime/ipc_port"));
-    QFile tokenFile(QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath));
+    QFile portFile(portFilePath());
+    QFile tokenFile(tokenFilePath());
     if (!portFile.open(QIODevice::ReadOnly) || !tokenFile.open(QIODevice::ReadOnly))
         return done(false, QStringLiteral("its control API is not up yet"));
     const int port = portFile.readAll().trimmed().toInt();
@@ -160,6 +160,16 @@ void StewardRuntime::scheduleRemoteRefresh(bool lastOk)
         ++m_remoteFailures;
     }
     m_remoteRefresh.start(std::chrono::milliseconds(delayMs));
+}
+
+QString StewardRuntime::tokenFilePath() const
+{
+    return QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath);
+}
+
+QString StewardRuntime::portFilePath() const
+{
+    return QDir(m_appData).absoluteFilePath(QStringLiteral("runtime/ipc_port"));
 }
 
 QString StewardRuntime::logsDir() const
@@ -403,8 +413,8 @@ bool StewardRuntime::startControlApi()
     }
     m_api->setPort(m_server->port());
     // Where clients find us: the admin token and the port actually bound, both 0600.
-    m_tokenFile = QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath);
-    m_portFile = QDir(m_appData).absoluteFilePath(QStringLiteral("runtime/ipc_port"));
+    m_tokenFile = tokenFilePath();
+    m_portFile = portFilePath();
     // Typed pairs: with QT_USE_QSTRINGBUILDER, "a + '\n'" is a lazy expression that would
     // outlive its operands if its type were deduced.
     const std::pair<QString, QByteArray> files[] = {

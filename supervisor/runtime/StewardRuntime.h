@@ -103,10 +103,15 @@ private:
     void openStore();
     void startKeeper();
     void scheduleRemoteRefresh(bool lastOk);
-
     void onSecretsSettled();
     void promptForMissing();
     void startSupervisor();
+    bool startControlApi();
+    // Where this app data dir's running Steward keeps its admin token and port (only the running
+    // instance writes and removes them: m_tokenFile and m_portFile are set once it has).
+    QString tokenFilePath() const;
+    QString portFilePath() const;
+    void removeRuntimeFiles();
 
     RuntimeOptions m_options;
     QTextStream &m_out;
@@ -122,9 +127,6 @@ private:
     VaultSecretSource *m_vault = nullptr; // child of this runtime; null without Vault secrets
     QTimer m_remoteRefresh;
     int m_remoteFailures = 0; // fetches in a row that failed, for the backoff
-
-    bool startControlApi();
-    void removeRuntimeFiles();
     Diagnostics m_diagnostics;
     std::unique_ptr<TokenBook> m_tokens;
     std::unique_ptr<ControlApi> m_api;
@@ -132,7 +134,6 @@ private:
     QString m_tokenFile;
     QString m_portFile;
     std::unique_ptr<TelemetryLog> m_telemetry;
-
     std::unique_ptr<Supervisor> m_supervisor;
     TerminalPrompter *m_prompter = nullptr;
     bool m_shuttingDown = false;
