@@ -51,6 +51,16 @@ public:
         return options;
     }
 
+    // A first run in `appDataDir` without windows: the prompted `values` are stored, then Steward
+    // stops. The next UiHarness there is a second run. True when all of that worked.
+    static bool completeFirstRun(const QString &appDataDir, const QMap<QString, QString> &values)
+    {
+        RuntimeOptions options;
+        options.appDataDir = appDataDir;
+        UiHarness first(options, false);
+        return first.start() == 0 && first.provide(values) && first.stop() == 0;
+    }
+
     int start() { return m_runtime->start(); }
     // Stores prompted values through the SecretKeeper, as the wizard would; true once stored.
     bool provide(const QMap<QString, QString> &values)

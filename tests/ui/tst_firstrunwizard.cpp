@@ -271,19 +271,7 @@ void tst_FirstRunWizard::secondRunGoesStraightToTheTray()
     QTemporaryDir data;
     RuntimeOptions options;
     options.appDataDir = data.path();
-    {
-        test::UiHarness first(options, false);
-        QCOMPARE(first.start(), 0);
-        QTRY_VERIFY_WITH_TIMEOUT(first.runtime().supervisor(), 20000);
-        bool stored = false;
-        first.runtime().keeper()->provide({{QStringLiteral("api_token"), Token}}, &first.runtime(),
-                                          [&](const SecretKeeper::ChangeResult &r) {
-                                              QVERIFY(r.ok);
-                                              stored = true;
-                                          });
-        QTRY_VERIFY(stored);
-        QCOMPARE(first.stop(), 0);
-    }
+    QVERIFY(test::UiHarness::completeFirstRun(data.path(), {{QStringLiteral("api_token"), Token}}));
     test::UiHarness second(options);
     QCOMPARE(second.start(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(second.shell().tray(), 20000);

@@ -95,13 +95,8 @@ void tst_Screenshots::settings()
     QTemporaryDir data;
     RuntimeOptions options;
     options.appDataDir = data.path();
-    {
-        test::UiHarness first(options, false);
-        QCOMPARE(first.start(), 0);
-        QVERIFY(first.provide(
-            {{QStringLiteral("api_token"), QStringLiteral("wx_0123456789abcdefghij")}}));
-        QCOMPARE(first.stop(), 0);
-    }
+    QVERIFY(test::UiHarness::completeFirstRun(
+        data.path(), {{QStringLiteral("api_token"), QStringLiteral("wx_0123456789abcdefghij")}}));
     test::UiHarness h(options);
     QCOMPARE(h.start(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(h.runtime().supervisor()

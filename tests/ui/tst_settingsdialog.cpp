@@ -78,14 +78,10 @@ void tst_SettingsDialog::init()
     RuntimeOptions options;
     options.appDataDir
         = m_data.path() + QLatin1Char('/') + QString::fromLatin1(QTest::currentTestFunction());
-
-    {
-        test::UiHarness first(options, false);
-        QCOMPARE(first.start(), 0);
-        QVERIFY(first.provide({{QStringLiteral("api_token"), Token},
-                               {QStringLiteral("greeting_name"), QStringLiteral("Grace")}}));
-        QCOMPARE(first.stop(), 0);
-    }
+    QVERIFY(test::UiHarness::completeFirstRun(
+        options.appDataDir,
+        {{QStringLiteral("api_token"), Token},
+         {QStringLiteral("greeting_name"), QStringLiteral("Grace")}}));
     m_h = std::make_unique<test::UiHarness>(options);
     QCOMPARE(m_h->start(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(m_h->shell().settings(), 20000);
