@@ -96,6 +96,39 @@ std::optional<Manifest> vaultManifest(const json &auth)
     return *loaded.manifest;
 }
 
+// A VaultSecretSource for `m` talking to `vault`, with VAULT_TOKEN set when `token` is given;
+// null (with the reason in the test log) when it cannot be made.
+std::unique_ptr<VaultSecretSource> sourceFor(const Manifest &m, const FakeVault &vault,
+                                             const QByteArray &token = {})
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
+    if (!token.isEmpty())
+        env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(token));
+    Result<VaultSecretSource *> created = VaultSecretSource::create(m, env);
+    if (!created) {
+        qWarning("%s", qPrintable(created.error()));
+        return nullptr;
+    }
+    return std::unique_ptr<VaultSecretSource>(created.value());
+}
+
+// The test Vault's standard config plus the AppRole steward-role / steward-secret-id, whose
+// tokens live `ttl` seconds and can be renewed up to `maxTtl` (0: Vault's default).
+json appRoleConfig(int ttl, int maxTtl = 0)
+{
+    json config = standardConfig();
+    json role
+        = {{"role_id", "steward-role"}, {"secret_id", "steward-secret-id"}, {"token_ttl", ttl}};
+    if (maxTtl > 0)
+        role["token_max_ttl"] = maxTtl;
+    config["approle"] = json::array({role});
+    return config;
+}
+
+const json AppRoleAuth
+    = {{"method", "approle"}, {"role_id_secret", "role_id"}, {"secret_id_secret", "secret_id"}};
+
 // Fetches db_password through `source` and waits for the answer.
 Read fetchNow(VaultSecretSource &source, const Manifest &m)
 {
@@ -349,12 +382,8 @@ void tst_VaultClient::tokenIsRenewedBeforeItExpires()
     FakeVault vault(config);
     const std::optional<Manifest> m = vaultManifest({{"method", "token"}});
     QVERIFY(m);
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
-    env.insert(QStringLiteral("VAULT_TOKEN"), QStringLiteral("short-lived-token"));
-    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
-    QVERIFY2(created, qPrintable(created.error()));
-    std::unique_ptr<VaultSecretSource> source(created.value());
+    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault, "short-lived-token");
+    QVERIFY(source);
     QVERIFY(!source->authStatus().tokenAgeS); // no token looked at yet
 
     Read r = fetchNow(*source, *m);
@@ -378,11 +407,8 @@ void tst_VaultClient::tokenFromAnotherSecret()
     const std::optional<Manifest> m
         = vaultManifest({{"method", "token"}, {"token_secret", "vault_token"}});
     QVERIFY(m);
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
-    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
-    QVERIFY2(created, qPrintable(created.error()));
-    std::unique_ptr<VaultSecretSource> source(created.value());
+    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault);
+    QVERIFY(source);
     QCOMPARE(source->authSecretIds(), QStringList {QStringLiteral("vault_token")});
 
     // The person has not entered it yet: the fetch waits for it, and says so.
@@ -414,6 +440,8 @@ void tst_VaultClient::tokenFromAnotherSecret()
     // Without VAULT_TOKEN and without a token_secret there is no way in: said at creation.
     const std::optional<Manifest> none = vaultManifest({{"method", "token"}});
     QVERIFY(none);
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
     const Result<VaultSecretSource *> refused = VaultSecretSource::create(*none, env);
     QVERIFY(!refused);
     QVERIFY2(refused.error().contains(QLatin1String("token_secret")), qPrintable(refused.error()));
@@ -421,18 +449,11 @@ void tst_VaultClient::tokenFromAnotherSecret()
 
 void tst_VaultClient::appRoleLogsInAndAgainWhenRefused()
 {
-    json config = standardConfig();
-    config["approle"] = json::array(
-        {{{"role_id", "steward-role"}, {"secret_id", "steward-secret-id"}, {"token_ttl", 3600}}});
-    FakeVault vault(config);
-    const std::optional<Manifest> m = vaultManifest(
-        {{"method", "approle"}, {"role_id_secret", "role_id"}, {"secret_id_secret", "secret_id"}});
+    FakeVault vault(appRoleConfig(3600));
+    const std::optional<Manifest> m = vaultManifest(AppRoleAuth);
     QVERIFY(m);
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
-    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
-    QVERIFY2(created, qPrintable(created.error()));
-    std::unique_ptr<VaultSecretSource> source(created.value());
+    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault);
+    QVERIFY(source);
     QCOMPARE(source->authSecretIds(),
              (QStringList {QStringLiteral("role_id"), QStringLiteral("secret_id")}));
     QMap<QString, QByteArray> values {{QStringLiteral("role_id"), "steward-role"},
@@ -469,20 +490,11 @@ void tst_VaultClient::appRoleLogsInAgainAtTheMaximumTtl()
 {
     // Tokens of 3 s that can be renewed up to 4 s after login: the renewal at 2 s gets 2 s, the
     // next one 1 s, and then a new login is the only way to keep a token.
-    json config = standardConfig();
-    config["approle"] = json::array({{{"role_id", "steward-role"},
-                                      {"secret_id", "steward-secret-id"},
-                                      {"token_ttl", 3},
-                                      {"token_max_ttl", 4}}});
-    FakeVault vault(config);
-    const std::optional<Manifest> m = vaultManifest(
-        {{"method", "approle"}, {"role_id_secret", "role_id"}, {"secret_id_secret", "secret_id"}});
+    FakeVault vault(appRoleConfig(3, 4));
+    const std::optional<Manifest> m = vaultManifest(AppRoleAuth);
     QVERIFY(m);
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
-    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
-    QVERIFY2(created, qPrintable(created.error()));
-    std::unique_ptr<VaultSecretSource> source(created.value());
+    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault);
+    QVERIFY(source);
     source->setSecretLookup([](const QString &id) -> std::optional<QByteArray> {
         if (id == QLatin1String("role_id"))
             return QByteArray("steward-role");
