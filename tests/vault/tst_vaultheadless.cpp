@@ -251,6 +251,9 @@ private:
     enum class Prompt { ApiToken, Nothing, VaultToken };
     // A fresh app data dir. It outlives its test function for noSecretValueLeaks.
     QString newAppData();
+    // A copy of the example bundle with db_password from Vault (see writeVaultBundle), in a
+    // directory the test keeps; its bundle.json, empty on failure.
+    QString newBundle(int refreshIntervalS, bool tokenFromPerson = false);
     // steward --headless on `manifest` with Vault in its environment; on a first run it is given
     // the example's prompted secret on stdin. --verbose: informational log lines go to stderr
     // too, the audit trail among them.
@@ -260,6 +263,7 @@ private:
     CommandOutcome keep(const CommandOutcome &outcome);
 
     std::vector<std::unique_ptr<QTemporaryDir>> m_appData;
+    std::vector<std::unique_ptr<QTemporaryDir>> m_bundles;
     QStringList m_printed;
 };
 
@@ -267,6 +271,12 @@ QString tst_VaultHeadless::newAppData()
 {
     m_appData.push_back(std::make_unique<QTemporaryDir>());
     return m_appData.back()->path();
+}
+
+QString tst_VaultHeadless::newBundle(int refreshIntervalS, bool tokenFromPerson)
+{
+    m_bundles.push_back(std::make_unique<QTemporaryDir>());
+    return writeVaultBundle(m_bundles.back()->path(), refreshIntervalS, tokenFromPerson);
 }
 
 std::unique_ptr<StewardProcess> tst_VaultHeadless::start(const QString &manifest,
@@ -293,8 +303,7 @@ void tst_VaultHeadless::startupFetchStartsTheConsumer()
 {
     FakeVault vault(vaultConfig());
     QVERIFY(vault.url().isValid());
-    QTemporaryDir bundle;
-    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    const QString manifest = newBundle(5);
     QVERIFY(!manifest.isEmpty());
     const QString data = newAppData();
     auto steward = start(manifest, data, vault.url());
@@ -337,8 +346,7 @@ void tst_VaultHeadless::startupFetchStartsTheConsumer()
 void tst_VaultHeadless::rotationRestartsOnlyTheConsumer()
 {
     FakeVault vault(vaultConfig());
-    QTemporaryDir bundle;
-    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    const QString manifest = newBundle(5);
     QVERIFY(!manifest.isEmpty());
     const QString data = newAppData();
     auto steward = start(manifest, data, vault.url());
@@ -384,8 +392,7 @@ void tst_VaultHeadless::vaultDownKeepsLastKnownGood()
 {
     QFETCH(bool, killed);
     FakeVault vault(vaultConfig());
-    QTemporaryDir bundle;
-    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    const QString manifest = newBundle(5);
     QVERIFY(!manifest.isEmpty());
     const QString data = newAppData();
     auto steward = start(manifest, data, vault.url());
@@ -442,8 +449,7 @@ void tst_VaultHeadless::vaultDownKeepsLastKnownGood()
 void tst_VaultHeadless::vaultDownAtStartupUsesLastKnownGood()
 {
     FakeVault vault(vaultConfig());
-    QTemporaryDir bundle;
-    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    const QString manifest = newBundle(5);
     QVERIFY(!manifest.isEmpty());
     const QString data = newAppData();
     {
@@ -477,8 +483,7 @@ void tst_VaultHeadless::vaultDownAtStartupHoldsBackOnlyTheConsumer()
 {
     FakeVault vault(vaultConfig());
     setFault(vault, "sealed");
-    QTemporaryDir bundle;
-    const QString manifest = writeVaultBundle(bundle.path(), 5);
+    const QString manifest = newBundle(5);
     QVERIFY(!manifest.isEmpty());
     const QString data = newAppData();
     auto steward = start(manifest, data, vault.url());
@@ -512,9 +517,8 @@ void tst_VaultHeadless::vaultDownAtStartupHoldsBackOnlyTheConsumer()
 void tst_VaultHeadless::refreshNowFromStewardctl()
 {
     FakeVault vault(vaultConfig());
-    QTemporaryDir bundle;
     // No refresh of its own for an hour: only the command can bring a new value in.
-    const QString manifest = writeVaultBundle(bundle.path(), 3600);
+    const QString manifest = newBundle(3600);
     QVERIFY(!manifest.isEmpty());
     const QString data = newAppData();
     auto steward = start(manifest, data, vault.url());
@@ -584,8 +588,7 @@ void tst_VaultHeadless::refreshNowFromStewardctl()
 void tst_VaultHeadless::tokenEnteredByThePerson()
 {
     FakeVault vault(vaultConfig());
-    QTemporaryDir bundle;
-    const QString manifest = writeVaultBundle(bundle.path(), 3600, true);
+    const QString manifest = newBundle(3600, true);
     QVERIFY(!manifest.isEmpty());
     const QString data = newAppData();
     // The prompted secrets, the Vault token among them, come through stewardctl, as a script
