@@ -372,6 +372,16 @@ void ControlApi::deleteSecret(const QString &id, Responder respond)
     });
 }
 
+namespace {
+
+// A remote secret's version at the source (KV v2), null when unknown (KV v1, never fetched).
+json sourceVersion(const std::optional<SecretKeeper::Freshness> &f)
+{
+    return f && f->version > 0 ? json(f->version) : json(nullptr);
+}
+
+} // namespace
+
 void ControlApi::refreshSecrets(const QString &id, Responder respond)
 {
     QStringList ids;
@@ -407,12 +417,12 @@ void ControlApi::refreshSecrets(const QString &id, Responder respond)
                 consumers.push_back(s(svc));
             const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(c);
             changed.push_back(
-                {{"id", s(c)}, {"version", f ? f->version : 0}, {"consumers", consumers}});
+                {{"id", s(c)}, {"version", sourceVersion(f)}, {"consumers", consumers}});
         }
         json unchanged = json::array();
         for (const QString &u : r.unchanged) {
             const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(u);
-            unchanged.push_back({{"id", s(u)}, {"version", f ? f->version : 0}});
+            unchanged.push_back({{"id", s(u)}, {"version", sourceVersion(f)}});
         }
         respond(HttpResponse::json(
             200, {{"changed", changed}, {"unchanged", unchanged}, {"failed", failed}}));
@@ -434,12 +444,12 @@ HttpResponse ControlApi::health(const TokenBook::Principal &who) const
         return HttpResponse::json(200, body);
     const RemoteSecretSource::AuthStatus auth = source->authStatus();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    auto optional = [](const std::optional<qint64> &v) {
+    auto orNull = [](const std::optional<qint64> &v) {
         return v ? json(*v) : json(nullptr);
     };
     body["auth_method"] = s(auth.method);
-    body["token_age_seconds"] = optional(auth.tokenAgeS);
-    body["token_ttl_seconds"] = optional(auth.tokenTtlS);
+    body["token_age_seconds"] = orNull(auth.tokenAgeS);
+    body["token_ttl_seconds"] = orNull(auth.tokenTtlS);
     if (const std::optional<SecretKeeper::RefreshResult> last = m_ctx.keeper->lastRefresh()) {
         body["last_refresh_ok"] = last->ok();
         body["last_refresh_at"] = s(m_ctx.keeper->lastRefreshAt().toString(Qt::ISODateWithMs));
@@ -456,7 +466,7 @@ HttpResponse ControlApi::health(const TokenBook::Principal &who) const
         body["remote"][s(spec.id)] = {
             {"source", s(source->describe(spec))},
             {"status", rec ? s(InstallState::statusName(rec->status)) : "missing"},
-            {"version", fetched && f->version > 0 ? json(f->version) : json(nullptr)},
+            {"version", fetched ? sourceVersion(f) : json(nullptr)},
             {"age_seconds", fetched ? json(f->fetchedAt.secsTo(now)) : json(nullptr)},
             {"last_error", f && !f->lastError.isEmpty() ? json(s(f->lastError)) : json(nullptr)}};
     }

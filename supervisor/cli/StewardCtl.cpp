@@ -557,6 +557,11 @@ int StewardCtl::online(const QString &command, const QStringList &args)
         && pos.first() == QLatin1String("refresh")) {
         const QString path = pos.size() == 2 ? QStringLiteral("/secrets/%1/refresh").arg(pos.at(1))
                                              : QStringLiteral("/secrets/refresh");
+        auto version = [](const json &entry) {
+            return entry["version"].is_number_integer()
+                ? QStringLiteral(" (version %1)").arg(entry["version"].get<int>())
+                : QString();
+        };
         request("POST", path, nullptr, [=, this](int status, const json &r) {
             if (status != 200)
                 return finish(failure(status, r));
@@ -567,15 +572,14 @@ int StewardCtl::online(const QString &command, const QStringList &args)
                 QStringList consumers;
                 for (const json &svc : c["consumers"])
                     consumers << QString::fromStdString(svc.get<std::string>());
-                m_out << str(c, "id") << ": changed (version " << c["version"].get<int>() << ")"
+                m_out << str(c, "id") << ": changed" << version(c)
                       << (consumers.isEmpty() ? QString()
                                               : QStringLiteral("; restarting ")
                                   + consumers.join(QStringLiteral(", ")))
                       << "\n";
             }
             for (const json &u : r["unchanged"])
-                m_out << str(u, "id") << ": unchanged (version " << u["version"].get<int>()
-                      << ")\n";
+                m_out << str(u, "id") << ": unchanged" << version(u) << "\n";
             for (auto it = r["failed"].begin(); it != r["failed"].end(); ++it)
                 m_err << QString::fromStdString(it.key())
                       << ": failed: " << QString::fromStdString(it->get<std::string>()) << "\n";

@@ -156,7 +156,10 @@ void StewardRuntime::scheduleRemoteRefresh(bool lastOk)
             : config.jitterMinS;
         delayMs = intervalMs + qint64(jitterS) * 1000;
     } else {
-        delayMs = std::min(intervalMs, qint64(1000) << std::min(m_remoteFailures, 20));
+        // With +-20% of jitter, so installs that saw the same outage do not all come back at once.
+        const qint64 backoffMs
+            = std::min(intervalMs, qint64(1000) << std::min(m_remoteFailures, 20));
+        delayMs = backoffMs * QRandomGenerator::global()->bounded(80, 121) / 100;
         ++m_remoteFailures;
     }
     m_remoteRefresh.start(std::chrono::milliseconds(delayMs));
@@ -387,6 +390,9 @@ bool StewardRuntime::startControlApi()
     QList<QByteArray> tokens {m_tokens->adminToken()};
     for (const QString &id : ids)
         tokens << m_tokens->serviceToken(id);
+    // A Vault token given in the environment: no service sees it, and no log line shows it.
+    if (const QByteArray vaultToken = qgetenv("VAULT_TOKEN"); !vaultToken.isEmpty())
+        tokens << vaultToken;
     m_redactor->setPermanent(tokens); // a service printing its token leaves no trace in logs
     ApiContext ctx;
     ctx.manifest = &m_manifest;

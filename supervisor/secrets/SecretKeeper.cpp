@@ -192,11 +192,23 @@ void SecretKeeper::refreshRemote(const QStringList &ids, QObject *context, Refre
     QPointer<QObject> ctx(context);
     const bool hasContext = context != nullptr;
     enqueue([this, ids, ctx, hasContext, handler = std::move(handler)](std::function<void()> done) {
-        m_settleDone = std::move(done);
-        fetchRemote(ids, [ctx, hasContext, handler](const RefreshResult &r) {
+        auto answer = [ctx, hasContext, handler](const RefreshResult &r) {
             if (handler && (!hasContext || ctx))
                 handler(r);
-        });
+        };
+        if (m_phase == Phase::Failed) {
+            // The secrets could not even be loaded: a fetch would pretend to settle them.
+            RefreshResult r;
+            for (const SecretSpec &spec : m_manifest.secrets) {
+                if (spec.secretClass == SecretClass::RemoteFetch
+                    && (ids.isEmpty() || ids.contains(spec.id)))
+                    r.failed.insert(spec.id, m_failure);
+            }
+            answer(r);
+            return done();
+        }
+        m_settleDone = std::move(done);
+        fetchRemote(ids, answer);
     });
 }
 
@@ -295,15 +307,18 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
             remote << &spec;
     }
     auto result = std::make_shared<RefreshResult>();
-    auto finish = [this, result, handler = std::move(handler), fetched = !remote.isEmpty()] {
-        if (fetched && m_remote) {
+    // Only a fetch of all of them says how the remote store is doing (and sets the next one).
+    const bool all = ids.isEmpty() && !remote.isEmpty();
+    auto finish = [this, result, handler = std::move(handler), all] {
+        if (all && m_remote) {
             m_lastRefresh = *result;
             m_lastRefreshAt = QDateTime::currentDateTimeUtc();
         }
         settle();
         if (handler)
             handler(*result);
-        Q_EMIT remoteRefreshed(*result);
+        if (all)
+            Q_EMIT remoteRefreshed(*result);
     };
     if (remote.isEmpty())
         return finish();
@@ -332,13 +347,12 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                 InstallState::SecretRecord &rec = m_state.secret(id);
                 Freshness &fresh = m_freshness[id];
                 if (e.ok()) {
-                    fresh.version = version;
-                    fresh.fetchedAt = QDateTime::currentDateTimeUtc();
-                    fresh.lastError.clear();
                     if (!m_values.contains(id) || m_values.value(id) != v) {
+                        // Fresh once stored (below).
                         fetched->append({id, v, InstallState::SecretSource::Remote});
                         versions->insert(id, version);
                     } else {
+                        fresh = {version, QDateTime::currentDateTimeUtc(), {}};
                         result->unchanged << id;
                     }
                     rec.status = InstallState::SecretStatus::Configured;
@@ -384,6 +398,8 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                                 continue;
                             }
                             result->changed << w.id;
+                            m_freshness[w.id]
+                                = {versions->value(w.id), QDateTime::currentDateTimeUtc(), {}};
                             // The audit trail of rotations: id, version at the source,
                             // never the value.
                             if (known.contains(w.id))

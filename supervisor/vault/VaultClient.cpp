@@ -198,6 +198,8 @@ void VaultClient::leaseCall(const QByteArray &verb, const QString &path, const Q
              const char *ttlKey = b.contains("lease_duration") ? "lease_duration" : "ttl";
              if (b.contains(ttlKey) && b[ttlKey].is_number_integer())
                  lease.ttlS = b[ttlKey].get<qint64>();
+             if (b.contains("creation_ttl") && b["creation_ttl"].is_number_integer())
+                 lease.creationTtlS = b["creation_ttl"].get<qint64>();
              lease.renewable = b.value("renewable", false);
              if (b.contains("client_token") && b["client_token"].is_string())
                  lease.token = QByteArray::fromStdString(b["client_token"].get<std::string>());

@@ -43,6 +43,7 @@ public:
     {
         QByteArray token; // a login's new token; empty for lookup-self and renew-self
         qint64 ttlS = 0; // seconds left; 0 for a token that never expires
+        qint64 creationTtlS = 0; // lookup-self: the lease it was issued with
         bool renewable = false;
     };
     using LeaseHandler = std::function<void(const SecretStore::Error &, const TokenLease &)>;

@@ -4,6 +4,7 @@
 #include "manifest/Manifest.h"
 
 #include <QDir>
+#include <QHostAddress>
 
 #include <chrono>
 
@@ -69,6 +70,12 @@ VaultSecretSource::create(const Manifest &manifest, const QProcessEnvironment &e
         delete client;
         return Result<VaultSecretSource *>::failure(st.error());
     }
+    const QUrl &url = endpoint.address;
+    if (url.scheme() == QLatin1String("http") && url.host() != QLatin1String("localhost")
+        && !QHostAddress(url.host()).isLoopback())
+        Logging::get("steward.vault")
+            ->warn("Vault at {} is reached without TLS: its token travels unencrypted; use https",
+                   url.toString().toStdString());
     auto *source = new VaultSecretSource(client, parent);
     source->m_method = method;
     source->m_envToken = envToken;
@@ -94,7 +101,25 @@ QStringList VaultSecretSource::authSecretIds() const
     return {};
 }
 
+VaultSecretSource::~VaultSecretSource()
+{
+    // Fetches still waiting for a token are answered (their contexts decide whether anyone
+    // still listens).
+    ++m_generation;
+    finishAuth({Kind::NoBackend, QStringLiteral("Steward is stopping")});
+}
+
 void VaultSecretSource::resetAuth()
+{
+    // Answers from an auth call already on its way belong to the old credentials: ignored.
+    ++m_generation;
+    m_authenticating = false;
+    clearToken();
+    if (!m_waiting.isEmpty())
+        authenticate();
+}
+
+void VaultSecretSource::clearToken()
 {
     m_client->setToken({});
     m_tokenSince = {};
@@ -112,7 +137,8 @@ std::optional<QByteArray> VaultSecretSource::lookup(const QString &id) const
 
 void VaultSecretSource::withToken(AuthWaiter then)
 {
-    const bool fresh = m_client->hasToken()
+    // A token is usable once Vault has confirmed it (no auth under way) and before it expires.
+    const bool fresh = m_client->hasToken() && !m_authenticating
         && (!m_expiresAt.isValid()
             || QDateTime::currentDateTimeUtc().msecsTo(m_expiresAt) > ExpiryMarginMs);
     if (fresh)
@@ -125,7 +151,8 @@ void VaultSecretSource::withToken(AuthWaiter then)
 void VaultSecretSource::authenticate()
 {
     m_authenticating = true;
-    resetAuth();
+    clearToken();
+    const quint64 generation = m_generation;
     if (m_method == Method::AppRole) {
         const std::optional<QByteArray> roleId = lookup(m_roleIdSecret);
         const std::optional<QByteArray> secretId = lookup(m_secretIdSecret);
@@ -135,7 +162,9 @@ void VaultSecretSource::authenticate()
                                    .arg(!roleId ? m_roleIdSecret : m_secretIdSecret)});
         return m_client->loginAppRole(
             *roleId, *secretId, this,
-            [this](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
+            [this, generation](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
+                if (generation != m_generation)
+                    return;
                 if (e.ok()) {
                     m_client->setToken(lease.token);
                     adopt(lease, true);
@@ -153,14 +182,17 @@ void VaultSecretSource::authenticate()
     m_client->setToken(*token);
     // lookup-self says whether Vault takes the token and how long it lives. Every token may call
     // it and renew-self under Vault's default policy (unless made with -no-default-policy).
-    m_client->lookupSelf(this,
-                         [this](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
-                             if (e.ok())
-                                 adopt(lease, true);
-                             else
-                                 m_client->setToken({});
-                             finishAuth(e);
-                         });
+    m_client->lookupSelf(
+        this,
+        [this, generation](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
+            if (generation != m_generation)
+                return;
+            if (e.ok())
+                adopt(lease, true);
+            else
+                m_client->setToken({});
+            finishAuth(e);
+        });
 }
 
 void VaultSecretSource::finishAuth(const SecretStore::Error &e)
@@ -176,7 +208,8 @@ void VaultSecretSource::adopt(const VaultClient::TokenLease &lease, bool newToke
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (newToken) {
         m_tokenSince = now;
-        m_leaseS = lease.ttlS;
+        // Each renewal asks for the token's full lease again, not the rest of it.
+        m_leaseS = lease.creationTtlS > 0 ? lease.creationTtlS : lease.ttlS;
     }
     m_renewable = lease.renewable;
     // A TTL of 0 is a token that never expires when it is new, and one at its end when renewed.
@@ -200,7 +233,10 @@ void VaultSecretSource::renew()
     }
     m_client->renewSelf(
         m_leaseS, this,
-        [this, log, left](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
+        [this, log, left, generation = m_generation](const SecretStore::Error &e,
+                                                     const VaultClient::TokenLease &lease) {
+            if (generation != m_generation)
+                return;
             if (e.ok() && (m_method != Method::AppRole || lease.ttlS * 2 >= m_leaseS)) {
                 log->info("renewed the Vault token (lease {} s)", lease.ttlS);
                 return adopt(lease, false);
@@ -214,8 +250,11 @@ void VaultSecretSource::renew()
                 return logInAgain();
             }
             if (!e.ok()) {
+                // Vault may be down for a moment: try again with a third of what is left.
                 log->warn("cannot renew the Vault token ({}); it expires in {} s",
                           e.message.toStdString(), left);
+                if (left > 1)
+                    m_renewTimer.start(std::chrono::seconds(std::max<qint64>(1, left / 3)));
                 return;
             }
             adopt(lease, false);
@@ -260,16 +299,36 @@ void VaultSecretSource::read(const SecretSpec &spec, QObject *context, FetchHand
         m_client->readKv(src.mount, expandPath(src.path), src.key, src.kvVersion, spec.id, ctx,
                          [this, spec, ctx, retried, handler = std::move(handler)](
                              const SecretStore::Error &e, const VaultClient::KvValue &v) mutable {
-                             // A refused token (revoked, expired early): authenticate again and
-                             // retry once.
-                             if (e.kind == Kind::Denied && !retried
-                                 && m_method != Method::EnvToken) {
-                                 resetAuth();
-                                 return read(spec, ctx, std::move(handler), true);
-                             }
+                             if (e.kind == Kind::Denied && !retried)
+                                 return checkRefusal(spec, ctx, e, std::move(handler));
                              handler(e, v.value, v.version);
                          });
     });
+}
+
+void VaultSecretSource::checkRefusal(const SecretSpec &spec, QPointer<QObject> ctx,
+                                     const SecretStore::Error &refusal, FetchHandler handler)
+{
+    // Vault answers 403 both to a dead token and to a policy without this path. Only the token
+    // itself being refused (revoked, expired early) is worth a new login, and only once.
+    m_client->lookupSelf(
+        this,
+        [this, spec, ctx, refusal, handler = std::move(handler), generation = m_generation](
+            const SecretStore::Error &e, const VaultClient::TokenLease &) mutable {
+            if (!ctx)
+                return;
+            if (e.kind != Kind::Denied)
+                return handler(refusal, {}, 0); // the policy: the token is fine
+            if (m_method == Method::EnvToken)
+                return handler({Kind::Denied,
+                                QStringLiteral("%1 (%2): Vault refused the token in VAULT_TOKEN "
+                                               "(expired or revoked)")
+                                    .arg(spec.id, describe(spec))},
+                               {}, 0);
+            if (generation == m_generation)
+                resetAuth();
+            read(spec, ctx, std::move(handler), true);
+        });
 }
 
 RemoteSecretSource::AuthStatus VaultSecretSource::authStatus() const

@@ -5,6 +5,7 @@
 #include "secrets/RemoteSecretSource.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QProcessEnvironment>
 #include <QTimer>
 
@@ -35,10 +36,12 @@ public:
     static Result<VaultSecretSource *>
     create(const Manifest &manifest, const QProcessEnvironment &env, QObject *parent = nullptr);
 
+    ~VaultSecretSource() override;
+
     void setSecretLookup(SecretLookup lookup) { m_lookup = std::move(lookup); }
     // The secrets the token comes from: when one changes, call resetAuth().
     QStringList authSecretIds() const;
-    // Forgets the token; the next fetch authenticates again.
+    // Forgets the token (and any auth under way); the next fetch authenticates again.
     void resetAuth();
 
     void fetch(const SecretSpec &spec, QObject *context, FetchHandler handler) override;
@@ -60,7 +63,11 @@ private:
     void adopt(const VaultClient::TokenLease &lease, bool newToken);
     void renew();
     void logInAgain(); // AppRole: a new token when the old one cannot be renewed
+    void clearToken();
     void read(const SecretSpec &spec, QObject *context, FetchHandler handler, bool retried);
+    // A read was refused (403): log in again if the token is what Vault refuses, else report it.
+    void checkRefusal(const SecretSpec &spec, QPointer<QObject> ctx,
+                      const SecretStore::Error &refusal, FetchHandler handler);
     std::optional<QByteArray> lookup(const QString &id) const;
 
     VaultClient *m_client;
@@ -75,6 +82,7 @@ private:
     SecretLookup m_lookup;
 
     bool m_authenticating = false;
+    quint64 m_generation = 0; // bumped by resetAuth(): answers to older auth calls are dropped
     QList<AuthWaiter> m_waiting;
     QDateTime m_tokenSince; // when this token was obtained (or first accepted); invalid: none
     QDateTime m_expiresAt; // invalid: never expires

@@ -185,6 +185,8 @@ private Q_SLOTS:
     void tokenFromAnotherSecret();
     void appRoleLogsInAndAgainWhenRefused();
     void appRoleLogsInAgainAtTheMaximumTtl();
+    void refusedEnvironmentTokenIsNamed();
+    void refreshOfAFailedKeeperIsRefused();
 };
 
 void tst_VaultClient::readsKvV2AndV1()
@@ -478,6 +480,15 @@ void tst_VaultClient::appRoleLogsInAndAgainWhenRefused()
     QCOMPARE(source->authStatus().method, QStringLiteral("approle"));
     QCOMPARE(requestsTo(vault, "auth/approle/login"), 2);
 
+    // A policy that refuses the path is not a dead token: no new login, the 403 is reported.
+    vault.control(QStringLiteral("fault"),
+                  {{"mode", "forbidden"}, {"path_prefix", "secret/"}, {"count", 1}});
+    r = fetchNow(*source, *m);
+    QCOMPARE(r.error.kind, Kind::Denied);
+    QVERIFY2(r.error.message.contains(QLatin1String("permission denied")),
+             qPrintable(r.error.message));
+    QCOMPARE(requestsTo(vault, "auth/approle/login"), 2);
+
     // The token dies early (revoked, Vault restarted): the next read is refused, Steward logs
     // in again and the read succeeds, all within one fetch.
     vault.control(QStringLiteral("expire_tokens"));
@@ -509,6 +520,49 @@ void tst_VaultClient::appRoleLogsInAgainAtTheMaximumTtl()
     const Read r = fetchNow(*source, *m);
     QVERIFY2(r.error.ok(), qPrintable(r.error.message));
     QVERIFY(*source->authStatus().tokenAgeS <= 2); // a new token
+}
+
+void tst_VaultClient::refusedEnvironmentTokenIsNamed()
+{
+    FakeVault vault(standardConfig());
+    const std::optional<Manifest> m = vaultManifest({{"method", "token"}});
+    QVERIFY(m);
+    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault, Token);
+    QVERIFY(source);
+    QVERIFY2(fetchNow(*source, *m).error.ok(), "first fetch");
+    vault.control(QStringLiteral("expire_tokens"));
+    const Read r = fetchNow(*source, *m);
+    QCOMPARE(r.error.kind, Kind::Denied);
+    QVERIFY2(r.error.message.endsWith(QLatin1String("Vault refused the token in VAULT_TOKEN "
+                                                    "(expired or revoked)")),
+             qPrintable(r.error.message));
+    QVERIFY(!r.error.message.contains(QLatin1String(Token)));
+}
+
+void tst_VaultClient::refreshOfAFailedKeeperIsRefused()
+{
+    FakeVault vault(standardConfig());
+    const std::optional<Manifest> m = vaultManifest({{"method", "token"}});
+    QVERIFY(m);
+    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault, Token);
+    QVERIFY(source);
+    QTemporaryDir data;
+    Result<InstallState> state = InstallState::load(data.path());
+    QVERIFY(state);
+    MemoryStore store;
+    store.failWith(Kind::Locked); // the keychain cannot be read: the start fails
+    SecretKeeper keeper(*m, state.value(), store, std::make_shared<Redactor>());
+    keeper.setRemoteSource(source.get());
+    keeper.start();
+    QTRY_COMPARE_WITH_TIMEOUT(keeper.phase(), SecretKeeper::Phase::Failed, 20000);
+
+    std::optional<SecretKeeper::RefreshResult> answer;
+    keeper.refreshRemote({}, &keeper, [&](const SecretKeeper::RefreshResult &r) { answer = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 20000);
+    QCOMPARE(answer->failed.keys(), QStringList {QStringLiteral("db_password")});
+    QCOMPARE(answer->failed.value(QStringLiteral("db_password")), keeper.failure());
+    QCOMPARE(keeper.phase(), SecretKeeper::Phase::Failed); // not settled by a fetch
+    QCOMPARE(requestsTo(vault, "secret/data/steward/default/hello-steward/db"), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_VaultClient)
