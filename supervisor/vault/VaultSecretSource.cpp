@@ -19,9 +19,10 @@ constexpr qint64 ExpiryMarginMs = 1000;
 
 } // namespace
 
-VaultSecretSource::VaultSecretSource(VaultClient *client, QObject *parent)
+VaultSecretSource::VaultSecretSource(VaultClient *client, Settings settings, QObject *parent)
     : RemoteSecretSource(parent)
     , m_client(client)
+    , m_settings(std::move(settings))
 {
     m_client->setParent(this);
     m_renewTimer.setSingleShot(true);
@@ -76,27 +77,27 @@ VaultSecretSource::create(const Manifest &manifest, const QProcessEnvironment &e
         Logging::get("steward.vault")
             ->warn("Vault at {} is reached without TLS: its token travels unencrypted; use https",
                    url.toString().toStdString());
-    auto *source = new VaultSecretSource(client, parent);
-    source->m_method = method;
-    source->m_envToken = envToken;
-    source->m_tokenSecret = config.tokenSecret;
-    source->m_roleIdSecret = config.roleIdSecret;
-    source->m_secretIdSecret = config.secretIdSecret;
-    source->m_app = manifest.app.name;
-    source->m_pathPrefix = pick({"VAULT_AGENT_PATH_PREFIX"}, config.pathPrefix);
-    source->m_deployment = pick({"DEPLOYMENT_HASH"}, QStringLiteral("default"));
-    return source;
+    Settings settings;
+    settings.method = method;
+    settings.envToken = envToken;
+    settings.tokenSecret = config.tokenSecret;
+    settings.roleIdSecret = config.roleIdSecret;
+    settings.secretIdSecret = config.secretIdSecret;
+    settings.app = manifest.app.name;
+    settings.pathPrefix = pick({"VAULT_AGENT_PATH_PREFIX"}, config.pathPrefix);
+    settings.deployment = pick({"DEPLOYMENT_HASH"}, QStringLiteral("default"));
+    return new VaultSecretSource(client, std::move(settings), parent);
 }
 
 QStringList VaultSecretSource::authSecretIds() const
 {
-    switch (m_method) {
+    switch (m_settings.method) {
     case Method::EnvToken:
         return {};
     case Method::TokenSecret:
-        return {m_tokenSecret};
+        return {m_settings.tokenSecret};
     case Method::AppRole:
-        return {m_roleIdSecret, m_secretIdSecret};
+        return {m_settings.roleIdSecret, m_settings.secretIdSecret};
     }
     return {};
 }
@@ -153,13 +154,14 @@ void VaultSecretSource::authenticate()
     m_authenticating = true;
     clearToken();
     const quint64 generation = m_generation;
-    if (m_method == Method::AppRole) {
-        const std::optional<QByteArray> roleId = lookup(m_roleIdSecret);
-        const std::optional<QByteArray> secretId = lookup(m_secretIdSecret);
+    if (m_settings.method == Method::AppRole) {
+        const std::optional<QByteArray> roleId = lookup(m_settings.roleIdSecret);
+        const std::optional<QByteArray> secretId = lookup(m_settings.secretIdSecret);
         if (!roleId || !secretId)
-            return finishAuth({Kind::NotFound,
-                               QStringLiteral("no AppRole credentials for Vault: waiting for %1")
-                                   .arg(!roleId ? m_roleIdSecret : m_secretIdSecret)});
+            return finishAuth(
+                {Kind::NotFound,
+                 QStringLiteral("no AppRole credentials for Vault: waiting for %1")
+                     .arg(!roleId ? m_settings.roleIdSecret : m_settings.secretIdSecret)});
         return m_client->loginAppRole(
             *roleId, *secretId, this,
             [this, generation](const SecretStore::Error &e, const VaultClient::TokenLease &lease) {
@@ -174,11 +176,13 @@ void VaultSecretSource::authenticate()
                 finishAuth(e);
             });
     }
-    const std::optional<QByteArray> token
-        = m_method == Method::EnvToken ? std::optional(m_envToken) : lookup(m_tokenSecret);
+    const std::optional<QByteArray> token = m_settings.method == Method::EnvToken
+        ? std::optional(m_settings.envToken)
+        : lookup(m_settings.tokenSecret);
     if (!token)
         return finishAuth(
-            {Kind::NotFound, QStringLiteral("no Vault token: waiting for %1").arg(m_tokenSecret)});
+            {Kind::NotFound,
+             QStringLiteral("no Vault token: waiting for %1").arg(m_settings.tokenSecret)});
     m_client->setToken(*token);
     // lookup-self says whether Vault takes the token and how long it lives. Every token may call
     // it and renew-self under Vault's default policy (unless made with -no-default-policy).
@@ -225,7 +229,7 @@ void VaultSecretSource::renew()
     auto log = Logging::get("steward.vault");
     const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_expiresAt);
     if (!m_renewable) {
-        if (m_method == Method::AppRole)
+        if (m_settings.method == Method::AppRole)
             return logInAgain();
         log->warn("the Vault token cannot be renewed and expires in {} s; give Steward a new one",
                   left);
@@ -237,13 +241,13 @@ void VaultSecretSource::renew()
                                                      const VaultClient::TokenLease &lease) {
             if (generation != m_generation)
                 return;
-            if (e.ok() && (m_method != Method::AppRole || lease.ttlS * 2 >= m_leaseS)) {
+            if (e.ok() && (m_settings.method != Method::AppRole || lease.ttlS * 2 >= m_leaseS)) {
                 log->info("renewed the Vault token (lease {} s)", lease.ttlS);
                 return adopt(lease, false);
             }
             // Renewal failed, or max_ttl caps the lease: an AppRole logs in again; a given token
             // lives on as long as it can.
-            if (m_method == Method::AppRole) {
+            if (m_settings.method == Method::AppRole) {
                 log->info("the Vault token {}; logging in again",
                           e.ok() ? std::string("reaches its maximum TTL")
                                  : e.message.toStdString());
@@ -319,7 +323,7 @@ void VaultSecretSource::checkRefusal(const SecretSpec &spec, QPointer<QObject> c
                 return;
             if (e.kind != Kind::Denied)
                 return handler(refusal, {}, 0); // the policy: the token is fine
-            if (m_method == Method::EnvToken)
+            if (m_settings.method == Method::EnvToken)
                 return handler({Kind::Denied,
                                 QStringLiteral("%1 (%2): Vault refused the token in VAULT_TOKEN "
                                                "(expired or revoked)")
@@ -334,8 +338,8 @@ void VaultSecretSource::checkRefusal(const SecretSpec &spec, QPointer<QObject> c
 RemoteSecretSource::AuthStatus VaultSecretSource::authStatus() const
 {
     AuthStatus status;
-    status.method
-        = m_method == Method::AppRole ? QStringLiteral("approle") : QStringLiteral("token");
+    status.method = m_settings.method == Method::AppRole ? QStringLiteral("approle")
+                                                         : QStringLiteral("token");
     if (!m_client->hasToken() || !m_tokenSince.isValid())
         return status;
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -348,9 +352,9 @@ RemoteSecretSource::AuthStatus VaultSecretSource::authStatus() const
 QString VaultSecretSource::expandPath(const QString &path) const
 {
     QString out = path;
-    out.replace(QLatin1String("{path_prefix}"), m_pathPrefix)
-        .replace(QLatin1String("{deployment_hash}"), m_deployment)
-        .replace(QLatin1String("{app}"), m_app);
+    out.replace(QLatin1String("{path_prefix}"), m_settings.pathPrefix)
+        .replace(QLatin1String("{deployment_hash}"), m_settings.deployment)
+        .replace(QLatin1String("{app}"), m_settings.app);
     // An empty prefix must not leave "//" or a leading "/" behind.
     while (out.contains(QLatin1String("//")))
         out.replace(QLatin1String("//"), QLatin1String("/"));

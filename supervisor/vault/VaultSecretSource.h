@@ -54,7 +54,21 @@ private:
     enum class Method { EnvToken, TokenSecret, AppRole };
     using AuthWaiter = std::function<void(const SecretStore::Error &)>;
 
-    VaultSecretSource(VaultClient *client, QObject *parent);
+    struct Settings
+    {
+        Method method = Method::EnvToken;
+        QByteArray envToken; // VAULT_TOKEN
+        // remote.vault.auth: the secrets holding the credentials.
+        QString tokenSecret;
+        QString roleIdSecret;
+        QString secretIdSecret;
+        // The values of the path placeholders {app}, {path_prefix} and {deployment_hash}.
+        QString app;
+        QString pathPrefix;
+        QString deployment;
+    };
+
+    VaultSecretSource(VaultClient *client, Settings settings, QObject *parent);
     // Runs `then` once a token is at hand (authenticating first if needed), or with the reason
     // there is none.
     void withToken(AuthWaiter then);
@@ -71,14 +85,7 @@ private:
     std::optional<QByteArray> lookup(const QString &id) const;
 
     VaultClient *m_client;
-    Method m_method = Method::EnvToken;
-    QByteArray m_envToken;
-    QString m_tokenSecret;
-    QString m_roleIdSecret;
-    QString m_secretIdSecret;
-    QString m_app;
-    QString m_pathPrefix;
-    QString m_deployment;
+    const Settings m_settings;
     SecretLookup m_lookup;
 
     bool m_authenticating = false;
