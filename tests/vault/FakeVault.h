@@ -10,7 +10,9 @@
 #include <QTest>
 #include <QUrl>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace steward::test {
 
@@ -71,6 +73,29 @@ public:
             return nullptr;
         reply->deleteLater();
         return nlohmann::json::parse(reply->readAll().toStdString(), nullptr, false);
+    }
+
+    // How many requests to /v1/`path` the server has seen; -1 if it did not say.
+    int requestsTo(const std::string &path)
+    {
+        const nlohmann::json log = control(QStringLiteral("requests"), nullptr);
+        if (!log.is_object() || !log.contains("requests"))
+            return -1;
+        int n = 0;
+        for (const nlohmann::json &e : log["requests"])
+            n += e.value("path", std::string()) == "/v1/" + path ? 1 : 0;
+        return n;
+    }
+    // The most renewals any of the server's tokens has had.
+    int renewals()
+    {
+        int n = 0;
+        const nlohmann::json state = control(QStringLiteral("state"), nullptr);
+        if (state.is_object() && state.contains("tokens") && state["tokens"].is_array()) {
+            for (const nlohmann::json &t : state["tokens"])
+                n = std::max(n, t.value("renewals", 0));
+        }
+        return n;
     }
 
 private:
