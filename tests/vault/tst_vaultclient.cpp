@@ -16,34 +16,10 @@ using namespace steward;
 using json = nlohmann::json;
 using Kind = SecretStore::ErrorKind;
 using test::FakeVault;
+using test::Read;
+using test::readNow;
 using test::standardConfig;
 using test::Token;
-
-namespace {
-
-struct Read
-{
-    SecretStore::Error error;
-    VaultClient::KvValue value;
-};
-
-Read readNow(VaultClient &client, const QString &mount, const QString &path, const QString &key,
-             int kv)
-{
-    Read r;
-    bool done = false;
-    QObject context;
-    client.readKv(mount, path, key, kv, QStringLiteral("db_password"), &context,
-                  [&](const SecretStore::Error &e, const VaultClient::KvValue &v) {
-                      r = {e, v};
-                      done = true;
-                  });
-    if (!QTest::qWaitFor([&] { return done; }, 20000))
-        r.error = {Kind::Timeout, QStringLiteral("test gave up")};
-    return r;
-}
-
-} // namespace
 
 class tst_VaultClient : public QObject
 {

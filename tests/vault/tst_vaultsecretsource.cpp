@@ -22,16 +22,11 @@ using namespace steward;
 using json = nlohmann::json;
 using Kind = SecretStore::ErrorKind;
 using test::FakeVault;
+using test::Read;
 using test::standardConfig;
 using test::Token;
 
 namespace {
-
-struct Read
-{
-    SecretStore::Error error;
-    VaultClient::KvValue value;
-};
 
 // A manifest with the remote secret db_password, the prompted secrets the Vault auth may use
 // (vault_token, role_id, secret_id) and `auth` as remote.vault.auth.

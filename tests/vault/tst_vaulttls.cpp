@@ -1,5 +1,6 @@
 #include "FakeVault.h"
 #include "TestPrinters.h"
+#include "VaultTestData.h"
 #include "vault/VaultClient.h"
 
 #include <QFile>
@@ -13,6 +14,7 @@ using namespace steward;
 using json = nlohmann::json;
 using Kind = SecretStore::ErrorKind;
 using test::FakeVault;
+using test::Read;
 
 namespace {
 
@@ -90,26 +92,11 @@ QString makeCertificate(const QString &dir, const Certificate &c)
     return runOpenssl(dir, args);
 }
 
-struct Read
-{
-    SecretStore::Error error;
-    VaultClient::KvValue value;
-};
-
+// The test's secret, read through `client`.
 Read readNow(VaultClient &client)
 {
-    Read r;
-    bool done = false;
-    QObject context;
-    client.readKv(QStringLiteral("secret"), SecretPath, QStringLiteral("password"), 2,
-                  QStringLiteral("db_password"), &context,
-                  [&](const SecretStore::Error &e, const VaultClient::KvValue &v) {
-                      r = {e, v};
-                      done = true;
-                  });
-    if (!QTest::qWaitFor([&] { return done; }, 20000))
-        r.error = {Kind::Timeout, QStringLiteral("test gave up")};
-    return r;
+    return test::readNow(client, QStringLiteral("secret"), SecretPath, QStringLiteral("password"),
+                         2);
 }
 
 QUrl withHost(QUrl url, const QString &host)
