@@ -396,10 +396,7 @@ void ControlApi::refreshSecrets(const QString &id, Responder respond)
                 QStringLiteral("secret %1 is not fetched from a remote store (it is %2)")
                     .arg(id, enumName(spec->secretClass))));
         ids << id;
-    } else if (std::none_of(m_ctx.manifest->secrets.cbegin(), m_ctx.manifest->secrets.cend(),
-                            [](const SecretSpec &spec) {
-                                return spec.secretClass == SecretClass::RemoteFetch;
-                            })) {
+    } else if (m_ctx.manifest->secretsOf(SecretClass::RemoteFetch).isEmpty()) {
         return respond(HttpResponse::error(400, "not_remote",
                                            QStringLiteral("this bundle has no remote secrets")));
     }
@@ -454,9 +451,8 @@ HttpResponse ControlApi::health(const TokenBook::Principal &who) const
         body["last_refresh_ok"] = last->ok();
         body["last_refresh_at"] = s(m_ctx.keeper->lastRefreshAt().toString(Qt::ISODateWithMs));
     }
-    for (const SecretSpec &spec : m_ctx.manifest->secrets) {
-        if (spec.secretClass != SecretClass::RemoteFetch)
-            continue;
+    for (const SecretSpec *secret : m_ctx.manifest->secretsOf(SecretClass::RemoteFetch)) {
+        const SecretSpec &spec = *secret;
         if (who.kind == TokenBook::Principal::Kind::Service
             && !m_ctx.manifest->service(who.serviceId)->secrets.contains(spec.id))
             continue;

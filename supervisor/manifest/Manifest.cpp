@@ -52,6 +52,16 @@ const ServiceSpec *Manifest::appUi() const
     return nullptr;
 }
 
+QList<const SecretSpec *> Manifest::secretsOf(SecretClass c) const
+{
+    QList<const SecretSpec *> out;
+    for (const SecretSpec &s : secrets) {
+        if (s.secretClass == c)
+            out << &s;
+    }
+    return out;
+}
+
 QStringList Manifest::consumersOf(const QString &secretId) const
 {
     QStringList out;

@@ -248,6 +248,8 @@ struct Manifest
     const ServiceSpec *service(const QString &id) const;
     // The app's own UI: the first ui-bundle service, or null when the bundle has none.
     const ServiceSpec *appUi() const;
+    // The secrets of one class, in manifest order.
+    QList<const SecretSpec *> secretsOf(SecretClass c) const;
     // Services that consume the given secret.
     QStringList consumersOf(const QString &secretId) const;
     // Service ids in an order where every service comes after its dependencies.

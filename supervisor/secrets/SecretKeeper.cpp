@@ -199,17 +199,22 @@ void SecretKeeper::refreshRemote(const QStringList &ids, QObject *context, Refre
         if (m_phase == Phase::Failed) {
             // The secrets could not even be loaded: a fetch would pretend to settle them.
             RefreshResult r;
-            for (const SecretSpec &spec : m_manifest.secrets) {
-                if (spec.secretClass == SecretClass::RemoteFetch
-                    && (ids.isEmpty() || ids.contains(spec.id)))
-                    r.failed.insert(spec.id, m_failure);
-            }
+            for (const SecretSpec *spec : remoteSpecs(ids))
+                r.failed.insert(spec->id, m_failure);
             answer(r);
             return done();
         }
         m_settleDone = std::move(done);
         fetchRemote(ids, answer);
     });
+}
+
+QList<const SecretSpec *> SecretKeeper::remoteSpecs(const QStringList &ids) const
+{
+    QList<const SecretSpec *> out = m_manifest.secretsOf(SecretClass::RemoteFetch);
+    if (!ids.isEmpty())
+        out.removeIf([&ids](const SecretSpec *spec) { return !ids.contains(spec->id); });
+    return out;
 }
 
 std::optional<SecretKeeper::Freshness> SecretKeeper::freshness(const QString &secretId) const
@@ -300,12 +305,7 @@ void SecretKeeper::generateMissing()
 
 void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
 {
-    QList<const SecretSpec *> remote;
-    for (const SecretSpec &spec : m_manifest.secrets) {
-        if (spec.secretClass == SecretClass::RemoteFetch
-            && (ids.isEmpty() || ids.contains(spec.id)))
-            remote << &spec;
-    }
+    const QList<const SecretSpec *> remote = remoteSpecs(ids);
     auto result = std::make_shared<RefreshResult>();
     // Only a fetch of all of them says how the remote store is doing (and sets the next one).
     const bool all = ids.isEmpty() && !remote.isEmpty();

@@ -138,6 +138,8 @@ private:
     void loadAll();
     void generateMissing();
     void fetchRemote(const QStringList &ids = {}, RefreshHandler handler = {});
+    // The remote_fetch secrets among `ids` (all of them when empty).
+    QList<const SecretSpec *> remoteSpecs(const QStringList &ids) const;
     void settle();
     void refreshRedactor();
     // Applies writes one by one; on a failure rolls back the ones already applied.

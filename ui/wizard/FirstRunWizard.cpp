@@ -62,8 +62,7 @@ int FirstRunWizard::nextId() const
 {
     const Manifest &m = m_runtime.manifest();
     auto has = [&m](SecretClass c) {
-        return std::any_of(m.secrets.cbegin(), m.secrets.cend(),
-                           [c](const SecretSpec &s) { return s.secretClass == c; });
+        return !m.secretsOf(c).isEmpty();
     };
     switch (currentId()) {
     case Welcome:

@@ -42,12 +42,11 @@ void RemoteSecretsPage::refresh()
 {
     const SecretKeeper *keeper = m_runtime.keeper();
     m_table->setRowCount(0);
-    for (const SecretSpec &spec : m_runtime.manifest().secrets) {
-        if (spec.secretClass != SecretClass::RemoteFetch)
-            continue;
+    // Where each is fetched from, with the path's placeholders filled in.
+    const RemoteSecretSource *remote = keeper->remoteSource();
+    for (const SecretSpec *secret : m_runtime.manifest().secretsOf(SecretClass::RemoteFetch)) {
+        const SecretSpec &spec = *secret;
         const int row = m_table->rowCount();
-        // Where it is fetched from, with the path's placeholders filled in.
-        const RemoteSecretSource *remote = keeper->remoteSource();
         const QString source = remote ? remote->describe(spec) : tr("not configured");
         QString status = tr("Not fetched yet");
         if (const InstallState::SecretRecord *rec = keeper->record(spec.id)) {
