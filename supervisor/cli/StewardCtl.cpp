@@ -127,7 +127,8 @@ void StewardCtl::printUsage(QTextStream &to)
 {
     to << "Usage: stewardctl COMMAND [OPTIONS] (options may also come first)\n\n"
           "Commands that read a bundle manifest (no running Steward needed):\n"
-          "  validate PATH [--json]            check a bundle.json; lists every problem\n"
+          "  validate PATH [--json] [--strict] check a bundle.json; lists every problem\n"
+          "                                    (--strict: warnings count as errors)\n"
           "  plan PATH [--json]                what the first run will do, service by service\n"
           "  template PATH --format env|json   a fill-in template of the secrets to provide\n\n"
           "Commands that talk to a running Steward (--app-data DIR, or --port N --token-file F):\n"
@@ -166,12 +167,17 @@ int StewardCtl::validate(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Validates a bundle manifest (schema v0.1 and Steward's extensions) and reports every "
-        "problem with its JSON-pointer path.\nExit codes: 0 valid, 1 invalid, 2 unreadable."));
+        "problem with its JSON-pointer path. Steward runs what the v0.1 reference runtime runs, "
+        "with a warning where the manifest is sloppy; --strict makes those warnings errors, for "
+        "a bundle author's CI.\nExit codes: 0 valid, 1 invalid, 2 unreadable."));
     parser.addPositionalArgument(QStringLiteral("PATH"),
                                  QStringLiteral("The bundle.json to check."));
     const QCommandLineOption jsonOpt(QStringLiteral("json"),
                                      QStringLiteral("Print a JSON report."));
     parser.addOption(jsonOpt);
+    const QCommandLineOption strictOpt(QStringLiteral("strict"),
+                                       QStringLiteral("Count every warning as an error."));
+    parser.addOption(strictOpt);
     if (int rc = parseCommand(parser, args, m_out, m_err); rc >= 0)
         return rc;
     if (parser.positionalArguments().size() != 1) {
@@ -179,8 +185,13 @@ int StewardCtl::validate(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    const ManifestLoadResult result = ManifestLoader::loadFile(path);
+    ManifestLoadResult result = ManifestLoader::loadFile(path);
     const bool asJson = parser.isSet(jsonOpt);
+    const bool strict = parser.isSet(strictOpt);
+    if (strict) {
+        for (Diagnostic &d : result.diagnostics)
+            d.severity = Diagnostic::Severity::Error;
+    }
     if (result.unreadable) {
         if (asJson)
             m_out << QString::fromStdString(json {{"path", path.toStdString()},
@@ -197,6 +208,7 @@ int StewardCtl::validate(const QStringList &args)
     if (asJson) {
         json report {{"path", path.toStdString()},
                      {"valid", valid},
+                     {"strict", strict},
                      {"readable", true},
                      {"errors", diagnosticsJson(result.diagnostics, true)},
                      {"warnings", diagnosticsJson(result.diagnostics, false)}};

@@ -13,7 +13,25 @@ const Binary *ServiceSpec::binaryFor(const QString &platform) const
         if (Platform::canonical(it.key()) == platform)
             return &it.value();
     }
-    return nullptr;
+    const auto universal = binaries.constFind(QStringLiteral("universal"));
+    return universal != binaries.cend() ? &universal.value() : nullptr;
+}
+
+bool ServiceSpec::isOnDemand() const
+{
+    return metadata.is_object() && metadata.contains("run_mode")
+        && metadata["run_mode"] == "on_demand";
+}
+
+QString ServiceSpec::skipReason() const
+{
+    if (metadata.is_object() && metadata.contains("skip_reason")
+        && metadata["skip_reason"].is_string()) {
+        const QString reason = QString::fromStdString(metadata["skip_reason"].get<std::string>());
+        if (!reason.trimmed().isEmpty())
+            return reason;
+    }
+    return QStringLiteral("on-demand service");
 }
 
 const PortRequest *ServiceSpec::port(const QString &name) const
@@ -111,6 +129,11 @@ QString secretFileEnvName(const QString &secretId)
     return QStringLiteral("STEWARD_SECRET_FILE_") + name;
 }
 
+QString referenceSecretFileEnvName(const QString &secretId)
+{
+    return QStringLiteral("SECRET_FILE_") + secretId.toUpper();
+}
+
 QString secretFileRelativePath(const QString &serviceId, const QString &targetName)
 {
     return QStringLiteral("runtime/secrets/%1/%2").arg(serviceId, targetName);
@@ -142,6 +165,8 @@ QString enumName(ServiceSpec::Type t)
         return QStringLiteral("worker");
     case ServiceSpec::Type::Resource:
         return QStringLiteral("resource");
+    case ServiceSpec::Type::Other:
+        return QStringLiteral("other");
     }
     return {};
 }
@@ -185,6 +210,8 @@ QString enumName(Migration::RunOn r)
         return QStringLiteral("upgrade");
     case Migration::RunOn::Always:
         return QStringLiteral("always");
+    case Migration::RunOn::Never:
+        return QStringLiteral("never");
     }
     return {};
 }

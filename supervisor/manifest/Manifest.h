@@ -65,6 +65,7 @@ struct SecretPrompt
 struct SecretGeneratorSpec
 {
     enum class Type { Random, Uuid };
+    static constexpr int DefaultLength = 32; // the v0.1 reference's length when none is given
     Type type = Type::Random;
     int length = 0;
     QString charset; // one of the named charsets; empty when alphabet is given
@@ -134,10 +135,10 @@ struct HealthCheck
 {
     enum class Type { Http, Tcp, Command, LogMatch };
     Type type = Type::Http;
-    QString path;
+    QString path; // http: the path ("/" when none is given); log_match: the pattern (v0.1)
     QString portName;
     QStringList command;
-    QString pattern; // Steward extension, for log_match
+    QString pattern; // Steward extension, for log_match; health.path is the v0.1 spelling
     int intervalMs = 1000;
     int timeoutMs = 2000;
     int retries = 3;
@@ -152,13 +153,16 @@ struct Readiness
     int timeoutMs = 30000;
 };
 
+// Migrations are versioned: each (service, version) runs at most once, ever. run_on only says
+// in which launch it may run; a value the reference runtime does not know never runs.
 struct Migration
 {
-    enum class RunOn { FirstInstall, Upgrade, Always };
+    enum class RunOn { FirstInstall, Upgrade, Always, Never };
     QString version;
     QStringList command;
     EnvMap env;
     RunOn runOn = RunOn::Always;
+    QString runOnAsWritten; // for messages when runOn is Never
 };
 
 struct Asset
@@ -179,14 +183,32 @@ struct RestartPolicy
     int backoffInitialMs = 500;
     int backoffMaxMs = 30000;
     int stableAfterMs = 60000;
+    // Whether failed health checks after readiness restart the service ("on_unhealthy"); when
+    // false they only mark it unhealthy, as the reference runtime (which has no liveness checks)
+    // would leave it running.
+    bool onUnhealthy = true;
+};
+
+// Steward extension "env_inherit": what a service inherits of Steward's own environment.
+struct EnvInherit
+{
+    enum class Mode {
+        All, // everything but names that carry credentials (the default, as the reference)
+        Minimal, // PATH, HOME, USER, locale, TMPDIR and XDG_* only
+        List, // the names listed, plus the minimal set
+    };
+    Mode mode = Mode::All;
+    QStringList names;
 };
 
 struct ServiceSpec
 {
-    enum class Type { UiBundle, ApiBinary, Worker, Resource };
+    // Other: a type outside the v0.1 enum ("backend"), run as a program like api-binary.
+    enum class Type { UiBundle, ApiBinary, Worker, Resource, Other };
 
     QString id;
     Type type = Type::ApiBinary;
+    QString typeName; // as written in the manifest
     QString description;
     QMap<QString, Binary> binaries; // platform key as written -> binary
     std::optional<BuildConfig> build;
@@ -206,7 +228,13 @@ struct ServiceSpec
     RestartPolicy restart; // Steward extension
     QString stopSignal = QStringLiteral("SIGTERM"); // Steward extension
     int stopTimeoutMs = 10000; // Steward extension
+    EnvInherit envInherit; // Steward extension
 
+    // metadata.run_mode "on_demand": not started at launch, only on request.
+    bool isOnDemand() const;
+    // Why an on-demand service was skipped: metadata.skip_reason or "on-demand service".
+    QString skipReason() const;
+    // The binary for a platform: its own key (or an alias of it), else "universal".
     const Binary *binaryFor(const QString &platform) const;
     const PortRequest *port(const QString &name) const;
 };
@@ -260,6 +288,8 @@ struct Manifest
 // The variable that tells a service where its file secret lives: STEWARD_SECRET_FILE_<ID>,
 // the id upper-cased with every character outside [A-Z0-9_] turned into "_".
 QString secretFileEnvName(const QString &secretId);
+// The v0.1 reference runtime's name for the same path: SECRET_FILE_<ID>.
+QString referenceSecretFileEnvName(const QString &secretId);
 // Where a file secret is written, relative to the app data directory.
 QString secretFileRelativePath(const QString &serviceId, const QString &targetName);
 

@@ -67,6 +67,10 @@ private:
     void parseRemote(const json &v, const QString &path, Manifest &m);
 
     void checkRelativePath(const std::optional<QString> &p, const QString &path, const char *what);
+    // A generator's charset that names no known one: the v0.1 reference uses its characters as
+    // the alphabet, and so does Steward, with a warning.
+    void literalCharset(const QString &charset, const QString &path, SecretGeneratorSpec &g);
+    void parseEnvInherit(const json &v, const QString &path, ServiceSpec &s);
     void checkRegex(const QString &pattern, const QString &path);
     template<typename F>
     void forEachInArray(const json &obj, std::string_view key, const QString &path, Need need,
@@ -120,7 +124,11 @@ Manifest Parser::parse(const json &root)
     // Rules 1 and 2 of the v0.1 reference.
     if (auto v = r.string(root, "schema_version", {}, Need::Required)) {
         m.schemaVersion = *v;
-        if (*v != QLatin1String("v0.1"))
+        if (*v == QLatin1String("0.1"))
+            r.warning(QStringLiteral("/schema_version"),
+                      QStringLiteral("read as \"v0.1\"; write \"v0.1\", the spelling of the "
+                                     "bundle schema"));
+        else if (*v != QLatin1String("v0.1"))
             r.error(QStringLiteral("/schema_version"),
                     QStringLiteral("must be \"v0.1\" (got %1)").arg(q(*v)));
     }
@@ -182,8 +190,15 @@ void Parser::parseIpc(const json &root, Manifest &m)
     if (!ipc || !r.expectObject(*ipc, path))
         return;
     r.warnUnknownKeys(*ipc, path, {"mode", "host", "port", "auth_token_path"});
-    if (auto v = r.oneOf(*ipc, "mode", path, {QStringLiteral("loopback-http")}, Need::Required))
-        m.ipc.mode = *v;
+    if (auto v
+        = r.oneOf(*ipc, "mode", path, {QStringLiteral("loopback-http"), QStringLiteral("http")},
+                  Need::Required)) {
+        m.ipc.mode = QStringLiteral("loopback-http");
+        if (*v == QLatin1String("http"))
+            r.warning(path + QStringLiteral("/mode"),
+                      QStringLiteral("read as \"loopback-http\" (the API listens on the loopback "
+                                     "host only); write \"loopback-http\""));
+    }
     if (auto v = r.string(*ipc, "host", path, Need::Required, true)) {
         m.ipc.host = *v;
         static const QRegularExpression loopback(
@@ -342,10 +357,12 @@ SecretSpec Parser::parseSecret(const json &v, const QString &path)
                     QStringLiteral("is required for per_install_generated secrets"));
     } else if (*cls == QLatin1String("user_prompt")) {
         s.secretClass = SecretClass::UserPrompt;
-        // Rule 10 of the v0.1 reference.
+        // Rule 10 of the v0.1 schema; the reference runtime asks with the id as the label.
         if (!r.member(v, "prompt", path, Need::Optional))
-            r.error(path + QStringLiteral("/prompt"),
-                    QStringLiteral("is required for user_prompt secrets"));
+            r.warning(path + QStringLiteral("/prompt"),
+                      QStringLiteral("is missing: people are asked for %1 by its id; add a "
+                                     "prompt with a label and a description")
+                          .arg(q(s.id)));
     } else {
         s.secretClass = SecretClass::RemoteFetch;
         if (!r.member(v, "source", path, Need::Optional))
@@ -392,11 +409,22 @@ void Parser::parseGenerator(const json &v, const QString &path, SecretSpec &s)
         return;
     }
     g.type = SecretGeneratorSpec::Type::Random;
-    g.length = int(r.integer(v, "length", path, 1, 4096, Need::Required).value_or(0));
-    const auto charset = r.oneOf(v, "charset", path, SecretGenerator::charsetNames());
+    if (r.member(v, "length", path, Need::Optional)) {
+        g.length = int(r.integer(v, "length", path, 1, 4096).value_or(0));
+    } else {
+        g.length = SecretGeneratorSpec::DefaultLength;
+        r.warning(path,
+                  QStringLiteral("no length given; %1 characters are generated, as the v0.1 "
+                                 "reference does")
+                      .arg(SecretGeneratorSpec::DefaultLength));
+    }
+    const auto charsetText = r.string(v, "charset", path);
+    const bool namedCharset = charsetText && SecretGenerator::charsetNames().contains(*charsetText);
     const auto alphabet = r.string(v, "alphabet", path);
-    if (charset && alphabet) {
+    if (charsetText && alphabet) {
         r.error(path, QStringLiteral("give either charset or alphabet, not both"));
+    } else if (charsetText && !namedCharset) {
+        literalCharset(*charsetText, path + QStringLiteral("/charset"), g);
     } else if (alphabet) {
         const QString here = path + QStringLiteral("/alphabet");
         QString seen;
@@ -412,10 +440,34 @@ void Parser::parseGenerator(const json &v, const QString &path, SecretSpec &s)
         else
             g.alphabet = *alphabet;
     } else {
-        g.charset = charset.value_or(QStringLiteral("alnum"));
+        g.charset = charsetText.value_or(QStringLiteral("alnum"));
     }
     if (g.length > 0 && (!g.alphabet.isEmpty() || !g.charset.isEmpty()))
         s.generator = g;
+}
+
+void Parser::literalCharset(const QString &charset, const QString &path, SecretGeneratorSpec &g)
+{
+    QString distinct;
+    for (QChar c : charset) {
+        if (!distinct.contains(c))
+            distinct.append(c);
+    }
+    // One or no distinct character would make every install's secret the same, known value.
+    if (distinct.size() < 2 || distinct.size() > 256) {
+        r.error(path,
+                QStringLiteral("must name a charset (%1) or list between 2 and 256 different "
+                               "characters to draw from (got %2)")
+                    .arg(SecretGenerator::charsetNames().join(QStringLiteral(", ")), q(charset)));
+        return;
+    }
+    g.alphabet = distinct;
+    r.warning(path,
+              QStringLiteral("%1 is not a charset name (%2), so its characters are the alphabet%3; "
+                             "write them as \"alphabet\" to say so")
+                  .arg(q(charset), SecretGenerator::charsetNames().join(QStringLiteral(", ")),
+                       distinct.size() < charset.size() ? QStringLiteral(" (each counted once)")
+                                                        : QString()));
 }
 
 void Parser::parseTarget(const json &v, const QString &path, SecretSpec &s)
@@ -433,12 +485,16 @@ void Parser::parseTarget(const json &v, const QString &path, SecretSpec &s)
     if (*type == QLatin1String("env")) {
         s.target.type = SecretTarget::Type::Env;
         static const QRegularExpression envName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
-        if (!envName.match(*name).hasMatch())
+        if (name->contains(QLatin1Char('=')) || name->contains(QChar(0)))
             r.error(namePath,
-                    QStringLiteral("must be a valid environment variable name "
-                                   "(letters, digits and \"_\", not starting with a "
-                                   "digit; got %1)")
+                    QStringLiteral("cannot be an environment variable name: it holds \"=\" or "
+                                   "a NUL character (got %1)")
                         .arg(q(*name)));
+        else if (!envName.match(*name).hasMatch())
+            r.warning(namePath,
+                      QStringLiteral("%1 is passed to the service, but shells cannot read it; "
+                                     "use letters, digits and \"_\", not starting with a digit")
+                          .arg(q(*name)));
         if (r.member(v, "mode", path, Need::Optional))
             r.warning(path + QStringLiteral("/mode"),
                       QStringLiteral("applies only to file targets"));
@@ -485,24 +541,39 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
         return s;
     r.warnUnknownKeys(
         v, path,
-        {"id",           "type",        "description",    "binaries", "build",    "env",
-         "secrets",      "data_dirs",   "log_dir",        "ports",    "health",   "readiness",
-         "dependencies", "migrations",  "assets",         "gpu",      "critical", "metadata",
-         "restart",      "stop_signal", "stop_timeout_ms"});
+        {"id",           "type",        "description",     "binaries",   "build",    "env",
+         "secrets",      "data_dirs",   "log_dir",         "ports",      "health",   "readiness",
+         "dependencies", "migrations",  "assets",          "gpu",        "critical", "metadata",
+         "restart",      "stop_signal", "stop_timeout_ms", "env_inherit"});
     if (auto id = r.string(v, "id", path, Need::Required, true)) {
         s.id = *id;
-        // Service ids appear in ${service.port} tokens, so they cannot contain ".".
-        static const QRegularExpression idRe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_-]*$"));
-        if (!idRe.match(*id).hasMatch())
+        // Service ids name directories, log files and API paths.
+        static const QRegularExpression idRe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
+        if (!idRe.match(*id).hasMatch() || id->contains(QLatin1String("..")))
             r.error(path + QStringLiteral("/id"),
                     QStringLiteral("must start with a letter or digit and contain only letters, "
-                                   "digits, \"_\" and \"-\" (got %1)")
+                                   "digits, \"_\", \"-\" and single dots (got %1)")
                         .arg(q(*id)));
+        else if (id->contains(QLatin1Char('.')))
+            r.warning(path + QStringLiteral("/id"),
+                      QStringLiteral("%1 holds a dot, which makes ${%1.<port>} tokens hard to "
+                                     "read; prefer \"_\" or \"-\"")
+                          .arg(*id));
     }
     static const QStringList types {QStringLiteral("ui-bundle"), QStringLiteral("api-binary"),
                                     QStringLiteral("worker"), QStringLiteral("resource")};
-    if (auto type = r.oneOf(v, "type", path, types, Need::Required))
-        s.type = ServiceSpec::Type(types.indexOf(*type));
+    if (auto type = r.string(v, "type", path, Need::Required, true)) {
+        s.typeName = *type;
+        if (types.contains(*type)) {
+            s.type = ServiceSpec::Type(types.indexOf(*type));
+        } else {
+            s.type = ServiceSpec::Type::Other;
+            r.warning(path + QStringLiteral("/type"),
+                      QStringLiteral("%1 is not a v0.1 service type (%2); the service is run as a "
+                                     "program, like an api-binary")
+                          .arg(q(*type), types.join(QStringLiteral(", "))));
+        }
+    }
     s.description = r.string(v, "description", path).value_or(QString());
 
     if (const json *b = r.member(v, "binaries", path, Need::Required))
@@ -538,7 +609,12 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
         checkRelativePath(s.dataDirs.at(i),
                           JsonReader::child(path + QStringLiteral("/data_dirs"), i), "directory");
     auto logDir = r.string(v, "log_dir", path, Need::Optional, true);
-    checkRelativePath(logDir, path + QStringLiteral("/log_dir"), "directory");
+    if (logDir && !logDir->isEmpty() && !isSafeRelativePath(*logDir))
+        r.warning(
+            path + QStringLiteral("/log_dir"),
+            QStringLiteral("%1 lies outside the app's data directory; the log is written "
+                           "there, as %2")
+                .arg(q(*logDir), q(*logDir + QLatin1Char('/') + s.id + QStringLiteral(".log"))));
     s.logDir = logDir.value_or(QString());
 
     if (const json *p = r.member(v, "ports", path, Need::Optional)) {
@@ -601,6 +677,8 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
     }
     if (const json *rs = r.member(v, "restart", path, Need::Optional))
         parseRestart(*rs, path + QStringLiteral("/restart"), s);
+    if (const json *ei = r.member(v, "env_inherit", path, Need::Optional))
+        parseEnvInherit(*ei, path + QStringLiteral("/env_inherit"), s);
     if (auto sig = r.oneOf(v, "stop_signal", path,
                            {QStringLiteral("SIGTERM"), QStringLiteral("SIGINT"),
                             QStringLiteral("SIGHUP"), QStringLiteral("SIGQUIT"),
@@ -615,25 +693,27 @@ void Parser::parseBinaries(const json &v, const QString &path, ServiceSpec &s, b
 {
     if (!r.expectObject(v, path))
         return;
-    // Rule 7 of the v0.1 reference: at least one binary for a supported platform.
+    // Rule 7 of the v0.1 schema asks for at least one binary; the reference runtime loads a
+    // bundle without one and fails only that service when it starts, and so does Steward.
+    const QString known = Platform::knownKeys().join(QStringLiteral(", "));
     if (v.empty()) {
-        r.error(path,
-                QStringLiteral("must name at least one binary, keyed by platform (%1)%2")
-                    .arg(Platform::knownKeys().join(QStringLiteral(", ")),
-                         hasBuild ? QStringLiteral("; the build block only says how to "
-                                                   "compile it, so add the built binary's path")
-                                  : QString()));
+        r.warning(path,
+                  QStringLiteral("names no binary, so this service cannot start; add one keyed "
+                                 "by platform (%1, or universal)%2")
+                      .arg(known,
+                           hasBuild ? QStringLiteral("; the build block only says how to "
+                                                     "compile it, so add the built binary's path")
+                                    : QString()));
         return;
     }
     for (auto it = v.begin(); it != v.end(); ++it) {
         const QString key = QString::fromStdString(it.key());
         const QString here = JsonReader::child(path, it.key());
-        if (!Platform::knownKeys().contains(key)) {
-            r.error(here,
-                    QStringLiteral("unknown platform %1; use one of %2")
-                        .arg(q(key), Platform::knownKeys().join(QStringLiteral(", "))));
-            continue;
-        }
+        if (!Platform::knownKeys().contains(key) && key != QLatin1String("universal"))
+            r.warning(here,
+                      QStringLiteral("%1 is not a platform Steward knows (%2, or universal); "
+                                     "this binary is never used")
+                          .arg(q(key), known));
         if (!r.expectObject(*it, here))
             continue;
         r.warnUnknownKeys(*it, here, {"path", "args", "env", "cwd"});
@@ -669,11 +749,17 @@ void Parser::parseHealth(const json &v, const QString &path, ServiceSpec &s)
     h.type = HealthCheck::Type(types.indexOf(*type));
     switch (h.type) {
     case HealthCheck::Type::Http:
-        if (h.path.isEmpty())
-            r.error(path + QStringLiteral("/path"),
-                    QStringLiteral("is required for http health checks"));
-        else if (!h.path.startsWith(QLatin1Char('/')))
-            r.error(path + QStringLiteral("/path"), QStringLiteral("must start with \"/\""));
+        if (h.path.isEmpty()) {
+            h.path = QStringLiteral("/");
+            r.warning(path + QStringLiteral("/path"),
+                      QStringLiteral("is missing, so \"/\" is checked (any 2xx answer passes); "
+                                     "name the service's health path"));
+        } else if (!h.path.startsWith(QLatin1Char('/'))) {
+            r.warning(path + QStringLiteral("/path"),
+                      QStringLiteral("%1 does not start with \"/\"; \"/%2\" is checked")
+                          .arg(q(h.path), h.path));
+            h.path.prepend(QLatin1Char('/'));
+        }
         [[fallthrough]];
     case HealthCheck::Type::Tcp:
         if (h.portName.isEmpty())
@@ -687,9 +773,13 @@ void Parser::parseHealth(const json &v, const QString &path, ServiceSpec &s)
                                    "arguments)"));
         break;
     case HealthCheck::Type::LogMatch:
+        // The v0.1 health object has no "pattern": the reference takes it from "path".
         if (h.pattern.isEmpty())
-            r.error(path + QStringLiteral("/pattern"),
-                    QStringLiteral("is required for log_match health checks"));
+            h.pattern = h.path;
+        if (h.pattern.isEmpty())
+            r.error(path + QStringLiteral("/path"),
+                    QStringLiteral("is required for log_match health checks: the text (a "
+                                   "regular expression) the service's output must show"));
         break;
     }
     if (!h.pattern.isEmpty())
@@ -763,22 +853,25 @@ void Parser::parseMigrations(const json &v, const QString &path, ServiceSpec &s)
             if (r.member(item, "command", at, Need::Optional) && m.command.isEmpty())
                 r.error(at + QStringLiteral("/command"), QStringLiteral("must not be empty"));
             m.env = r.stringMap(item, "env", at);
-            const auto runOn = r.oneOf(item, "run_on", at,
-                                       {QStringLiteral("install"), QStringLiteral("first_install"),
-                                        QStringLiteral("upgrade"), QStringLiteral("always")});
-            if (!r.member(item, "run_on", at, Need::Optional)) {
+            const auto runOn = r.string(item, "run_on", at);
+            m.runOnAsWritten = runOn.value_or(QStringLiteral("always"));
+            if (!runOn) {
                 r.warning(at,
-                          QStringLiteral("no run_on given; the migration runs at every start "
-                                         "(\"always\")"));
-            } else if (runOn == QLatin1String("install")) {
+                          QStringLiteral("no run_on given, so \"always\": the migration runs once, "
+                                         "at the first start that sees it"));
+            } else if (*runOn == QLatin1String("first_install")) {
                 m.runOn = Migration::RunOn::FirstInstall;
-                r.warning(at + QStringLiteral("/run_on"),
-                          QStringLiteral("\"install\" is read as \"first_install\": the migration "
-                                         "runs once, on the first start of a new install"));
-            } else if (runOn == QLatin1String("first_install")) {
-                m.runOn = Migration::RunOn::FirstInstall;
-            } else if (runOn == QLatin1String("upgrade")) {
+            } else if (*runOn == QLatin1String("upgrade")) {
                 m.runOn = Migration::RunOn::Upgrade;
+            } else if (*runOn != QLatin1String("always")) {
+                m.runOn = Migration::RunOn::Never;
+                r.warning(at + QStringLiteral("/run_on"),
+                          QStringLiteral("%1 is not first_install, upgrade or always, so this "
+                                         "migration never runs (as in the v0.1 reference)%2")
+                              .arg(q(*runOn),
+                                   runOn->contains(QLatin1String("install"))
+                                       ? QStringLiteral("; did you mean \"first_install\"?")
+                                       : QString()));
             }
         }
         s.migrations.append(m);
@@ -813,9 +906,9 @@ void Parser::parseRestart(const json &v, const QString &path, ServiceSpec &s)
 {
     if (!r.expectObject(v, path))
         return;
-    r.warnUnknownKeys(
-        v, path,
-        {"policy", "max_restarts", "backoff_initial_ms", "backoff_max_ms", "stable_after_ms"});
+    r.warnUnknownKeys(v, path,
+                      {"policy", "max_restarts", "backoff_initial_ms", "backoff_max_ms",
+                       "stable_after_ms", "on_unhealthy"});
     RestartPolicy &p = s.restart;
     static const QStringList modes {QStringLiteral("always"), QStringLiteral("on_failure"),
                                     QStringLiteral("never")};
@@ -828,10 +921,42 @@ void Parser::parseRestart(const json &v, const QString &path, ServiceSpec &s)
         = int(r.integer(v, "backoff_max_ms", path, 0, MaxTimeoutMs).value_or(p.backoffMaxMs));
     p.stableAfterMs
         = int(r.integer(v, "stable_after_ms", path, 0, MaxTimeoutMs).value_or(p.stableAfterMs));
+    p.onUnhealthy = r.boolean(v, "on_unhealthy", path).value_or(p.onUnhealthy);
     if (p.backoffMaxMs < p.backoffInitialMs)
         r.error(path + QStringLiteral("/backoff_max_ms"),
                 QStringLiteral("must not be less than backoff_initial_ms (%1)")
                     .arg(p.backoffInitialMs));
+}
+
+void Parser::parseEnvInherit(const json &v, const QString &path, ServiceSpec &s)
+{
+    if (v.is_string()) {
+        const QString mode = QString::fromStdString(v.get<std::string>());
+        if (mode == QLatin1String("all"))
+            s.envInherit.mode = EnvInherit::Mode::All;
+        else if (mode == QLatin1String("minimal"))
+            s.envInherit.mode = EnvInherit::Mode::Minimal;
+        else
+            r.error(path,
+                    QStringLiteral("must be \"all\", \"minimal\" or a list of variable names "
+                                   "(got %1)")
+                        .arg(q(mode)));
+        return;
+    }
+    if (!v.is_array()) {
+        r.error(path,
+                QStringLiteral("must be \"all\", \"minimal\" or a list of variable names, not %1")
+                    .arg(JsonReader::typeName(v)));
+        return;
+    }
+    s.envInherit.mode = EnvInherit::Mode::List;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_string() || v[i].get<std::string>().empty())
+            r.error(JsonReader::child(path, qsizetype(i)),
+                    QStringLiteral("must be a variable name"));
+        else
+            s.envInherit.names << QString::fromStdString(v[i].get<std::string>());
+    }
 }
 
 void Parser::parseCodeSigning(const json &v, const QString &path)

@@ -144,10 +144,11 @@ private:
         // Dependencies.
         for (qsizetype j = 0; j < s.dependencies.size(); ++j) {
             const QString &dep = s.dependencies.at(j);
+            // The v0.1 reference ignores a dependency on a service that does not exist.
             if (!m.service(dep))
-                r.error(JsonReader::child(path + QStringLiteral("/dependencies"), j),
-                        QStringLiteral("refers to unknown service %1%2")
-                            .arg(q(dep), suggestion(dep, serviceIds)));
+                r.warning(JsonReader::child(path + QStringLiteral("/dependencies"), j),
+                          QStringLiteral("refers to unknown service %1, so it is ignored%2")
+                              .arg(q(dep), suggestion(dep, serviceIds)));
         }
         if (s.readiness.type == Readiness::Type::DependenciesReady && s.dependencies.isEmpty())
             r.warning(path + QStringLiteral("/readiness"),
@@ -202,34 +203,40 @@ private:
         }
     }
 
+    // Tokens that name nothing are passed through as written (as the v0.1 reference does), so
+    // each is a warning that says what the service will see.
     void checkTokens(const QString &text, const QString &at, const QStringList &serviceIds)
     {
+        const QString literally = QStringLiteral("; the service gets it literally, as written");
         for (const QString &token : TemplateRenderer::tokens(text)) {
             if (!TemplateRenderer::isWellFormed(token)) {
-                r.error(at,
-                        QStringLiteral("${%1} is not a template Steward knows; use "
-                                       "${<service>.<port name>}, ${data} or ${bundle}")
-                            .arg(token));
+                r.warning(at,
+                          QStringLiteral("${%1} is not a template Steward knows (${<service>.<port "
+                                         "name>}, ${data} or ${bundle})%2")
+                              .arg(token, literally));
                 continue;
             }
             if (token == QLatin1String("data") || token == QLatin1String("bundle"))
                 continue;
-            const QString svcId = token.section(QLatin1Char('.'), 0, 0);
-            const QString portName = token.section(QLatin1Char('.'), 1);
+            const qsizetype dot = token.lastIndexOf(QLatin1Char('.'));
+            const QString svcId = token.left(dot);
+            const QString portName = token.mid(dot + 1);
             const ServiceSpec *svc = m.service(svcId);
             if (!svc) {
-                r.error(at,
-                        QStringLiteral("${%1} refers to unknown service %2%3")
-                            .arg(token, q(svcId), suggestion(svcId, serviceIds)));
+                r.warning(at,
+                          QStringLiteral("${%1} refers to unknown service %2%3%4")
+                              .arg(token, q(svcId), literally, suggestion(svcId, serviceIds)));
             } else if (!svc->port(portName)) {
                 QStringList names;
                 for (const PortRequest &p : svc->ports)
                     names << p.name;
-                r.error(at,
-                        QStringLiteral("${%1}: service %2 requests no port named %3 (it has: %4)")
-                            .arg(token, q(svcId), q(portName),
-                                 names.isEmpty() ? QStringLiteral("none")
-                                                 : names.join(QStringLiteral(", "))));
+                r.warning(at,
+                          QStringLiteral("${%1}: service %2 requests no port named %3 (it has: "
+                                         "%4)%5")
+                              .arg(token, q(svcId), q(portName),
+                                   names.isEmpty() ? QStringLiteral("none")
+                                                   : names.join(QStringLiteral(", ")),
+                                   literally));
             }
         }
     }

@@ -155,7 +155,7 @@ json PlanReport::toJson(const Manifest &m, const QString &platform)
         for (const QString &d : svc.dependencies)
             deps.push_back(s(d));
         json sj {{"id", s(svc.id)},
-                 {"type", s(enumName(svc.type))},
+                 {"type", s(svc.typeName.isEmpty() ? enumName(svc.type) : svc.typeName)},
                  {"start_position", i + 1},
                  {"binary", bin ? json(s(bin->path)) : json(nullptr)},
                  {"dependencies", deps},

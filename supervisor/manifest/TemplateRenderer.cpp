@@ -28,11 +28,30 @@ bool TemplateRenderer::isWellFormed(const QString &token)
     if (token == QLatin1String("data") || token == QLatin1String("bundle"))
         return true;
     static const QRegularExpression portRef(
-        QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+$"));
+        QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*\\.[A-Za-z0-9_-]+$"));
     return portRef.match(token).hasMatch();
 }
 
-Result<QString> TemplateRenderer::render(const QString &text) const
+std::optional<QString> TemplateRenderer::resolve(const QString &token) const
+{
+    if (token == QLatin1String("data"))
+        return m_context.dataDir;
+    if (token == QLatin1String("bundle"))
+        return m_context.bundleRoot;
+    // Port names hold no dots, so the last dot separates the service id (which may hold some)
+    // from the port name; the first dot is tried too, for ids the manifest never declared.
+    for (const qsizetype dot :
+         {token.lastIndexOf(QLatin1Char('.')), token.indexOf(QLatin1Char('.'))}) {
+        if (dot < 0)
+            continue;
+        const auto svc = m_context.ports.constFind(token.left(dot));
+        if (svc != m_context.ports.cend() && svc->contains(token.mid(dot + 1)))
+            return QString::number(svc->value(token.mid(dot + 1)));
+    }
+    return std::nullopt;
+}
+
+QString TemplateRenderer::render(const QString &text) const
 {
     if (!text.contains(QLatin1String("${")))
         return text;
@@ -43,22 +62,21 @@ Result<QString> TemplateRenderer::render(const QString &text) const
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         out += QStringView(text).mid(last, m.capturedStart() - last);
-        const QString token = m.captured(1);
-        if (token == QLatin1String("data")) {
-            out += m_context.dataDir;
-        } else if (token == QLatin1String("bundle")) {
-            out += m_context.bundleRoot;
-        } else {
-            const qsizetype dot = token.indexOf(QLatin1Char('.'));
-            const auto svc = m_context.ports.constFind(token.left(dot));
-            if (dot < 0 || svc == m_context.ports.cend() || !svc->contains(token.mid(dot + 1)))
-                return Result<QString>::failure(
-                    QStringLiteral("${%1} does not name an allocated port").arg(token));
-            out += QString::number(svc->value(token.mid(dot + 1)));
-        }
+        const std::optional<QString> value = resolve(m.captured(1));
+        out += value ? *value : m.captured(0);
         last = m.capturedEnd();
     }
     out += QStringView(text).mid(last);
+    return out;
+}
+
+QStringList TemplateRenderer::unresolved(const QString &text) const
+{
+    QStringList out;
+    for (const QString &token : tokens(text)) {
+        if (!resolve(token))
+            out << token;
+    }
     return out;
 }
 

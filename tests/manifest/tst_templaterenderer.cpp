@@ -13,7 +13,9 @@ private Q_SLOTS:
     void tokens();
     void render_data();
     void render();
-    void unresolvableTokenFailsWithItsName();
+    void unresolvableTokensStayAsWritten_data();
+    void unresolvableTokensStayAsWritten();
+    void serviceIdsWithDots();
 };
 
 void tst_TemplateRenderer::tokens_data()
@@ -62,19 +64,47 @@ void tst_TemplateRenderer::render()
     ctx.ports[QStringLiteral("web")] = {{QStringLiteral("http"), 47002}};
     ctx.dataDir = QStringLiteral("/home/u/.local/share/app");
     ctx.bundleRoot = QStringLiteral("/opt/app");
-    const Result<QString> out = TemplateRenderer(ctx).render(text);
-    QVERIFY(out.ok());
-    QCOMPARE(out.value(), expected);
+    QCOMPARE(TemplateRenderer(ctx).render(text), expected);
+    QVERIFY(TemplateRenderer(ctx).unresolved(text).isEmpty());
 }
 
-void tst_TemplateRenderer::unresolvableTokenFailsWithItsName()
+void tst_TemplateRenderer::unresolvableTokensStayAsWritten_data()
 {
+    // The v0.1 reference runtime passes a token it cannot resolve through literally.
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QStringList>("unresolved");
+    QTest::newRow("unknown service")
+        << "${api.http} ${playwright.http}"
+        << "47001 ${playwright.http}" << QStringList {QStringLiteral("playwright.http")};
+    QTest::newRow("unknown port") << "${api.grpc}"
+                                  << "${api.grpc}" << QStringList {QStringLiteral("api.grpc")};
+    QTest::newRow("shell style") << "${HOME}/x:${data}"
+                                 << "${HOME}/x:/data" << QStringList {QStringLiteral("HOME")};
+    QTest::newRow("empty") << "a${}b"
+                           << "a${}b" << QStringList {QString()};
+}
+
+void tst_TemplateRenderer::unresolvableTokensStayAsWritten()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    QFETCH(QStringList, unresolved);
     TemplateRenderer::Context ctx;
     ctx.ports[QStringLiteral("api")] = {{QStringLiteral("http"), 47001}};
-    const Result<QString> out
-        = TemplateRenderer(ctx).render(QStringLiteral("${api.http} ${playwright.http}"));
-    QVERIFY(!out.ok());
-    QVERIFY(out.error().contains(QLatin1String("${playwright.http}")));
+    ctx.dataDir = QStringLiteral("/data");
+    QCOMPARE(TemplateRenderer(ctx).render(text), expected);
+    QCOMPARE(TemplateRenderer(ctx).unresolved(text), unresolved);
+}
+
+void tst_TemplateRenderer::serviceIdsWithDots()
+{
+    TemplateRenderer::Context ctx;
+    ctx.ports[QStringLiteral("web.ui")] = {{QStringLiteral("http"), 47005}};
+    ctx.ports[QStringLiteral("web")] = {{QStringLiteral("ui"), 47006}};
+    QVERIFY(TemplateRenderer::isWellFormed(QStringLiteral("web.ui.http")));
+    QCOMPARE(TemplateRenderer(ctx).render(QStringLiteral("${web.ui.http} ${web.ui}")),
+             QStringLiteral("47005 47006"));
 }
 
 QTEST_GUILESS_MAIN(tst_TemplateRenderer)
