@@ -480,7 +480,7 @@ json ControlApi::serviceEntry(const QString &id) const
             ports[s(it.key())] = it.value();
     }
     json e {{"id", s(id)},
-            {"type", s(enumName(spec->type))},
+            {"type", s(spec->typeName.isEmpty() ? enumName(spec->type) : spec->typeName)},
             {"critical", spec->critical},
             {"ready", svc && svc->state() == ManagedService::State::Ready},
             {"state", svc ? s(ManagedService::stateName(svc->state())) : "waiting"},

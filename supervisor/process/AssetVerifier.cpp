@@ -19,7 +19,7 @@ struct Job
     QString root;
     QPointer<QObject> context;
     AssetVerifier::Handler handler;
-    QStringList warnings;
+    AssetVerifier::Outcome outcome;
     qsizetype index = 0;
     std::unique_ptr<QFile> file;
     std::unique_ptr<QCryptographicHash> hash;
@@ -30,7 +30,9 @@ void step(std::shared_ptr<Job> job)
     if (!job->context)
         return;
     auto finish = [job](bool ok, const QString &problem) {
-        job->handler(ok, problem, job->warnings);
+        job->outcome.ok = ok;
+        job->outcome.problem = problem;
+        job->handler(job->outcome);
     };
     if (job->file) {
         const QByteArray chunk = job->file->read(1024 * 1024);
@@ -54,17 +56,27 @@ void step(std::shared_ptr<Job> job)
         const Asset &a = job->assets.at(job->index);
         const QString path = QDir(job->root).absoluteFilePath(a.path);
         QFileInfo info(path);
-        if (!info.isFile())
+        if (!info.isFile()) {
+            job->outcome.missing = a.path;
             return finish(false, QStringLiteral("asset %1 is missing from the bundle").arg(a.path));
-        if (a.sizeBytes && info.size() != *a.sizeBytes)
+        }
+        if (a.sizeBytes && !AssetVerifier::sizeAcceptable(info.size(), *a.sizeBytes))
             return finish(false,
                           QStringLiteral("asset %1 is %2 bytes, the manifest expects %3")
                               .arg(a.path)
                               .arg(info.size())
                               .arg(*a.sizeBytes));
+        if (a.sizeBytes && info.size() != *a.sizeBytes)
+            job->outcome.warnings << QStringLiteral(
+                                         "asset %1 is %2 bytes, the manifest says %3 (within "
+                                         "the tolerance)")
+                                         .arg(a.path)
+                                         .arg(info.size())
+                                         .arg(*a.sizeBytes);
         if (a.sha256.isEmpty() || !sha.match(a.sha256).hasMatch()) {
-            if (!a.sha256.isEmpty())
-                job->warnings
+            if (!a.sha256.isEmpty()
+                && a.sha256.compare(QLatin1String("pending"), Qt::CaseInsensitive) != 0)
+                job->outcome.warnings
                     << QStringLiteral(
                            "asset %1: \"%2\" is not a SHA-256, so its content was not checked")
                            .arg(a.path, a.sha256);
@@ -84,6 +96,12 @@ void step(std::shared_ptr<Job> job)
 }
 
 } // namespace
+
+bool AssetVerifier::sizeAcceptable(qint64 actual, qint64 expected)
+{
+    const qint64 slack = std::max<qint64>(expected / 20, 1024 * 1024);
+    return actual <= expected + slack && actual * 2 >= expected;
+}
 
 void AssetVerifier::verify(const QList<Asset> &assets, const QString &bundleRoot, QObject *context,
                            Handler handler)

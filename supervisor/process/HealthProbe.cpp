@@ -1,6 +1,8 @@
 #include "HealthProbe.h"
 
 #include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
 #include <QProcess>
 #include <QTcpSocket>
@@ -11,6 +13,8 @@
 namespace steward {
 
 namespace {
+
+constexpr qsizetype MaxHealthResponse = 64 * 1024;
 
 // Calls the handler once, then tears the probe's objects down.
 struct Once
@@ -73,7 +77,11 @@ QTcpSocket *openProbe(int port, int timeoutMs, QObject *context, const std::shar
                          onConnected(socket);
                      });
     QObject::connect(socket, &QTcpSocket::errorOccurred, socket,
-                     [socket, once](QAbstractSocket::SocketError) {
+                     [socket, once](QAbstractSocket::SocketError e) {
+                         // A peer that answers and closes (an HTTP body ended by the
+                         // connection) is not a failure: the probe's own handler decides.
+                         if (e == QAbstractSocket::RemoteHostClosedError)
+                             return;
                          (*once)(false, socket->errorString());
                          socket->deleteLater();
                      });
@@ -107,19 +115,99 @@ void HealthProbe::http(int port, const QString &path, int timeoutMs, QObject *co
                      + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
                      + "\r\nConnection: close\r\nUser-Agent: steward-health\r\n\r\n");
         });
+    // As in the reference runtime, a check of exactly /health also reads the body.
+    const bool readBody = path == QLatin1String("/health");
     auto response = std::make_shared<QByteArray>();
-    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, once, response] {
-        *response += socket->readAll();
+    auto decide = [socket, once, response, readBody](bool ended) {
         const qsizetype eol = response->indexOf("\r\n");
-        if (eol < 0 && response->size() < 4096)
+        if (eol < 0 && response->size() < 4096 && !ended)
             return;
-        // "HTTP/1.1 200 OK": only the status line matters.
+        // "HTTP/1.1 200 OK"
         const QList<QByteArray> parts = response->left(eol).split(' ');
         const int code = parts.size() >= 2 ? parts.at(1).toInt() : 0;
-        (*once)(code >= 200 && code < 300, QStringLiteral("HTTP %1").arg(code));
+        const bool statusOk = code >= 200 && code < 300;
+        if (!readBody || !statusOk) {
+            (*once)(statusOk, QStringLiteral("HTTP %1").arg(code));
+        } else {
+            const std::optional<QByteArray> body = completeBody(*response, ended);
+            if (!body)
+                return; // more to come
+            QString why;
+            const bool ok = healthBodyPasses(*body, &why);
+            (*once)(ok,
+                    ok ? QStringLiteral("HTTP %1").arg(code)
+                       : QStringLiteral("HTTP %1, but %2").arg(code).arg(why));
+        }
         socket->abort();
         socket->deleteLater();
+    };
+    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, response, decide] {
+        *response += socket->readAll();
+        decide(response->size() > MaxHealthResponse);
     });
+    QObject::connect(socket, &QTcpSocket::disconnected, socket, [socket, response, decide] {
+        *response += socket->readAll();
+        decide(true);
+    });
+}
+
+std::optional<QByteArray> HealthProbe::completeBody(const QByteArray &response, bool ended)
+{
+    const qsizetype headEnd = response.indexOf("\r\n\r\n");
+    if (headEnd < 0)
+        return ended ? std::optional<QByteArray>(QByteArray()) : std::nullopt;
+    const QByteArray head = response.left(headEnd).toLower();
+    QByteArray body = response.mid(headEnd + 4);
+    for (const QByteArray &line : head.split('\n')) {
+        const QByteArray l = line.trimmed();
+        if (l.startsWith("content-length:")) {
+            const qsizetype length = l.mid(15).trimmed().toLongLong();
+            if (body.size() >= length)
+                return body.left(length);
+            return ended ? std::optional<QByteArray>(body) : std::nullopt;
+        }
+        if (l.startsWith("transfer-encoding:") && l.contains("chunked")) {
+            // Chunks: "<hex size>\r\n<data>\r\n" ... "0\r\n\r\n".
+            QByteArray out;
+            qsizetype at = 0;
+            while (true) {
+                const qsizetype eol = body.indexOf("\r\n", at);
+                if (eol < 0)
+                    return ended ? std::optional<QByteArray>(out) : std::nullopt;
+                bool ok = false;
+                const qsizetype size
+                    = body.mid(at, eol - at).split(';').first().trimmed().toLongLong(&ok, 16);
+                if (!ok || size < 0)
+                    return out;
+                if (size == 0)
+                    return out;
+                if (body.size() < eol + 2 + size)
+                    return ended ? std::optional<QByteArray>(out) : std::nullopt;
+                out += body.mid(eol + 2, size);
+                at = eol + 2 + size + 2;
+            }
+        }
+    }
+    // Neither: the body ends with the connection (we asked for Connection: close).
+    return ended ? std::optional<QByteArray>(body) : std::nullopt;
+}
+
+bool HealthProbe::healthBodyPasses(const QByteArray &body, QString *why)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (!doc.isObject()) {
+        *why = QStringLiteral("the /health body is not a JSON object");
+        return false;
+    }
+    const QJsonObject o = doc.object();
+    const QString status = o.value(QLatin1String("status")).toString();
+    if (status == QLatin1String("healthy") || status == QLatin1String("degraded")
+        || o.value(QLatin1String("readiness")).toBool())
+        return true;
+    *why = status.isEmpty() ? QStringLiteral("the /health body has no status")
+                            : QStringLiteral("/health says \"%1\"").arg(status.left(40));
+    return false;
 }
 
 void HealthProbe::command(const QStringList &argv, const QString &workingDir,

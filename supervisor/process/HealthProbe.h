@@ -5,11 +5,14 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace steward {
 
 // One-shot checks of a service: an HTTP GET answered 2xx, a TCP connection accepted, or a
-// command that exits 0, each within a timeout. The handler runs once, from the event loop,
+// command that exits 0, each within a timeout. As in the v0.1 reference runtime, a GET of exactly
+// /health also reads the JSON body: status "healthy" or "degraded", or readiness true, passes;
+// any other body fails, even with 200. The handler runs once, from the event loop,
 // and not at all if `context` is destroyed first.
 class HealthProbe
 {
@@ -22,6 +25,12 @@ public:
     static void command(const QStringList &argv, const QString &workingDir,
                         const QProcessEnvironment &env, int timeoutMs, QObject *context,
                         Handler handler);
+
+    // Whether a /health body says the service is healthy; `why` tells otherwise.
+    static bool healthBodyPasses(const QByteArray &body, QString *why);
+    // The body of an HTTP response once it is complete (Content-Length, chunked, or ended by
+    // the connection), or nothing while more is to come.
+    static std::optional<QByteArray> completeBody(const QByteArray &response, bool ended);
 };
 
 } // namespace steward

@@ -16,6 +16,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTimer>
 
 #ifdef Q_OS_UNIX
@@ -56,6 +57,18 @@ std::string s(const QString &q)
     return q.toStdString();
 }
 
+// Where a service's log goes. Steward writes a rotated, timestamped <id>.log inside the folder
+// log_dir names (default logs/<id>); a log_dir that ends in ".log" names the file itself, as
+// it does in the v0.1 reference runtime.
+QString logFilePath(const ServiceSpec &spec, const QString &appData)
+{
+    const QString logDir = spec.logDir.isEmpty() ? QStringLiteral("logs/") + spec.id : spec.logDir;
+    if (logDir.endsWith(QLatin1String(".log")))
+        return QDir::cleanPath(QDir(appData).absoluteFilePath(logDir));
+    return QDir::cleanPath(QDir(appData).absoluteFilePath(logDir + QLatin1Char('/') + spec.id
+                                                          + QStringLiteral(".log")));
+}
+
 } // namespace
 
 ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &context,
@@ -65,12 +78,7 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
     , m_ctx(context)
     , m_backoff(spec.restart)
 {
-    const QString logDir = spec.logDir.isEmpty() ? QStringLiteral("logs/") + spec.id : spec.logDir;
-    m_log = new ServiceLog(
-        spec.id,
-        QDir(context.appData)
-            .absoluteFilePath(logDir + QLatin1Char('/') + spec.id + QStringLiteral(".log")),
-        *context.redactor, this);
+    m_log = new ServiceLog(spec.id, logFilePath(spec, context.appData), *context.redactor, this);
     auto timer = [this](bool single) {
         auto *t = new QTimer(this);
         t->setSingleShot(single);
@@ -93,13 +101,21 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
             QStringLiteral("did not stop within %1 ms; sending SIGKILL").arg(m_spec.stopTimeoutMs));
         killTree();
     });
+    // As in the reference runtime, a service that is not ready in time keeps running, marked
+    // not ready; it is still checked and becomes ready when it answers.
     connect(m_readinessDeadline, &QTimer::timeout, this, [this] {
-        if (m_state == State::Starting)
-            failAndRestart(
-                QStringLiteral("not ready within %1 ms").arg(m_spec.readiness.timeoutMs));
+        if (m_state != State::Starting)
+            return;
+        const QString reason = QStringLiteral("not ready within %1 ms; still checking")
+                                   .arg(m_spec.readiness.timeoutMs);
+        m_log->note(reason);
+        Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(reason));
+        record("service_not_ready", {{"timeout_ms", m_spec.readiness.timeoutMs}});
+        setState(State::Starting, reason);
     });
     connect(m_log, &ServiceLog::patternMatched, this, [this] {
-        if (m_state == State::Starting && m_spec.readiness.type == Readiness::Type::LogMatch)
+        m_patternSeen = true;
+        if (m_state == State::Starting && watchesOutputForReadiness())
             becomeReady();
     });
 }
@@ -163,7 +179,50 @@ void ManagedService::setWaiting(const QString &reason)
 {
     if (m_state == State::Waiting && m_message == reason)
         return;
+    record("service_blocked", {{"reason", s(reason)}});
     setState(State::Waiting, reason);
+}
+
+void ManagedService::record(const char *event, nlohmann::json details) const
+{
+    if (!m_ctx.telemetry)
+        return;
+    details["service"] = s(m_spec.id);
+    m_ctx.telemetry->record(event, std::move(details));
+}
+
+bool ManagedService::watchesOutputForReadiness() const
+{
+    return m_spec.readiness.type == Readiness::Type::LogMatch
+        || (m_spec.readiness.type == Readiness::Type::HealthSuccess
+            && m_spec.health.type == HealthCheck::Type::LogMatch);
+}
+
+QString ManagedService::resolveCommand(const QString &program, const QProcessEnvironment &env) const
+{
+    // As in the reference runtime, a relative program is looked for in the bundle root. Steward
+    // also looks beside the service's binary (where its own earlier versions looked), then in
+    // the service's PATH (bundle bin/ and cli/ first), for a bare name such as "python3".
+    if (program.isEmpty() || QDir::isAbsolutePath(program))
+        return program;
+    const QString root = m_ctx.manifest->bundleRoot;
+    QStringList candidates {QDir(root).absoluteFilePath(program)};
+    if (const Binary *binary = m_spec.binaryFor(m_ctx.platform))
+        candidates
+            << QFileInfo(QDir(root).absoluteFilePath(binary->path)).dir().absoluteFilePath(program);
+    for (const QString &c : std::as_const(candidates)) {
+        const QFileInfo info(c);
+        if (info.isFile() && info.isExecutable())
+            return QDir::cleanPath(c);
+    }
+    if (!program.contains(QLatin1Char('/'))) {
+        const QString found = QStandardPaths::findExecutable(
+            program,
+            env.value(QStringLiteral("PATH")).split(QDir::listSeparator(), Qt::SkipEmptyParts));
+        if (!found.isEmpty())
+            return found;
+    }
+    return QDir::cleanPath(candidates.first());
 }
 
 void ManagedService::start()
@@ -183,39 +242,75 @@ Result<ManagedService::LaunchPlan> ManagedService::launchPlan()
     const Manifest &m = *m_ctx.manifest;
     const Binary *binary = m_spec.binaryFor(m_ctx.platform);
     if (!binary)
-        return R::failure(QStringLiteral("no binary for %1 in the manifest").arg(m_ctx.platform));
+        return R::failure(
+            m_spec.binaries.isEmpty()
+                ? QStringLiteral("the manifest names no binary for this service")
+                : QStringLiteral("the manifest has no binary for %1 (it has: %2)")
+                      .arg(m_ctx.platform, m_spec.binaries.keys().join(QStringLiteral(", "))));
     const TemplateRenderer templates(m_ctx.templates);
+    const QDir root(m.bundleRoot);
     LaunchPlan plan;
-    plan.program = QDir(m.bundleRoot).absoluteFilePath(QDir::fromNativeSeparators(binary->path));
-    const QFileInfo info(plan.program);
-    if (!info.exists())
-        return R::failure(QStringLiteral("binary %1 does not exist").arg(plan.program));
-    if (!info.isFile() || !info.isExecutable())
-        return R::failure(QStringLiteral("binary %1 is not an executable file").arg(plan.program));
-    for (const QString &a : binary->args) {
-        const Result<QString> r = templates.render(a);
-        if (!r)
-            return R::failure(r.error());
-        plan.args << r.value();
-    }
-    plan.workingDir = info.absolutePath();
-    if (!binary->cwd.isEmpty()) {
-        const Result<QString> r = templates.render(binary->cwd);
-        plan.workingDir = QDir(m.bundleRoot).absoluteFilePath(r.ok() ? r.value() : binary->cwd);
-    }
+    // The reference runtime runs a service in the bundle root (or binary.cwd, relative to it),
+    // so relative args such as "services/db.py" are found there.
+    plan.workingDir = binary->cwd.isEmpty()
+        ? root.absolutePath()
+        : QDir::cleanPath(root.absoluteFilePath(templates.render(binary->cwd)));
+    for (const QString &a : binary->args)
+        plan.args << templates.render(a);
     for (const QString &d : m_spec.dataDirs)
         (void)AtomicFile::ensureDirectory(QDir(m_ctx.appData).absoluteFilePath(d), 0700);
     const Result<QMap<QString, QString>> secretVars
         = m_ctx.injector->prepare(m, m_spec, *m_ctx.keeper);
     if (!secretVars)
         return R::failure(secretVars.error());
-    QMap<QString, QString> stewardVars = m_ctx.stewardVariables(m_spec.id);
+    ServiceEnvironment::Layers layers;
+    const bool gpu = m_gpuAvailable;
+    layers.base = {
+        {QStringLiteral("APP_DATA_DIR"), m_ctx.appData},
+        {QStringLiteral("BUNDLE_ROOT"), m.bundleRoot},
+        {QStringLiteral("BUNDLE_GPU_AVAILABLE"),
+         gpu ? QStringLiteral("true") : QStringLiteral("false")},
+        {QStringLiteral("BUNDLE_GPU_MODE"), gpu ? QStringLiteral("gpu") : QStringLiteral("cpu")},
+        {QStringLiteral("VROOLI_API_SKIP_STALE_CHECK"), QStringLiteral("true")},
+    };
+    if (m_ctx.stewardVariables)
+        layers.steward = m_ctx.stewardVariables(m_spec.id);
     if (m_spec.gpu != GpuRequirement::None)
-        stewardVars.insert(QStringLiteral("STEWARD_GPU"),
-                           m_gpuAvailable ? QStringLiteral("1") : QStringLiteral("0"));
-    plan.env
-        = ServiceEnvironment::build(m_spec, *binary, templates, stewardVars, secretVars.value());
+        layers.steward.insert(QStringLiteral("STEWARD_GPU"),
+                              gpu ? QStringLiteral("1") : QStringLiteral("0"));
+    if (ServiceEnvironment::usesPlaywright(m_spec, binary)) {
+        if (const int port = playwrightDriverPort(); port > 0) {
+            layers.steward.insert(QStringLiteral("PLAYWRIGHT_DRIVER_PORT"), QString::number(port));
+            layers.steward.insert(QStringLiteral("PLAYWRIGHT_DRIVER_URL"),
+                                  QStringLiteral("http://127.0.0.1:%1").arg(port));
+        }
+    }
+    layers.secrets = secretVars.value();
+    plan.env = ServiceEnvironment::build(m_spec, *binary, templates, m.bundleRoot, layers);
+
+    const QString path = QDir::fromNativeSeparators(binary->path);
+    plan.program = resolveCommand(path, plan.env);
+    const QFileInfo info(plan.program);
+    if (!info.exists())
+        return R::failure(QStringLiteral("binary %1 does not exist").arg(plan.program));
+    if (!info.isFile() || !info.isExecutable())
+        return R::failure(QStringLiteral("binary %1 is not an executable file").arg(plan.program));
     return plan;
+}
+
+int ManagedService::playwrightDriverPort() const
+{
+    // The driver is the service whose id names Playwright; a service that only reads its
+    // PLAYWRIGHT_* settings gets the driver's port, the driver its own.
+    const auto &ports = m_ctx.templates.ports;
+    auto firstPort = [&](const ServiceSpec &svc) {
+        return svc.ports.isEmpty() ? 0 : ports.value(svc.id).value(svc.ports.first().name);
+    };
+    for (const ServiceSpec &svc : m_ctx.manifest->services) {
+        if (svc.id.contains(QLatin1String("playwright"), Qt::CaseInsensitive) && firstPort(svc) > 0)
+            return firstPort(svc);
+    }
+    return firstPort(m_spec);
 }
 
 void ManagedService::preflight()
@@ -224,20 +319,25 @@ void ManagedService::preflight()
     auto afterGpu = [this] {
         AssetVerifier::verify(
             m_spec.assets, m_ctx.manifest->bundleRoot, this,
-            [this](bool ok, const QString &problem, const QStringList &warnings) {
-                for (const QString &w : warnings) {
+            [this](const AssetVerifier::Outcome &outcome) {
+                for (const QString &w : outcome.warnings) {
                     m_log->note(w);
                     Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(w));
                 }
-                if (!ok)
-                    return setState(State::Failed, problem);
+                if (!outcome.missing.isEmpty())
+                    record("asset_missing", {{"path", s(outcome.missing)}});
+                if (!outcome.ok)
+                    return setState(State::Failed, outcome.problem);
                 runMigrations(0);
             });
     };
-    if (m_spec.gpu == GpuRequirement::None || !m_ctx.gpu)
+    // Every service learns whether there is a GPU (BUNDLE_GPU_AVAILABLE), as in the reference.
+    if (!m_ctx.gpu)
         return afterGpu();
     m_ctx.gpu->query(this, [this, afterGpu](bool available, const QString &detail) {
         m_gpuAvailable = available;
+        if (m_spec.gpu == GpuRequirement::None)
+            return afterGpu();
         if (!available) {
             switch (m_spec.gpu) {
             case GpuRequirement::Required:
@@ -262,6 +362,8 @@ void ManagedService::runMigrations(qsizetype index)
     InstallState *state = m_ctx.state;
     // Skip what does not apply to this run.
     while (state && index < m_spec.migrations.size()) {
+        // Versioned, as in the reference runtime: a migration runs at most once, ever; run_on
+        // only says in which launch it may.
         const Migration &mig = m_spec.migrations.at(index);
         const bool done = state->migrationsRun(m_spec.id).contains(mig.version);
         const bool upgraded = !state->previousAppVersion().isEmpty()
@@ -272,13 +374,15 @@ void ManagedService::runMigrations(qsizetype index)
             due = true;
             break;
         case Migration::RunOn::FirstInstall:
-            due = state->isNewInstall() && !done;
+            due = state->isNewInstall();
             break;
         case Migration::RunOn::Upgrade:
-            due = upgraded && !done;
+            due = upgraded;
+            break;
+        case Migration::RunOn::Never:
             break;
         }
-        if (due)
+        if (due && !done)
             break;
         ++index;
     }
@@ -292,18 +396,15 @@ void ManagedService::runMigrations(qsizetype index)
         return setState(State::Failed, plan.error());
     const TemplateRenderer templates(m_ctx.templates);
     QStringList argv;
-    for (const QString &a : mig.command) {
-        const Result<QString> r = templates.render(a);
-        argv << (r.ok() ? r.value() : a);
-    }
-    if (argv.first().contains(QLatin1Char('/')))
-        argv.first() = QDir(plan->workingDir).absoluteFilePath(argv.first());
+    for (const QString &a : mig.command)
+        argv << templates.render(a);
     QProcessEnvironment env = plan->env;
-    for (auto it = mig.env.cbegin(); it != mig.env.cend(); ++it) {
-        const Result<QString> r = templates.render(it.value());
-        env.insert(it.key(), r.ok() ? r.value() : it.value());
-    }
+    for (auto it = mig.env.cbegin(); it != mig.env.cend(); ++it)
+        env.insert(it.key(), templates.render(it.value()));
+    // command[0] is relative to the bundle root; the migration runs where the service runs.
+    argv.first() = resolveCommand(argv.first(), env);
     setState(State::Starting, QStringLiteral("running migration %1").arg(mig.version));
+    record("migration_start", {{"version", s(mig.version)}, {"run_on", s(mig.runOnAsWritten)}});
     m_log->note(QStringLiteral("migration %1 (%2): %3")
                     .arg(mig.version, enumName(mig.runOn), argv.join(QLatin1Char(' '))));
     auto *proc = new QProcess(this);
@@ -324,9 +425,12 @@ void ManagedService::runMigrations(qsizetype index)
         m_log->flush();
         if (m_state != State::Starting)
             return; // stopped meanwhile
-        if (!ok)
+        if (!ok) {
+            record("migration_failed", {{"version", s(version)}, {"error", s(how)}});
             return setState(State::Failed,
                             QStringLiteral("migration %1 failed: %2").arg(version, how));
+        }
+        record("migration_success", {{"version", s(version)}});
         m_log->note(QStringLiteral("migration %1 done").arg(version));
         m_ctx.state->markMigrationRun(m_spec.id, version);
         if (Status st = m_ctx.state->save(); !st)
@@ -352,8 +456,10 @@ void ManagedService::spawn()
     m_failureReason.clear();
     m_exitCode.reset();
     const Result<LaunchPlan> plan = launchPlan();
-    if (!plan)
+    if (!plan) {
+        record("service_start_failed", {{"error", s(plan.error())}});
         return setState(State::Failed, plan.error());
+    }
     const QString program = plan->program;
     const QStringList args = plan->args;
     const QString cwd = plan->workingDir;
@@ -381,12 +487,16 @@ void ManagedService::spawn()
     connect(proc, &QProcess::errorOccurred, this, [this, proc](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart && proc == m_process) {
             m_log->note(QStringLiteral("cannot start: %1").arg(proc->errorString()));
+            record("service_start_failed", {{"error", s(proc->errorString())}});
             m_failureReason = QStringLiteral("cannot start: %1").arg(proc->errorString());
             onFinished(-1, QProcess::CrashExit);
         }
     });
+    m_patternSeen = false;
     if (m_spec.readiness.type == Readiness::Type::LogMatch)
         m_log->watch(QRegularExpression(m_spec.readiness.pattern));
+    else if (m_spec.health.type == HealthCheck::Type::LogMatch)
+        m_log->watch(QRegularExpression(m_spec.health.pattern));
 
     connect(proc, &QProcess::started, this, [this, proc, program] {
         m_pgid = proc->processId();
@@ -414,6 +524,10 @@ void ManagedService::spawn()
         case Readiness::Type::LogMatch:
             break; // patternMatched() decides
         case Readiness::Type::HealthSuccess:
+            if (watchesOutputForReadiness())
+                break; // a log_match health check: patternMatched() decides
+            probeReadiness();
+            break;
         case Readiness::Type::PortOpen:
             probeReadiness();
             break;
@@ -432,33 +546,32 @@ void ManagedService::probe(const HealthCheck &check, bool portOnly, const QStrin
     if (portOnly)
         return HealthProbe::tcp(port, timeout, this, done);
     switch (check.type) {
-    case HealthCheck::Type::Http: {
-        const Result<QString> path = TemplateRenderer(m_ctx.templates).render(check.path);
-        return HealthProbe::http(port, path.ok() ? path.value() : check.path, timeout, this, done);
-    }
+    case HealthCheck::Type::Http:
+        return HealthProbe::http(port, TemplateRenderer(m_ctx.templates).render(check.path),
+                                 timeout, this, done);
     case HealthCheck::Type::Tcp:
         return HealthProbe::tcp(port, timeout, this, done);
     case HealthCheck::Type::Command: {
         QStringList argv;
         const TemplateRenderer templates(m_ctx.templates);
-        for (const QString &a : check.command) {
-            const Result<QString> r = templates.render(a);
-            argv << (r.ok() ? r.value() : a);
-        }
-        // Relative programs ("./worker") are found in the binary's directory.
-        const Binary *binary = m_spec.binaryFor(m_ctx.platform);
-        const QString dir = QFileInfo(QDir(m_ctx.manifest->bundleRoot)
-                                          .absoluteFilePath(binary ? binary->path : QString()))
-                                .absolutePath();
-        if (!argv.isEmpty() && argv.first().contains(QLatin1Char('/')))
-            argv.first() = QDir(dir).absoluteFilePath(argv.first());
-        return HealthProbe::command(
-            argv, dir, m_process ? m_process->processEnvironment() : QProcessEnvironment(), timeout,
-            this, done);
+        for (const QString &a : check.command)
+            argv << templates.render(a);
+        // Relative programs ("./worker") are found as a migration's are; the check runs where
+        // the service runs.
+        const QProcessEnvironment env
+            = m_process ? m_process->processEnvironment() : QProcessEnvironment();
+        if (!argv.isEmpty())
+            argv.first() = resolveCommand(argv.first(), env);
+        const QString dir = m_process ? m_process->workingDirectory() : m_ctx.manifest->bundleRoot;
+        return HealthProbe::command(argv, dir, env, timeout, this, done);
     }
     case HealthCheck::Type::LogMatch:
-        // Output-based health: alive as long as the process runs.
-        return QTimer::singleShot(0, this, [done] { done(true, QString()); });
+        // Output-based health: the pattern was seen (when it decides readiness), and the
+        // process runs.
+        return QTimer::singleShot(0, this, [this, done] {
+            const bool seen = m_patternSeen || m_spec.readiness.type == Readiness::Type::LogMatch;
+            done(seen, seen ? QString() : QStringLiteral("the output has not shown the pattern"));
+        });
     }
 }
 
@@ -514,11 +627,15 @@ void ManagedService::probeLiveness()
                   return;
               m_livenessFailures = ok ? 0 : m_livenessFailures + 1;
               const int allowed = std::max(1, m_spec.health.retries);
-              if (m_livenessFailures >= allowed)
-                  return failAndRestart(
-                      QStringLiteral("unhealthy: %1 failed health checks in a row (%2)")
-                          .arg(m_livenessFailures)
-                          .arg(detail));
+              const QString unhealthy
+                  = QStringLiteral("unhealthy: %1 failed health checks in a row (%2)")
+                        .arg(m_livenessFailures)
+                        .arg(detail);
+              if (m_livenessFailures >= allowed && m_spec.restart.onUnhealthy)
+                  return failAndRestart(unhealthy);
+              // restart.on_unhealthy false: the service keeps running, marked unhealthy.
+              if (!m_spec.restart.onUnhealthy)
+                  setState(State::Ready, m_livenessFailures >= allowed ? unhealthy : QString());
               m_livenessTimer->start(m_spec.health.intervalMs > 0 ? m_spec.health.intervalMs
                                                                   : 1000);
           });

@@ -37,7 +37,7 @@ struct ServiceContext
     const SecretKeeper *keeper = nullptr;
     TelemetryLog *telemetry = nullptr;
     QString platform;
-    // Variables Steward adds for the service (APP_DATA_DIR, BUNDLE_ROOT, control URL and token).
+    // Variables Steward adds for the service after its manifest env (control URL and token).
     std::function<QMap<QString, QString>(const QString &serviceId)> stewardVariables;
     // Where migrations are recorded; null: migrations are not run.
     InstallState *state = nullptr;
@@ -103,6 +103,13 @@ private:
                std::function<void(bool, QString)> done);
     void becomeReady();
     void failAndRestart(const QString &reason);
+    // A telemetry event about this service.
+    void record(const char *event, nlohmann::json details = nlohmann::json::object()) const;
+    // True when the output decides readiness (log_match readiness or log_match health).
+    bool watchesOutputForReadiness() const;
+    // The program a relative command[0] names (bundle root, then beside the binary, then PATH).
+    QString resolveCommand(const QString &program, const QProcessEnvironment &env) const;
+    int playwrightDriverPort() const;
     void killTree();
     void cancelTimers();
 
@@ -130,6 +137,7 @@ private:
     int m_generation = 0; // invalidates probes of an earlier process
     bool m_preflightDone = false;
     bool m_gpuAvailable = false;
+    bool m_patternSeen = false; // the watched log pattern showed since the last spawn
     QPointer<QProcess> m_migration;
 };
 

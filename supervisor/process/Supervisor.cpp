@@ -88,11 +88,7 @@ Status Supervisor::prepare(const QSet<int> &excludedPorts)
     ctx.state = m_installState;
     ctx.gpu = m_gpu;
     ctx.stewardVariables = [this](const QString &id) {
-        QMap<QString, QString> vars {{QStringLiteral("APP_DATA_DIR"), m_appData},
-                                     {QStringLiteral("BUNDLE_ROOT"), m_manifest.bundleRoot}};
-        if (m_extraVars)
-            vars.insert(m_extraVars(id));
-        return vars;
+        return m_extraVars ? m_extraVars(id) : QMap<QString, QString>();
     };
     for (const QString &id : m_manifest.startOrder()) {
         auto *svc = new ManagedService(*m_manifest.service(id), ctx, this);
@@ -142,6 +138,10 @@ void Supervisor::reconcile()
         // restart policy allows, or was stopped on request (startService() makes it wait again).
         if (svc->state() != ManagedService::State::Waiting || m_held.contains(svc->id()))
             continue;
+        if (isSkipped(svc)) {
+            svc->setWaiting(QStringLiteral("skipped: %1").arg(svc->spec().skipReason()));
+            continue;
+        }
 
         const QStringList missing = m_keeper.missingFor(svc->id());
         if (!missing.isEmpty()) {
@@ -202,6 +202,7 @@ void Supervisor::restartService(const QString &id)
     if (!svc)
         return;
     m_held.remove(id);
+    m_requested.insert(id);
     QPointer<ManagedService> guard(svc);
     svc->stop([this, guard] {
         if (guard && !m_shuttingDown) {
@@ -219,10 +220,17 @@ void Supervisor::stopService(const QString &id)
     }
 }
 
+bool Supervisor::isSkipped(const ManagedService *svc) const
+{
+    return svc->spec().isOnDemand() && !m_requested.contains(svc->id())
+        && svc->state() == ManagedService::State::Waiting;
+}
+
 void Supervisor::startService(const QString &id)
 {
     if (ManagedService *svc = service(id)) {
         m_held.remove(id);
+        m_requested.insert(id); // an on-demand service starts once asked for
         if (!svc->isRunning())
             svc->setWaiting(QStringLiteral("starting on request"));
         reconcile();
@@ -281,6 +289,8 @@ void Supervisor::updateStatus()
     bool waitingForSecrets = false;
     bool degraded = false;
     for (ManagedService *svc : m_services) {
+        if (isSkipped(svc))
+            continue; // on demand, not asked for: the app is ready without it
         switch (svc->state()) {
         case ManagedService::State::Ready:
             break;

@@ -50,7 +50,10 @@ public:
 
     void restartService(const QString &id);
     void stopService(const QString &id);
+    // Starts a service stopped on request, or an on-demand one (metadata.run_mode "on_demand").
     void startService(const QString &id);
+    // An on-demand service nobody has asked for yet: not started, "skipped" in /readyz.
+    bool isSkipped(const ManagedService *svc) const;
 
     AppStatus status() const { return m_status; }
     static QString statusName(AppStatus s);
@@ -86,6 +89,7 @@ private:
     PortAllocator::Ports m_ports;
     QList<ManagedService *> m_services;
     QSet<QString> m_held; // stopped by request: not started again by reconcile()
+    QSet<QString> m_requested; // on-demand services asked for with startService()
     AppStatus m_status = AppStatus::Starting;
     QString m_statusReason;
     bool m_shuttingDown = false;

@@ -31,7 +31,8 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
         if (!spec || !value)
             continue;
         if (spec->target.type == SecretTarget::Type::Env) {
-            env.insert(spec->target.name, QString::fromUtf8(*value));
+            // As the reference runtime does, surrounding whitespace (a pasted newline) goes.
+            env.insert(spec->target.name, QString::fromUtf8(*value).trimmed());
             continue;
         }
         const QString path = QDir::cleanPath(base + QLatin1Char('/') + spec->target.name);
@@ -57,6 +58,7 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
         if (Status s = AtomicFile::write(path, *value, spec->target.fileMode); !s)
             return R::failure(QStringLiteral("secret %1: %2").arg(id, s.error()));
         env.insert(secretFileEnvName(id), path);
+        env.insert(referenceSecretFileEnvName(id), path); // the reference runtime's name
     }
     return env;
 }

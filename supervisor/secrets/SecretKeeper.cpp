@@ -166,8 +166,12 @@ void SecretKeeper::refreshRedactor()
 {
     QList<QByteArray> values;
     values.reserve(m_values.size());
-    for (const QByteArray &v : std::as_const(m_values))
+    for (const QByteArray &v : std::as_const(m_values)) {
         values << v;
+        // Env targets carry the value without surrounding whitespace: hide that form too.
+        if (const QByteArray trimmed = v.trimmed(); trimmed.size() != v.size())
+            values << trimmed;
+    }
     int ignored = 0;
     m_redactor->setSecrets(values, &ignored);
     if (ignored > 0)

@@ -51,6 +51,8 @@ class tst_HealthProbe : public QObject
 private Q_SLOTS:
     void http_data();
     void http();
+    void healthReadsTheBody_data();
+    void healthReadsTheBody();
     void httpTimeout();
     void tcpOpenAndClosed();
     void neverConnectsToItself();
@@ -87,6 +89,47 @@ void tst_HealthProbe::http()
     QTRY_VERIFY(a.done);
     QCOMPARE(a.ok, ok);
     QCOMPARE(a.detail, detail);
+}
+
+void tst_HealthProbe::healthReadsTheBody_data()
+{
+    // As in the v0.1 reference runtime: exactly /health also reads the JSON body.
+    QTest::addColumn<QByteArray>("reply");
+    QTest::addColumn<bool>("ok");
+    const QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+    auto sized = [&](const QByteArray &body) -> QByteArray {
+        return head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    };
+    QTest::newRow("healthy") << sized(R"({"status":"healthy"})") << true;
+    QTest::newRow("degraded") << sized(R"({"status":"degraded","checks":{}})") << true;
+    QTest::newRow("readiness") << sized(R"({"readiness":true})") << true;
+    QTest::newRow("unhealthy with 200") << sized(R"({"status":"unhealthy"})") << false;
+    QTest::newRow("readiness false") << sized(R"({"readiness":false})") << false;
+    QTest::newRow("not json") << sized("ok") << false;
+    const QByteArray chunked = head
+        + "Transfer-Encoding: chunked\r\n\r\n9\r\n{\"status\"\r\nb\r\n:\"healthy\"}\r\n0\r\n\r\n";
+    QTest::newRow("chunked") << chunked << true;
+    QTest::newRow("ended by the connection")
+        << QByteArray(head + "\r\n{\"status\":\"healthy\"}") << true;
+    QTest::newRow("503 whatever the body") << QByteArray(
+        "HTTP/1.1 503 Unavailable\r\nContent-Length: 20\r\n\r\n{\"status\":\"healthy\"}")
+                                           << false;
+}
+
+void tst_HealthProbe::healthReadsTheBody()
+{
+    QFETCH(QByteArray, reply);
+    QFETCH(bool, ok);
+    TinyServer server(reply);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    Answer a;
+    QObject ctx;
+    HealthProbe::http(server.serverPort(), QStringLiteral("/health"), 2000, &ctx,
+                      [&](bool r, const QString &d) {
+                          a = {true, r, d};
+                      });
+    QTRY_VERIFY(a.done);
+    QVERIFY2(a.ok == ok, qPrintable(a.detail));
 }
 
 void tst_HealthProbe::httpTimeout()

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void crashIsRestartedWithBackoffUntilCrashLoop();
     void stableRunResetsTheCount();
     void livenessFailureRestarts();
+    void livenessRestartsCanBeTurnedOff();
     void gracefulStopReachesATrappingChild();
     void stopTimeoutEndsInSigkill();
     void stopRightAfterStartIsGraceful();
@@ -172,6 +173,27 @@ void tst_Supervisor::livenessFailureRestarts()
     QVERIFY(unhealthy);
     QTRY_VERIFY_WITH_TIMEOUT(h.count(QStringLiteral("sick"), State::Ready) >= 2,
                              20000); // back after the restart
+}
+
+void tst_Supervisor::livenessRestartsCanBeTurnedOff()
+{
+    // restart.on_unhealthy false: failed health checks after readiness only mark the service
+    // unhealthy, as the reference runtime (which has no liveness checks) would leave it.
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(
+        QStringLiteral("sick"), {QStringLiteral("--unhealthy-after-ms"), QStringLiteral("700")});
+    svc["restart"]["on_unhealthy"] = false;
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("sick"))->state(), State::Ready, 20000);
+    const qint64 pid = h.svc(QStringLiteral("sick"))->pid();
+    QTRY_VERIFY_WITH_TIMEOUT(h.svc(QStringLiteral("sick"))
+                                 ->message()
+                                 .contains(QLatin1String("unhealthy: 2 failed health checks")),
+                             20000);
+    QCOMPARE(h.svc(QStringLiteral("sick"))->state(), State::Ready);
+    QCOMPARE(h.svc(QStringLiteral("sick"))->pid(), pid);
+    QCOMPARE(h.count(QStringLiteral("sick"), State::Backoff), 0);
 }
 
 void tst_Supervisor::gracefulStopReachesATrappingChild()

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void envAndFileTargets();
+    void envValuesLoseSurroundingWhitespace();
     void customFileMode();
     void optionalWithoutValueIsLeftOut();
     void targetOutsideTheDirectoryIsRefused();
@@ -80,6 +81,8 @@ void tst_SecretInjector::envAndFileTargets()
     QCOMPARE(env->value(QStringLiteral("SESSION_KEY")).size(), 43);
     const QString file = env->value(QStringLiteral("STEWARD_SECRET_FILE_SIGNING_KEY"));
     QCOMPARE(file, m_dir->path() + QStringLiteral("/runtime/secrets/api/keys/signing.key"));
+    // The v0.1 reference runtime's name for the same file.
+    QCOMPARE(env->value(QStringLiteral("SECRET_FILE_SIGNING_KEY")), file);
     QFile f(file);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), *m_keeper->value(QStringLiteral("signing_key")));
@@ -87,6 +90,23 @@ void tst_SecretInjector::envAndFileTargets()
     QCOMPARE(modeOf(injector.directoryFor(QStringLiteral("api"))), 0700);
     QCOMPARE(modeOf(m_dir->path() + QStringLiteral("/runtime/secrets")), 0700);
     QVERIFY(!env->contains(QStringLiteral("GREETING_NAME"))); // another service's secret
+}
+
+void tst_SecretInjector::envValuesLoseSurroundingWhitespace()
+{
+    // As in the reference runtime: a stored value with a newline (imported from its
+    // secrets.json, say; Steward's own prompts refuse one) reaches the service without it.
+    bool written = false;
+    QObject ctx;
+    m_store->write(QStringLiteral("greeting_name"), "  Ada Lovelace \n", &ctx,
+                   [&](const SecretStore::Error &) { written = true; });
+    QTRY_VERIFY(written);
+    startKeeper();
+    SecretInjector injector(m_dir->path());
+    const Result<QMap<QString, QString>> env
+        = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("web")), *m_keeper);
+    QVERIFY2(env.ok(), qPrintable(env.error()));
+    QCOMPARE(env->value(QStringLiteral("GREETING_NAME")), QStringLiteral("Ada Lovelace"));
 }
 
 void tst_SecretInjector::customFileMode()
