@@ -30,9 +30,11 @@ void GpuProbe::query(QObject *context, Handler handler)
         m_detail = QStringLiteral("BUNDLE_GPU_AVAILABLE=1 in Steward's environment");
         auto waiting = std::move(m_waiting);
         m_waiting.clear();
-        for (auto &[ctx, h] : waiting) {
-            if (ctx)
-                QTimer::singleShot(0, ctx, [this, h] { h(m_available, m_detail); });
+        for (auto &entry : waiting) {
+            if (entry.first)
+                QTimer::singleShot(0, entry.first, [this, h = std::move(entry.second)] {
+                    h(m_available, m_detail);
+                });
         }
         return;
     }
