@@ -166,10 +166,18 @@ void tst_StewardHeadless::encryptedFileStoreWhenAsked()
 void tst_StewardHeadless::badInvocations()
 {
     QCOMPARE(runSteward({QStringLiteral("--secret-store=cloud")}).code, 64);
+    // A manifest no runtime would run: an unknown schema version.
+    QTemporaryDir dir;
+    QFile fixture(test::sharedDir() + QStringLiteral("/vrooli/runtime-fixture-bundle.json"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QFile broken(dir.filePath(QStringLiteral("bundle.json")));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write(
+        fixture.readAll().replace("\"schema_version\": \"0.1\"", "\"schema_version\": \"v9\""));
+    broken.close();
     QProcess p;
     p.start(QStringLiteral(STEWARD_PATH),
-            {QStringLiteral("--headless"), QStringLiteral("--manifest"),
-             test::sharedDir() + QStringLiteral("/vrooli/runtime-fixture-bundle.json")});
+            {QStringLiteral("--headless"), QStringLiteral("--manifest"), broken.fileName()});
     QVERIFY(p.waitForFinished(30000));
     QCOMPARE(p.exitCode(), 1);
     QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(QLatin1String("/schema_version")));
