@@ -1059,6 +1059,74 @@ void Parser::parseRemote(const json &v, const QString &path, Manifest &m)
     m.vault = c;
 }
 
+// Finds where a document nests deeper than ManifestLoader::MaxNesting, by streaming it (SAX)
+// before any DOM exists. Returns the JSON pointer of the first container too deep, if any.
+class NestingCheck : public nlohmann::json_sax<json>
+{
+public:
+    std::optional<QString> tooDeep;
+
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t &) override { return value(); }
+    bool string(string_t &) override { return value(); }
+    bool binary(binary_t &) override { return value(); }
+    bool start_object(std::size_t) override { return open(false); }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t) override { return open(true); }
+    bool end_array() override { return close(); }
+    bool key(string_t &k) override
+    {
+        m_path.back().key = k;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) override
+    {
+        return false; // the real parse reports syntax errors with their position
+    }
+
+private:
+    struct Level
+    {
+        bool array = false;
+        qsizetype index = -1;
+        std::string key;
+    };
+    // A value inside an array takes the next index.
+    void advance()
+    {
+        if (!m_path.empty() && m_path.back().array)
+            ++m_path.back().index;
+    }
+    bool value()
+    {
+        advance();
+        return true;
+    }
+    bool open(bool array)
+    {
+        advance();
+        if (int(m_path.size()) >= ManifestLoader::MaxNesting) {
+            QString pointer;
+            for (const Level &l : m_path)
+                pointer = l.array ? JsonReader::child(pointer, l.index)
+                                  : JsonReader::child(pointer, l.key);
+            tooDeep = pointer;
+            return false;
+        }
+        m_path.push_back({array, -1, {}});
+        return true;
+    }
+    bool close()
+    {
+        m_path.pop_back();
+        return true;
+    }
+    std::vector<Level> m_path;
+};
+
 int lineOf(const QByteArray &bytes, std::size_t offset, int *column)
 {
     int line = 1;
@@ -1101,6 +1169,16 @@ ManifestLoadResult ManifestLoader::loadFile(const QString &path)
 ManifestLoadResult ManifestLoader::loadBytes(const QByteArray &bytes, const QString &sourcePath)
 {
     ManifestLoadResult result;
+    NestingCheck nesting;
+    (void)json::sax_parse(bytes.cbegin(), bytes.cend(), &nesting);
+    if (nesting.tooDeep) {
+        result.diagnostics.append(
+            {Diagnostic::Severity::Error, *nesting.tooDeep,
+             QStringLiteral("nests arrays or objects deeper than %1 levels; a manifest never "
+                            "needs that many")
+                 .arg(MaxNesting)});
+        return result;
+    }
     json root;
     try {
         root = json::parse(bytes.cbegin(), bytes.cend());

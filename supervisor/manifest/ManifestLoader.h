@@ -29,6 +29,9 @@ class ManifestLoader
 public:
     // Manifests larger than this are refused before parsing.
     static constexpr qint64 MaxManifestBytes = 4 * 1024 * 1024;
+    // Arrays and objects nested deeper than this are refused before any document is built:
+    // copying or freeing a deeper one recurses and could overflow the stack.
+    static constexpr int MaxNesting = 256;
 
     static ManifestLoadResult loadFile(const QString &path);
     static ManifestLoadResult loadBytes(const QByteArray &bytes, const QString &sourcePath = {});

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void nonObjectRoot();
     void unreadableFile();
     void oversizedFileIsRefused();
+    void deepNestingIsRefused();
     void platformAliases();
 };
 
@@ -617,6 +618,30 @@ void tst_ManifestLoader::oversizedFileIsRefused()
     const ManifestLoadResult r = ManifestLoader::loadFile(f.fileName());
     QVERIFY(r.unreadable);
     QVERIFY(r.readError.contains(QLatin1String("at most")));
+}
+
+void tst_ManifestLoader::deepNestingIsRefused()
+{
+    // 200 000 nested arrays (400 KB, under the size cap) once overflowed the stack; now the
+    // first container too deep is named, before any document is built.
+    ManifestBuilder b;
+    b.set("/services/0/metadata", {{"x", "DEEP"}});
+    QByteArray bytes = b.bytes();
+    const int depth = 200000;
+    bytes.replace("\"DEEP\"", QByteArray(QByteArray(depth, '[') + QByteArray(depth, ']')));
+    const ManifestLoadResult r = ManifestLoader::loadBytes(bytes, QStringLiteral("deep.json"));
+    QVERIFY(!r.valid());
+    QCOMPARE(r.diagnostics.size(), 1);
+    QVERIFY2(r.diagnostics.first().message.contains(QLatin1String("deeper than 256 levels")),
+             qPrintable(r.diagnostics.first().toString()));
+    QVERIFY(r.diagnostics.first().path.startsWith(QLatin1String("/services/0/metadata/x/0/0/0")));
+
+    // 200 levels are fine.
+    ManifestBuilder fine;
+    fine.set("/services/0/metadata", {{"x", "DEEP"}});
+    QByteArray ok = fine.bytes();
+    ok.replace("\"DEEP\"", QByteArray(QByteArray(200, '[') + QByteArray(200, ']')));
+    QVERIFY(ManifestLoader::loadBytes(ok, QStringLiteral("ok.json")).valid());
 }
 
 void tst_ManifestLoader::platformAliases()
