@@ -1,12 +1,15 @@
 #include "StewardRuntime.h"
 
+#include "DryRunReport.h"
 #include "api/ControlApi.h"
 #include "api/ControlServer.h"
 #include "api/TokenBook.h"
 #include "cli/TerminalPrompter.h"
 #include "core/AtomicFile.h"
+#include "core/Platform.h"
 #include "logging/Logging.h"
 #include "manifest/ManifestLoader.h"
+#include "manifest/PlanReport.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
 #include "secrets/EncryptedFileStore.h"
@@ -69,8 +72,23 @@ int StewardRuntime::start()
     }
     m_manifest = *loaded.manifest;
     m_diagnostics = loaded.diagnostics;
+    if (!m_options.bundleRoot.isEmpty()) {
+        if (!QFileInfo(m_options.bundleRoot).isDir()) {
+            m_err << "steward: --bundle-root " << m_options.bundleRoot << " is not a directory\n";
+            return Usage;
+        }
+        m_manifest.bundleRoot = QDir(m_options.bundleRoot).absolutePath();
+    }
     m_appData = m_options.appDataDir.isEmpty() ? defaultAppDataDir(m_manifest.app.name)
                                                : QDir(m_options.appDataDir).absolutePath();
+    if (m_options.dryRun) {
+        // Before anything is created, locked or asked of the keychain.
+        const DryRunReport report(m_manifest, Platform::current(), m_appData);
+        m_out << PlanReport::toText(m_manifest, Platform::current()) << "\n"
+              << "Bundle root: " << m_manifest.bundleRoot << "\nApp data: " << m_appData << "\n\n"
+              << report.toText() << Qt::flush;
+        return Ok;
+    }
 
     // One Steward per app data dir. QLockFile takes over the lock of a process that died (same
     // host, PID gone), so a crash never blocks the next launch.

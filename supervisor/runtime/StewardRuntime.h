@@ -32,6 +32,9 @@ struct RuntimeOptions
 
     QString manifestPath;
     QString appDataDir; // empty: <XDG data home>/steward/<app name>
+    QString bundleRoot; // what binaries and assets are resolved against; empty: the manifest's dir
+    // Validate, plan and print what would start, then stop: nothing started, no secret read.
+    bool dryRun = false;
     Store store = Store::Keychain;
     bool prompt = false; // ask for missing secrets on the terminal
     // A window can ask the person (the desktop shell): a keychain failure is reported through
@@ -68,6 +71,7 @@ public:
 
     // Synchronous part of the start; returns a non-zero exit code if Steward cannot go on.
     // AlreadyRunning: another Steward runs this app (same app data dir); appDataDir() names it.
+    // A dry run does all it does here: it returns Ok for a valid manifest, and nothing follows.
     int start();
 
     static QString defaultAppDataDir(const QString &appName);
