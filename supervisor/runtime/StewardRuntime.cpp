@@ -10,6 +10,7 @@
 #include "logging/Logging.h"
 #include "manifest/ManifestLoader.h"
 #include "manifest/PlanReport.h"
+#include "process/GpuProbe.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
 #include "secrets/EncryptedFileStore.h"
@@ -19,6 +20,7 @@
 #include "secrets/SecretKeeper.h"
 #include "vault/VaultSecretSource.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QLockFile>
@@ -27,6 +29,7 @@
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QUuid>
 
 namespace steward {
 
@@ -89,6 +92,11 @@ int StewardRuntime::start()
               << report.toText() << Qt::flush;
         return Ok;
     }
+    m_instanceId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    if (QFile f(m_manifest.sourcePath); f.open(QIODevice::ReadOnly))
+        m_manifestSha256 = QString::fromLatin1(
+            QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
 
     // One Steward per app data dir. QLockFile takes over the lock of a process that died (same
     // host, PID gone), so a crash never blocks the next launch.
@@ -115,6 +123,12 @@ int StewardRuntime::start()
     log->info("starting {} {} from {} (app data {})", m_manifest.app.name.toStdString(),
               m_manifest.app.version.toStdString(), m_manifest.sourcePath.toStdString(),
               m_appData.toStdString());
+    m_telemetry = std::make_unique<TelemetryLog>(
+        QDir(m_appData).absoluteFilePath(m_manifest.telemetry.file), m_redactor);
+    m_telemetry->record("runtime_start",
+                        {{"app", m_manifest.app.name.toStdString()},
+                         {"version", m_manifest.app.version.toStdString()},
+                         {"instance_id", m_instanceId.toStdString()}});
 
     Result<InstallState> state = InstallState::load(m_appData);
     if (!state) {
@@ -321,8 +335,14 @@ void StewardRuntime::onSecretsSettled()
     }
     if (!m_reportedGenerated) {
         m_reportedGenerated = true;
-        for (const QString &id : m_keeper->generatedThisRun())
+        const QStringList generated = m_keeper->generatedThisRun();
+        nlohmann::json ids = nlohmann::json::array();
+        for (const QString &id : generated) {
             m_out << "Generated " << id << " (" << m_keeper->value(id)->size() << " characters)\n";
+            ids.push_back(id.toStdString());
+        }
+        if (!generated.isEmpty())
+            m_telemetry->record("secrets_generated", {{"count", generated.size()}, {"ids", ids}});
     }
     const QStringList missing = m_keeper->missingRequired();
     if (m_keeper->phase() == SecretKeeper::Phase::WaitingForSecrets) {
@@ -358,10 +378,15 @@ void StewardRuntime::startSupervisor()
         return;
     if (!startControlApi())
         return Q_EMIT exitRequested(ApiUnavailable);
-    m_telemetry = std::make_unique<TelemetryLog>(
-        QDir(m_appData).absoluteFilePath(m_manifest.telemetry.file), m_redactor);
     m_supervisor = std::make_unique<Supervisor>(m_manifest, m_appData, *m_keeper, m_redactor,
                                                 m_telemetry.get());
+    m_supervisor->gpu().query(this, [this](bool, const QString &) {
+        const GpuProbe::Status gpu = *m_supervisor->gpu().status();
+        m_telemetry->record("gpu_status",
+                            {{"available", gpu.available},
+                             {"method", gpu.method.toStdString()},
+                             {"reason", gpu.reason.toStdString()}});
+    });
     m_supervisor->setInstallState(m_state.get());
     // Each service learns where the control API is and gets its own token, nothing else.
     const QString controlUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
@@ -417,6 +442,9 @@ bool StewardRuntime::startControlApi()
     ctx.keeper = m_keeper.get();
     ctx.appData = m_appData;
     ctx.diagnostics = m_diagnostics;
+    ctx.instanceId = m_instanceId;
+    ctx.startedAt = m_startedAt;
+    ctx.manifestSha256 = m_manifestSha256;
     ctx.shutdown = [this] {
         requestShutdown();
     };
@@ -473,11 +501,18 @@ void StewardRuntime::requestShutdown()
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
-    if (!m_supervisor)
+    auto recordShutdown = [this] {
+        if (m_telemetry)
+            m_telemetry->record("runtime_shutdown", {{"app", m_manifest.app.name.toStdString()}});
+    };
+    if (!m_supervisor) {
+        recordShutdown();
         return Q_EMIT exitRequested(Ok);
+    }
     m_out << "Stopping " << m_manifest.app.name << "...\n" << Qt::flush;
-    m_supervisor->stopAll([this] {
+    m_supervisor->stopAll([this, recordShutdown] {
         removeRuntimeFiles();
+        recordShutdown();
         m_out << "Stopped.\n" << Qt::flush;
 
         Q_EMIT exitRequested(Ok);

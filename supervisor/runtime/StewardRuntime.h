@@ -3,6 +3,7 @@
 #include "manifest/Diagnostic.h"
 #include "manifest/Manifest.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QTextStream>
 #include <QTimer>
@@ -139,6 +140,9 @@ private:
     QString m_portFile;
     std::unique_ptr<TelemetryLog> m_telemetry;
     std::unique_ptr<Supervisor> m_supervisor;
+    QString m_instanceId; // new at every launch
+    QDateTime m_startedAt;
+    QString m_manifestSha256;
     TerminalPrompter *m_prompter = nullptr;
     bool m_shuttingDown = false;
     bool m_reportedGenerated = false;

@@ -70,6 +70,12 @@ void tst_StewardHeadless::firstRunGeneratesThenWaits()
     StewardProcess steward({QStringLiteral("--app-data"), data.path()});
     QVERIFY2(steward.waitFor(QStringLiteral("web: waiting - waiting for api")),
              qPrintable(steward.out()));
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 QFile f(data.filePath(QStringLiteral("telemetry/events.jsonl")));
+                                 return f.open(QIODevice::ReadOnly)
+                                     && f.readAll().contains("\"gpu_status\"");
+                             }()),
+                             10000);
     const CommandOutcome r = steward.terminate();
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains(QLatin1String("(first run)")), qPrintable(r.out));
@@ -91,6 +97,33 @@ void tst_StewardHeadless::firstRunGeneratesThenWaits()
     QVERIFY(listing.contains(id + QStringLiteral("/session_key")));
     QVERIFY(listing.contains(id + QStringLiteral("/signing_key")));
     QVERIFY(!listing.contains(id + QStringLiteral("/api_token")));
+
+    // Telemetry in the Vrooli runtime's shape, with its runtime-level events.
+    QFile telemetry(data.filePath(QStringLiteral("telemetry/events.jsonl")));
+    QVERIFY(telemetry.open(QIODevice::ReadOnly));
+    QStringList events;
+    for (const QByteArray &line : telemetry.readAll().split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const nlohmann::json e = nlohmann::json::parse(line.toStdString(), nullptr, false);
+        QVERIFY2(e.is_object() && e["ts"].is_string() && e["event"].is_string()
+                     && e["details"].is_object(),
+                 line.constData());
+        const QString event = QString::fromStdString(e["event"].get<std::string>());
+        if (event.startsWith(QLatin1String("service_")))
+            QVERIFY2(e["service_id"].is_string(), line.constData());
+        if (event == QLatin1String("secrets_generated")) {
+            QCOMPARE(e["details"]["count"].get<int>(), 2);
+            QCOMPARE(e["details"]["ids"].dump(), std::string(R"(["session_key","signing_key"])"));
+        }
+        if (event == QLatin1String("gpu_status"))
+            QVERIFY(e["details"]["available"].is_boolean() && e["details"]["method"].is_string());
+        events << event;
+    }
+    QCOMPARE(events.first(), QStringLiteral("runtime_start"));
+    QCOMPARE(events.last(), QStringLiteral("runtime_shutdown"));
+    for (const char *event : {"secrets_generated", "gpu_status"})
+        QVERIFY2(events.contains(QLatin1String(event)), event);
 }
 
 void tst_StewardHeadless::promptedValuesMakeItReady()
