@@ -92,8 +92,12 @@ int main(int argc, char *argv[])
         QStringLiteral("Validate the manifest, print the plan and what would start (services in "
                        "start order with their programs, arguments and ports), then exit: 0 if "
                        "the manifest is valid, 1 if not. Starts nothing and reads no secret."));
+    const QCommandLineOption noImportOpt(
+        QStringLiteral("no-import"),
+        QStringLiteral("Do not import the secrets and migrations an earlier install of the app by "
+                       "the Vrooli runtime left in <config dir>/<app name>."));
     parser.addOptions({manifestOpt, headlessOpt, promptOpt, appDataOpt, storeOpt, verboseOpt,
-                       bundleRootOpt, dryRunOpt});
+                       bundleRootOpt, dryRunOpt, noImportOpt});
     parser.process(*app);
 
     QTextStream out(stdout);
@@ -111,6 +115,7 @@ int main(int argc, char *argv[])
     options.interactive = !headless;
     options.bundleRoot = parser.value(bundleRootOpt);
     options.dryRun = parser.isSet(dryRunOpt);
+    options.importReference = !parser.isSet(noImportOpt);
     const QString store = parser.value(storeOpt);
     if (store == QLatin1String("file")) {
         options.store = steward::RuntimeOptions::Store::File;

@@ -136,7 +136,10 @@ int StewardRuntime::start()
         return StoreFailed;
     }
     m_state = std::make_unique<InstallState>(std::move(state).value());
-    if (m_state->recovered())
+    m_importDue = m_options.importReference
+        && ReferenceInstallImport::applies(
+                      *m_state, ReferenceInstallImport::sourceDirFor(m_manifest.app.name));
+    if (m_state->recovered() && !m_importDue)
         m_out << "The install state was damaged or missing; it is being rebuilt from the secret "
                  "store.\n";
     m_state->setAppVersion(m_manifest.app.version);
@@ -231,7 +234,7 @@ void StewardRuntime::openStore()
         : std::make_unique<KeychainStore>(m_manifest.app.name, m_state->installId());
     if (m_options.store == RuntimeOptions::Store::Keychain) {
         m_store = m_keychain.get();
-        return startKeeper();
+        return importThenStartKeeper();
     }
     // The person chose the encrypted file store: its key goes in the keychain when one works,
     // otherwise in a 0600 file, and then we say so.
@@ -241,7 +244,7 @@ void StewardRuntime::openStore()
         [this, dir](const SecretStore::Error &e, EncryptedFileStore *store) {
             if (store) {
                 m_store = store;
-                return startKeeper();
+                return importThenStartKeeper();
             }
             Logging::get("steward.secrets")
                 ->warn("no keychain for the file store's key ({}); using a key file",
@@ -258,9 +261,84 @@ void StewardRuntime::openStore()
                              "encrypted secret files is kept in a file beside them. "
                              "Anyone who can read your files can read the secrets.\n";
                     m_store = fileStore;
-                    startKeeper();
+                    importThenStartKeeper();
                 });
         });
+}
+
+void StewardRuntime::importThenStartKeeper()
+{
+    if (!m_importDue)
+        return startKeeper();
+    auto *import = new ReferenceInstallImport(
+        m_manifest, *m_state, *m_store, ReferenceInstallImport::sourceDirFor(m_manifest.app.name),
+        this);
+    m_out << "Found the data of an earlier install of " << m_manifest.app.name
+          << " by the Vrooli runtime; importing it.\n"
+          << Qt::flush;
+    import->run([this, import](const ReferenceInstallImport::Report &report) {
+        import->deleteLater();
+    if (m_shuttingDown)
+        return;
+    if (!report.ok()) {
+        if (report.storeFailed && m_options.interactive
+            && m_options.store == RuntimeOptions::Store::Keychain) {
+            // The person may keep the secrets in the encrypted file store instead; the
+            // import runs again into that.
+            m_out << "The keychain cannot be used: " << report.error << "\n" << Qt::flush;
+            return Q_EMIT storeUnavailable(report.error);
+        }
+        m_err << "steward: " << report.error << "\n"
+              << "steward: nothing was removed; run with --no-import to start without "
+                 "importing\n";
+        if (report.storeFailed && m_options.store == RuntimeOptions::Store::Keychain)
+            m_err << "steward: if this system has no keychain, run with --secret-store=file "
+                     "to keep the secrets in an encrypted file instead\n";
+        return Q_EMIT exitRequested(StoreFailed);
+    }
+    m_importDue = false;
+    reportImport(report);
+    startKeeper();
+});
+} // namespace steward
+
+void StewardRuntime::reportImport(const ReferenceInstallImport::Report &report)
+{
+    m_import = report;
+    const QString secretsFile = report.sourceDir + QStringLiteral("/secrets.json");
+    m_out << "Imported " << report.imported.size()
+          << (report.imported.size() == 1 ? " secret" : " secrets") << " from " << report.sourceDir
+          << " into " << m_store->backendName();
+    if (!report.imported.isEmpty())
+        m_out << ": " << report.imported.join(QStringLiteral(", "));
+    m_out << "\n";
+    if (report.plaintextRemoved)
+        m_out << "The plaintext " << secretsFile << " was overwritten and removed.\n";
+    if (!report.warning.isEmpty())
+        m_out << "Warning: " << report.warning << "\n";
+    if (const int n = report.migrationCount(); n > 0) {
+        QStringList applied;
+        for (auto it = report.migrations.cbegin(); it != report.migrations.cend(); ++it)
+            applied << it.key() + QStringLiteral(" ") + it->join(QStringLiteral(", "));
+        m_out << "Recorded " << n << (n == 1 ? " migration" : " migrations")
+              << " as already applied (" << applied.join(QStringLiteral("; ")) << ").\n";
+    }
+    if (!report.unknown.isEmpty())
+        m_out << "Not imported, as the manifest does not declare them: "
+              << report.unknown.join(QStringLiteral(", ")) << "\n";
+    if (!report.refused.isEmpty())
+        m_out << "Not imported, as infrastructure secrets are never stored: "
+              << report.refused.join(QStringLiteral(", ")) << "\n";
+    m_out << Qt::flush;
+    nlohmann::json ids = nlohmann::json::array();
+    for (const QString &id : report.imported)
+        ids.push_back(id.toStdString());
+    m_telemetry->record("secrets_imported",
+                        {{"from", report.sourceDir.toStdString()},
+                         {"count", report.imported.size()},
+                         {"ids", ids},
+                         {"migrations", report.migrationCount()},
+                         {"plaintext_removed", report.plaintextRemoved}});
 }
 
 void StewardRuntime::startKeeper()
@@ -445,6 +523,7 @@ bool StewardRuntime::startControlApi()
     ctx.instanceId = m_instanceId;
     ctx.startedAt = m_startedAt;
     ctx.manifestSha256 = m_manifestSha256;
+    ctx.imported = m_import;
     ctx.shutdown = [this] {
         requestShutdown();
     };

@@ -2,6 +2,7 @@
 
 #include "manifest/Diagnostic.h"
 #include "manifest/Manifest.h"
+#include "secrets/ReferenceInstallImport.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -10,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QLockFile;
 
@@ -36,6 +38,9 @@ struct RuntimeOptions
     QString bundleRoot; // what binaries and assets are resolved against; empty: the manifest's dir
     // Validate, plan and print what would start, then stop: nothing started, no secret read.
     bool dryRun = false;
+    // On the first run, take over what the Vrooli runtime kept for the app
+    // (ReferenceInstallImport).
+    bool importReference = true;
     Store store = Store::Keychain;
     bool prompt = false; // ask for missing secrets on the terminal
     // A window can ask the person (the desktop shell): a keychain failure is reported through
@@ -83,6 +88,11 @@ public:
     // Where the secrets are kept (after secretsSettled() or storeUnavailable()).
     const SecretStore *store() const { return m_store; }
     QString logsDir() const;
+    // What this run took over from the Vrooli runtime's install of the app, once it has.
+    const std::optional<ReferenceInstallImport::Report> &referenceImport() const
+    {
+        return m_import;
+    }
     // After the keychain failed (storeUnavailable()): keep the secrets in the encrypted file
     // store instead, its key in a 0600 file, and go on with the first run.
     void useEncryptedFileStore();
@@ -106,6 +116,9 @@ Q_SIGNALS:
 
 private:
     void openStore();
+    // The store is open: import from the Vrooli runtime's install if that is due, then go on.
+    void importThenStartKeeper();
+    void reportImport(const ReferenceInstallImport::Report &report);
     void startKeeper();
     void scheduleRemoteRefresh(bool lastOk);
     void onSecretsSettled();
@@ -140,6 +153,8 @@ private:
     QString m_portFile;
     std::unique_ptr<TelemetryLog> m_telemetry;
     std::unique_ptr<Supervisor> m_supervisor;
+    bool m_importDue = false;
+    std::optional<ReferenceInstallImport::Report> m_import;
     QString m_instanceId; // new at every launch
     QDateTime m_startedAt;
     QString m_manifestSha256;

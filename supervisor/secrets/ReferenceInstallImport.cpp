@@ -276,11 +276,11 @@ void ReferenceInstallImport::finish()
               secretsFile().toStdString(), m_store.backendName().toStdString(),
               m_report.imported.join(QStringLiteral(", ")).toStdString());
     if (!m_report.unknown.isEmpty())
-        log->warn("not imported from {} (not declared by the manifest): {}",
+        log->info("not imported from {} (not declared by the manifest): {}",
                   secretsFile().toStdString(),
                   m_report.unknown.join(QStringLiteral(", ")).toStdString());
     if (!m_report.refused.isEmpty())
-        log->warn("not imported from {} (infrastructure secrets are never stored): {}",
+        log->info("not imported from {} (infrastructure secrets are never stored): {}",
                   secretsFile().toStdString(),
                   m_report.refused.join(QStringLiteral(", ")).toStdString());
     if (QFileInfo::exists(secretsFile())) {
