@@ -270,37 +270,37 @@ void StewardRuntime::importThenStartKeeper()
 {
     if (!m_importDue)
         return startKeeper();
-    auto *import = new ReferenceInstallImport(
+    auto *importer = new ReferenceInstallImport(
         m_manifest, *m_state, *m_store, ReferenceInstallImport::sourceDirFor(m_manifest.app.name),
         this);
     m_out << "Found the data of an earlier install of " << m_manifest.app.name
           << " by the Vrooli runtime; importing it.\n"
           << Qt::flush;
-    import->run([this, import](const ReferenceInstallImport::Report &report) {
-        import->deleteLater();
-    if (m_shuttingDown)
-        return;
-    if (!report.ok()) {
-        if (report.storeFailed && m_options.interactive
-            && m_options.store == RuntimeOptions::Store::Keychain) {
-            // The person may keep the secrets in the encrypted file store instead; the
-            // import runs again into that.
-            m_out << "The keychain cannot be used: " << report.error << "\n" << Qt::flush;
-            return Q_EMIT storeUnavailable(report.error);
+    importer->run([this, importer](const ReferenceInstallImport::Report &report) {
+        importer->deleteLater();
+        if (m_shuttingDown)
+            return;
+        if (!report.ok()) {
+            if (report.storeFailed && m_options.interactive
+                && m_options.store == RuntimeOptions::Store::Keychain) {
+                // The person may keep the secrets in the encrypted file store instead; the
+                // import runs again into that.
+                m_out << "The keychain cannot be used: " << report.error << "\n" << Qt::flush;
+                return Q_EMIT storeUnavailable(report.error);
+            }
+            m_err << "steward: " << report.error << "\n"
+                  << "steward: nothing was removed; run with --no-import to start without "
+                     "importing\n";
+            if (report.storeFailed && m_options.store == RuntimeOptions::Store::Keychain)
+                m_err << "steward: if this system has no keychain, run with --secret-store=file "
+                         "to keep the secrets in an encrypted file instead\n";
+            return Q_EMIT exitRequested(StoreFailed);
         }
-        m_err << "steward: " << report.error << "\n"
-              << "steward: nothing was removed; run with --no-import to start without "
-                 "importing\n";
-        if (report.storeFailed && m_options.store == RuntimeOptions::Store::Keychain)
-            m_err << "steward: if this system has no keychain, run with --secret-store=file "
-                     "to keep the secrets in an encrypted file instead\n";
-        return Q_EMIT exitRequested(StoreFailed);
-    }
-    m_importDue = false;
-    reportImport(report);
-    startKeeper();
-});
-} // namespace steward
+        m_importDue = false;
+        reportImport(report);
+        startKeeper();
+    });
+}
 
 void StewardRuntime::reportImport(const ReferenceInstallImport::Report &report)
 {

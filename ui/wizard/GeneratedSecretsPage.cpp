@@ -34,17 +34,17 @@ void GeneratedSecretsPage::initializePage()
     }
     const SecretKeeper *keeper = m_runtime.keeper();
     const QStringList fresh = keeper->generatedThisRun();
-    const auto &import = m_runtime.referenceImport();
-    const QStringList imported = import ? import->imported : QStringList();
-    if (import) {
+    const auto &earlier = m_runtime.referenceImport();
+    const QStringList imported = earlier ? earlier->imported : QStringList();
+    if (earlier) {
         // Ids and how many, never a value.
         QString note = tr("%n secret(s) were imported from the earlier installation in %1: %2.", "",
                           int(imported.size()))
-                           .arg(import->sourceDir, imported.join(QStringLiteral(", ")));
+                           .arg(earlier->sourceDir, imported.join(QStringLiteral(", ")));
         if (imported.isEmpty())
             note = tr("The migrations of the earlier installation in %1 were taken over.")
-                       .arg(import->sourceDir);
-        if (import->plaintextRemoved)
+                       .arg(earlier->sourceDir);
+        if (earlier->plaintextRemoved)
             note
                 += QLatin1Char(' ') + tr("Its plaintext secrets file was overwritten and removed.");
         m_imported->setText(note);

@@ -45,12 +45,12 @@ void ReviewPage::initializePage()
                  "a file beside them.")
             + QStringLiteral("</p>");
     html += QStringLiteral("<ul>");
-    const auto &import = m_runtime.referenceImport();
+    const auto &earlier = m_runtime.referenceImport();
     for (const SecretSpec &spec : m_runtime.manifest().secrets) {
         QString what;
         if (spec.secretClass == SecretClass::Infrastructure)
             continue;
-        if (import && import->imported.contains(spec.id) && !entered.contains(spec.id))
+        if (earlier && earlier->imported.contains(spec.id) && !entered.contains(spec.id))
             what = tr("imported from the earlier installation");
         else if (spec.secretClass == SecretClass::PerInstallGenerated)
             what = keeper->value(spec.id) ? tr("generated") : tr("missing");
