@@ -29,13 +29,13 @@ void onSignal(int sig)
 
 int main(int argc, char *argv[])
 {
-    // Headless runs (and --help, --version) must not need a display, so pick the application
-    // class before creating it.
+    // Headless runs (and --help, --version, --dry-run) must not need a display, so pick the
+    // application class before creating it.
     bool headless = false;
     bool windowless = false;
     for (int i = 1; i < argc; ++i) {
         headless = headless || qstrcmp(argv[i], "--headless") == 0;
-        for (const char *flag : {"--help", "-h", "--help-all", "--version", "-v"})
+        for (const char *flag : {"--help", "-h", "--help-all", "--version", "-v", "--dry-run"})
             windowless = windowless || qstrcmp(argv[i], flag) == 0;
     }
 #if defined(Q_OS_LINUX)
@@ -82,7 +82,22 @@ int main(int argc, char *argv[])
         QStringLiteral("KIND"), QStringLiteral("keychain"));
     const QCommandLineOption verboseOpt(
         QStringLiteral("verbose"), QStringLiteral("Also print informational log lines on stderr."));
-    parser.addOptions({manifestOpt, headlessOpt, promptOpt, appDataOpt, storeOpt, verboseOpt});
+    const QCommandLineOption bundleRootOpt(
+        QStringLiteral("bundle-root"),
+        QStringLiteral("Where the bundle's binaries and assets are (default: the manifest's "
+                       "directory)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption dryRunOpt(
+        QStringLiteral("dry-run"),
+        QStringLiteral("Validate the manifest, print the plan and what would start (services in "
+                       "start order with their programs, arguments and ports), then exit: 0 if "
+                       "the manifest is valid, 1 if not. Starts nothing and reads no secret."));
+    const QCommandLineOption noImportOpt(
+        QStringLiteral("no-import"),
+        QStringLiteral("Do not import the secrets and migrations an earlier install of the app by "
+                       "the Vrooli runtime left in <config dir>/<app name>."));
+    parser.addOptions({manifestOpt, headlessOpt, promptOpt, appDataOpt, storeOpt, verboseOpt,
+                       bundleRootOpt, dryRunOpt, noImportOpt});
     parser.process(*app);
 
     QTextStream out(stdout);
@@ -98,6 +113,9 @@ int main(int argc, char *argv[])
     options.appDataDir = parser.value(appDataOpt);
     options.prompt = parser.isSet(promptOpt);
     options.interactive = !headless;
+    options.bundleRoot = parser.value(bundleRootOpt);
+    options.dryRun = parser.isSet(dryRunOpt);
+    options.importReference = !parser.isSet(noImportOpt);
     const QString store = parser.value(storeOpt);
     if (store == QLatin1String("file")) {
         options.store = steward::RuntimeOptions::Store::File;
@@ -107,6 +125,8 @@ int main(int argc, char *argv[])
     }
 
     steward::StewardRuntime runtime(options, out, err);
+    if (options.dryRun)
+        return runtime.start();
     std::unique_ptr<steward::DesktopShell> shell;
     QTranslator translator;
     if (!headless) {

@@ -134,6 +134,28 @@
         <source>This app needs no generated secrets.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n secret(s) were imported from the earlier installation in %1: %2.</source>
+        <translation>
+            <numerusform>%n secret was imported from the earlier installation in %1: %2.</numerusform>
+            <numerusform>%n secrets were imported from the earlier installation in %1: %2.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The migrations of the earlier installation in %1 were taken over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its plaintext secrets file was overwritten and removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 imported from the earlier installation (%n chars)</source>
+        <translation>
+            <numerusform>%1 imported from the earlier installation (%n char)</numerusform>
+            <numerusform>%1 imported from the earlier installation (%n chars)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>steward::NoKeychainPage</name>
@@ -276,6 +298,10 @@
     </message>
     <message>
         <source>not available yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>imported from the earlier installation</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,11 +1,14 @@
 #include "ControlApi.h"
 
+#include "ServiceTimeline.h"
 #include "logging/Logging.h"
+#include "process/GpuProbe.h"
 #include "process/ServiceLog.h"
 #include "process/Supervisor.h"
 #include "secrets/RemoteSecretSource.h"
 #include "secrets/SecretKeeper.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
@@ -39,14 +42,41 @@ HttpResponse forbidden(const QString &message)
     return HttpResponse::error(403, "forbidden", message);
 }
 
+json timestamp(const QDateTime &t)
+{
+    return t.isValid() ? json(s(t.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr);
+}
+
+// The caller asked for JSON: Accept names application/json, or ?format=json.
+bool wantsJson(const HttpRequest &request)
+{
+    if (request.query.queryItemValue(QStringLiteral("format")) == QLatin1String("json"))
+        return true;
+    for (const QByteArray &type : request.header("accept").split(',')) {
+        if (type.split(';').first().trimmed().toLower() == "application/json")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 ControlApi::ControlApi(ApiContext context, const TokenBook &tokens, QObject *parent)
     : QObject(parent)
     , m_ctx(std::move(context))
     , m_tokens(tokens)
+    , m_timeline(new ServiceTimeline(this))
 {
     initApiResources();
+    m_timeline->attach(m_ctx.supervisor);
+}
+
+ControlApi::~ControlApi() = default;
+
+void ControlApi::setSupervisor(Supervisor *s)
+{
+    m_ctx.supervisor = s;
+    m_timeline->attach(s);
 }
 
 bool ControlApi::hostAllowed(const QByteArray &host) const
@@ -84,7 +114,7 @@ void ControlApi::handle(const HttpRequest &request, Responder respond)
         if (method != "GET" && method != "HEAD")
             return respond(
                 HttpResponse::error(405, "method_not_allowed", QStringLiteral("use GET")));
-        return respond(HttpResponse::json(200, {{"status", "ok"}}));
+        return respond(healthz());
     }
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -265,10 +295,8 @@ HttpResponse ControlApi::secretValue(const QString &id, const TokenBook::Princip
 
 void ControlApi::postSecrets(const HttpRequest &request, Responder respond)
 {
-    const QByteArray type = request.header("content-type").split(';').first().trimmed().toLower();
-    if (type != "application/json")
-        return respond(HttpResponse::error(415, "unsupported_media_type",
-                                           QStringLiteral("send the secrets as application/json")));
+    // The body is JSON whatever the Content-Type says: the Vrooli runtime's clients send it as
+    // they like, and this route needs the admin token, which no web page has.
     json body;
     try {
         body = json::parse(request.body.toStdString());
@@ -351,9 +379,11 @@ void ControlApi::postSecrets(const HttpRequest &request, Responder respond)
             unchanged.push_back(s(id));
         for (const QString &c : consumers)
             affected.push_back(s(c));
-        respond(HttpResponse::json(
-            200,
-            {{"changed", changed}, {"unchanged", unchanged}, {"services_affected", affected}}));
+        respond(HttpResponse::json(200,
+                                   {{"status", "ok"},
+                                    {"changed", changed},
+                                    {"unchanged", unchanged},
+                                    {"services_affected", affected}}));
     });
 }
 
@@ -500,12 +530,56 @@ HttpResponse ControlApi::readyz() const
     json details = json::object();
     bool ready = m_ctx.supervisor != nullptr;
     for (const ServiceSpec &spec : m_ctx.manifest->services) {
-        const json e = serviceEntry(spec.id);
-        details[s(spec.id)] = e;
-        if (spec.critical && !e["ready"].get<bool>())
+        json e = serviceEntry(spec.id);
+        const ServiceTimeline::Times t = m_timeline->times(spec.id);
+        // An on-demand service nobody started yet is left out of readiness, as the Vrooli
+        // runtime does.
+        const ManagedService *svc = m_ctx.supervisor ? m_ctx.supervisor->service(spec.id) : nullptr;
+        const bool skipped
+            = svc ? m_ctx.supervisor->isSkipped(svc) : spec.isOnDemand() && !t.startedAt.isValid();
+        e["skipped"] = skipped;
+        e["started_at"] = timestamp(t.startedAt);
+        e["ready_at"] = timestamp(t.readyAt);
+        e["exited_at"] = timestamp(t.exitedAt);
+        e["updated_at"] = timestamp(t.updatedAt);
+        if (spec.critical && !skipped && !e["ready"].get<bool>())
             ready = false;
+        details[s(spec.id)] = std::move(e);
     }
-    return HttpResponse::json(200, {{"ready", ready}, {"details", details}});
+    return HttpResponse::json(200, {{"ready", ready}, {"details", details}, {"gpu", gpuJson()}});
+}
+
+json ControlApi::gpuJson() const
+{
+    json requirements = json::object();
+    for (const ServiceSpec &spec : m_ctx.manifest->services) {
+        if (spec.gpu != GpuRequirement::None)
+            requirements[s(spec.id)] = s(enumName(spec.gpu));
+    }
+    const std::optional<GpuProbe::Status> st
+        = m_ctx.supervisor ? m_ctx.supervisor->gpu().status() : std::nullopt;
+    if (!st)
+        return {{"available", false},
+                {"method", "pending"},
+                {"reason", "the GPU has not been probed yet"},
+                {"requirements", requirements}};
+    return {{"available", st->available},
+            {"method", s(st->method)},
+            {"reason", s(st->reason)},
+            {"requirements", requirements}};
+}
+
+HttpResponse ControlApi::healthz() const
+{
+    // Anyone on the machine may ask (no token): how many services, never what they are doing.
+    return HttpResponse::json(
+        200,
+        {{"status", "ok"},
+         {"services", m_ctx.manifest ? int(m_ctx.manifest->services.size()) : 0},
+         {"runtime",
+          s(QStringLiteral("steward %1 (Qt %2)")
+                .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion()))
+                .simplified())}});
 }
 
 json ControlApi::statusJson() const
@@ -516,16 +590,56 @@ json ControlApi::statusJson() const
     json missing = json::array();
     for (const QString &id : m_ctx.keeper->missingRequired())
         missing.push_back(s(id));
+    json imported = nullptr;
+    if (const auto &r = m_ctx.imported) {
+        json migrations = json::object();
+        for (auto it = r->migrations.cbegin(); it != r->migrations.cend(); ++it) {
+            json versions = json::array();
+            for (const QString &v : *it)
+                versions.push_back(s(v));
+            migrations[s(it.key())] = versions;
+        }
+        auto list = [](const QStringList &ids) {
+            json out = json::array();
+            for (const QString &id : ids)
+                out.push_back(s(id));
+            return out;
+        };
+        imported = {{"from", s(r->sourceDir)},
+                    {"count", r->imported.size()},
+                    {"secrets", list(r->imported)},
+                    {"not_declared", list(r->unknown)},
+                    {"refused", list(r->refused)},
+                    {"migrations", migrations},
+                    {"plaintext_removed", r->plaintextRemoved},
+                    {"warning", nullable(r->warning)}};
+    }
+    const Manifest &m = *m_ctx.manifest;
     return {
-        {"app",
-         {{"name", s(m_ctx.manifest->app.name)}, {"version", s(m_ctx.manifest->app.version)}}},
+        {"app", {{"name", s(m.app.name)}, {"version", s(m.app.version)}}},
         {"status",
          m_ctx.supervisor ? s(Supervisor::statusName(m_ctx.supervisor->status())) : "starting"},
         {"reason", m_ctx.supervisor ? nullable(m_ctx.supervisor->statusReason()) : json(nullptr)},
         {"secrets_phase", s(SecretKeeper::phaseName(m_ctx.keeper->phase()))},
         {"missing_secrets", missing},
         {"store", s(m_ctx.keeper->store().backendName())},
-        {"services", services}};
+        {"services", services},
+        {"imported", imported},
+        // The Vrooli runtime's fields.
+        {"instance_id", s(m_ctx.instanceId)},
+        {"started_at", m_ctx.startedAt.isValid() ? s(m_ctx.startedAt.toString(Qt::ISODate)) : ""},
+        {"app_data_dir", s(m_ctx.appData)},
+        {"bundle_root", s(m.bundleRoot)},
+        {"dry_run", false},
+        {"manifest_hash", s(m_ctx.manifestSha256)},
+        {"manifest_schema", s(m.schemaVersion)},
+        {"target", s(m.target)},
+        {"app_name", s(m.app.name)},
+        {"app_version", s(m.app.version)},
+        {"ipc_host", s(m.ipc.host)},
+        {"ipc_port", m_port},
+        {"runtime_version", s(QStringLiteral("Qt %1").arg(QString::fromLatin1(qVersion())))},
+        {"build_version", s(QCoreApplication::applicationVersion())}};
 }
 
 HttpResponse ControlApi::ports() const
@@ -591,11 +705,16 @@ HttpResponse ControlApi::logsTail(const HttpRequest &request) const
                                        QStringLiteral("lines must be a positive whole number"));
         lines = int(std::min<qlonglong>(n, MaxLogLines));
     }
-    json out = json::array();
-    if (svc) {
-        for (const QString &l : svc->log()->tail(lines))
-            out.push_back(s(l)); // already redacted as it was captured
+    const QStringList tail = svc ? svc->log()->tail(lines) : QStringList(); // redacted already
+    if (!wantsJson(request)) {
+        QByteArray text;
+        for (const QString &l : tail)
+            text += l.toUtf8() + '\n';
+        return HttpResponse::text(200, text);
     }
+    json out = json::array();
+    for (const QString &l : tail)
+        out.push_back(s(l));
     return HttpResponse::json(200, {{"service", s(id)}, {"lines", out}});
 }
 
@@ -614,7 +733,10 @@ HttpResponse ControlApi::telemetry() const
         }
     }
     return HttpResponse::json(200,
-                              {{"file", s(m_ctx.manifest->telemetry.file)}, {"events", events}});
+                              {{"path", s(path)},
+                               {"upload_url", s(m_ctx.manifest->telemetry.uploadUrl)},
+                               {"file", s(m_ctx.manifest->telemetry.file)},
+                               {"events", events}});
 }
 
 HttpResponse ControlApi::validate() const

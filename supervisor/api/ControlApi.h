@@ -4,16 +4,19 @@
 #include "TokenBook.h"
 #include "manifest/Diagnostic.h"
 #include "manifest/Manifest.h"
+#include "secrets/ReferenceInstallImport.h"
 
 #include <QDateTime>
 #include <QObject>
 
 #include <deque>
 #include <functional>
+#include <optional>
 
 namespace steward {
 
 class SecretKeeper;
+class ServiceTimeline;
 class Supervisor;
 
 // What the control API reads and drives.
@@ -27,6 +30,12 @@ struct ApiContext
     std::function<void()> shutdown;
     // Brings up the running instance's window (a second launch of the app); false when headless.
     std::function<bool()> activate;
+    // This run of Steward, for /status (the Vrooli runtime's fields).
+    QString instanceId;
+    QDateTime startedAt;
+    QString manifestSha256;
+    // What this run imported from the Vrooli runtime's install of the app, if anything.
+    std::optional<ReferenceInstallImport::Report> imported;
 };
 
 // The control API's guard and routes. Before any route: the Host header must name a loopback
@@ -45,8 +54,10 @@ public:
     static constexpr int MaxLogLines = 10000;
 
     ControlApi(ApiContext context, const TokenBook &tokens, QObject *parent = nullptr);
+    ~ControlApi() override;
     void setPort(int port) { m_port = port; }
-    void setSupervisor(Supervisor *s) { m_ctx.supervisor = s; }
+    // Before the supervisor starts its services: /readyz reports when they changed state.
+    void setSupervisor(Supervisor *s);
     void handle(const HttpRequest &request, Responder respond);
 
 private:
@@ -55,6 +66,8 @@ private:
     nlohmann::json secretEntry(const SecretSpec &spec) const;
     nlohmann::json serviceEntry(const QString &id) const;
     nlohmann::json statusJson() const;
+    nlohmann::json gpuJson() const;
+    HttpResponse healthz() const;
 
     HttpResponse getSecrets(const TokenBook::Principal &who) const;
     void postSecrets(const HttpRequest &request, Responder respond);
@@ -74,6 +87,7 @@ private:
 
     ApiContext m_ctx;
     const TokenBook &m_tokens;
+    ServiceTimeline *m_timeline;
     int m_port = 0;
     std::deque<QDateTime> m_failures;
     QDateTime m_lockedUntil;

@@ -11,6 +11,16 @@ HttpResponse HttpResponse::json(int status, const nlohmann::json &body)
     return r;
 }
 
+HttpResponse HttpResponse::text(int status, const QByteArray &body)
+{
+    HttpResponse r;
+    r.status = status;
+    r.headers.append(
+        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain; charset=utf-8")});
+    r.body = body;
+    return r;
+}
+
 HttpResponse HttpResponse::error(int status, const char *code, const QString &message,
                                  const nlohmann::json &details)
 {

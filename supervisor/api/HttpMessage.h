@@ -32,6 +32,7 @@ struct HttpResponse
     bool close = false; // close the connection after this response
 
     static HttpResponse json(int status, const nlohmann::json &body);
+    static HttpResponse text(int status, const QByteArray &body); // text/plain; charset=utf-8
     // {"error":{"code","message","details"}}: message and details never carry a secret value.
     static HttpResponse error(int status, const char *code, const QString &message,
                               const nlohmann::json &details = nullptr);

@@ -350,6 +350,7 @@ void StewardCtl::request(const QByteArray &method, const QString &path, const nl
         m_net = new QNetworkAccessManager(this);
     QNetworkRequest req(QUrl(m_base + path));
     req.setRawHeader("Authorization", "Bearer " + m_token);
+    req.setRawHeader("Accept", "application/json"); // /logs/tail answers plain text otherwise
     req.setTransferTimeout(30000);
     QByteArray payload;
     if (!body.is_null()) {
@@ -465,12 +466,21 @@ int StewardCtl::online(const QString &command, const QStringList &args)
                     m_out << "  - " << str(s, "message");
                 m_out << "\n";
             }
-            if (!r["missing_secrets"].empty()) {
-                QStringList ids;
-                for (const json &id : r["missing_secrets"])
-                    ids << QString::fromStdString(id.get<std::string>());
-                m_out << "Missing secrets: " << ids.join(QStringLiteral(", "))
+            auto ids = [](const json &list) {
+                QStringList out;
+                for (const json &id : list)
+                    out << QString::fromStdString(id.get<std::string>());
+                return out.join(QStringLiteral(", "));
+            };
+            if (!r["missing_secrets"].empty())
+                m_out << "Missing secrets: " << ids(r["missing_secrets"])
                       << " (stewardctl secrets set ID)\n";
+            if (const json &imported = r.value("imported", json()); imported.is_object()) {
+                m_out << "Imported from the Vrooli runtime's data in " << str(imported, "from")
+                      << ": " << imported["count"].get<int>() << " secret(s)";
+                if (!imported["secrets"].empty())
+                    m_out << " (" << ids(imported["secrets"]) << ")";
+                m_out << "\n";
             }
             finish(Ok);
         });

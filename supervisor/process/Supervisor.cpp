@@ -121,10 +121,6 @@ QStringList Supervisor::dependentsOf(const QString &id) const
 
 void Supervisor::start()
 {
-    if (m_telemetry)
-        m_telemetry->record("runtime_start",
-                            {{"app", m_manifest.app.name.toStdString()},
-                             {"version", m_manifest.app.version.toStdString()}});
     reconcile();
 }
 

@@ -20,17 +20,28 @@ TelemetryLog::TelemetryLog(const QString &path, std::shared_ptr<const Redactor> 
 
 void TelemetryLog::record(const char *event, nlohmann::json fields)
 {
-    fields["event"] = event;
-    fields["ts"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
-    QByteArray line = m_redactor->redact(QByteArray::fromStdString(fields.dump())) + '\n';
-    if (QFileInfo(m_path).size() + line.size() > m_maxBytes) {
+    nlohmann::json line {
+        {"ts", QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString()},
+        {"event", event}};
+    if (!fields.is_object())
+        fields = nlohmann::json::object();
+    for (const char *key : {"service_id", "service"}) {
+        if (auto it = fields.find(key); it != fields.end()) {
+            if (!line.contains("service_id"))
+                line["service_id"] = *it;
+            fields.erase(it);
+        }
+    }
+    line["details"] = std::move(fields);
+    const QByteArray bytes = m_redactor->redact(QByteArray::fromStdString(line.dump())) + '\n';
+    if (QFileInfo(m_path).size() + bytes.size() > m_maxBytes) {
         QFile::remove(m_path + QStringLiteral(".1"));
         QFile::rename(m_path, m_path + QStringLiteral(".1"));
     }
     QFile f(m_path);
     if (f.open(QIODevice::Append | QIODevice::WriteOnly)) {
         f.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-        f.write(line);
+        f.write(bytes);
     }
 }
 

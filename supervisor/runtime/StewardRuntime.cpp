@@ -1,12 +1,16 @@
 #include "StewardRuntime.h"
 
+#include "DryRunReport.h"
 #include "api/ControlApi.h"
 #include "api/ControlServer.h"
 #include "api/TokenBook.h"
 #include "cli/TerminalPrompter.h"
 #include "core/AtomicFile.h"
+#include "core/Platform.h"
 #include "logging/Logging.h"
 #include "manifest/ManifestLoader.h"
+#include "manifest/PlanReport.h"
+#include "process/GpuProbe.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
 #include "secrets/EncryptedFileStore.h"
@@ -16,6 +20,7 @@
 #include "secrets/SecretKeeper.h"
 #include "vault/VaultSecretSource.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QLockFile>
@@ -24,6 +29,7 @@
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QUuid>
 
 namespace steward {
 
@@ -69,8 +75,28 @@ int StewardRuntime::start()
     }
     m_manifest = *loaded.manifest;
     m_diagnostics = loaded.diagnostics;
+    if (!m_options.bundleRoot.isEmpty()) {
+        if (!QFileInfo(m_options.bundleRoot).isDir()) {
+            m_err << "steward: --bundle-root " << m_options.bundleRoot << " is not a directory\n";
+            return Usage;
+        }
+        m_manifest.bundleRoot = QDir(m_options.bundleRoot).absolutePath();
+    }
     m_appData = m_options.appDataDir.isEmpty() ? defaultAppDataDir(m_manifest.app.name)
                                                : QDir(m_options.appDataDir).absolutePath();
+    if (m_options.dryRun) {
+        // Before anything is created, locked or asked of the keychain.
+        const DryRunReport report(m_manifest, Platform::current(), m_appData);
+        m_out << PlanReport::toText(m_manifest, Platform::current()) << "\n"
+              << "Bundle root: " << m_manifest.bundleRoot << "\nApp data: " << m_appData << "\n\n"
+              << report.toText() << Qt::flush;
+        return Ok;
+    }
+    m_instanceId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    if (QFile f(m_manifest.sourcePath); f.open(QIODevice::ReadOnly))
+        m_manifestSha256 = QString::fromLatin1(
+            QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
 
     // One Steward per app data dir. QLockFile takes over the lock of a process that died (same
     // host, PID gone), so a crash never blocks the next launch.
@@ -97,6 +123,12 @@ int StewardRuntime::start()
     log->info("starting {} {} from {} (app data {})", m_manifest.app.name.toStdString(),
               m_manifest.app.version.toStdString(), m_manifest.sourcePath.toStdString(),
               m_appData.toStdString());
+    m_telemetry = std::make_unique<TelemetryLog>(
+        QDir(m_appData).absoluteFilePath(m_manifest.telemetry.file), m_redactor);
+    m_telemetry->record("runtime_start",
+                        {{"app", m_manifest.app.name.toStdString()},
+                         {"version", m_manifest.app.version.toStdString()},
+                         {"instance_id", m_instanceId.toStdString()}});
 
     Result<InstallState> state = InstallState::load(m_appData);
     if (!state) {
@@ -104,7 +136,10 @@ int StewardRuntime::start()
         return StoreFailed;
     }
     m_state = std::make_unique<InstallState>(std::move(state).value());
-    if (m_state->recovered())
+    m_importDue = m_options.importReference
+        && ReferenceInstallImport::applies(
+                      *m_state, ReferenceInstallImport::sourceDirFor(m_manifest.app.name));
+    if (m_state->recovered() && !m_importDue)
         m_out << "The install state was damaged or missing; it is being rebuilt from the secret "
                  "store.\n";
     m_state->setAppVersion(m_manifest.app.version);
@@ -199,7 +234,7 @@ void StewardRuntime::openStore()
         : std::make_unique<KeychainStore>(m_manifest.app.name, m_state->installId());
     if (m_options.store == RuntimeOptions::Store::Keychain) {
         m_store = m_keychain.get();
-        return startKeeper();
+        return importThenStartKeeper();
     }
     // The person chose the encrypted file store: its key goes in the keychain when one works,
     // otherwise in a 0600 file, and then we say so.
@@ -209,7 +244,7 @@ void StewardRuntime::openStore()
         [this, dir](const SecretStore::Error &e, EncryptedFileStore *store) {
             if (store) {
                 m_store = store;
-                return startKeeper();
+                return importThenStartKeeper();
             }
             Logging::get("steward.secrets")
                 ->warn("no keychain for the file store's key ({}); using a key file",
@@ -226,9 +261,84 @@ void StewardRuntime::openStore()
                              "encrypted secret files is kept in a file beside them. "
                              "Anyone who can read your files can read the secrets.\n";
                     m_store = fileStore;
-                    startKeeper();
+                    importThenStartKeeper();
                 });
         });
+}
+
+void StewardRuntime::importThenStartKeeper()
+{
+    if (!m_importDue)
+        return startKeeper();
+    auto *importer = new ReferenceInstallImport(
+        m_manifest, *m_state, *m_store, ReferenceInstallImport::sourceDirFor(m_manifest.app.name),
+        this);
+    m_out << "Found the data of an earlier install of " << m_manifest.app.name
+          << " by the Vrooli runtime; importing it.\n"
+          << Qt::flush;
+    importer->run([this, importer](const ReferenceInstallImport::Report &report) {
+        importer->deleteLater();
+        if (m_shuttingDown)
+            return;
+        if (!report.ok()) {
+            if (report.storeFailed && m_options.interactive
+                && m_options.store == RuntimeOptions::Store::Keychain) {
+                // The person may keep the secrets in the encrypted file store instead; the
+                // import runs again into that.
+                m_out << "The keychain cannot be used: " << report.error << "\n" << Qt::flush;
+                return Q_EMIT storeUnavailable(report.error);
+            }
+            m_err << "steward: " << report.error << "\n"
+                  << "steward: nothing was removed; run with --no-import to start without "
+                     "importing\n";
+            if (report.storeFailed && m_options.store == RuntimeOptions::Store::Keychain)
+                m_err << "steward: if this system has no keychain, run with --secret-store=file "
+                         "to keep the secrets in an encrypted file instead\n";
+            return Q_EMIT exitRequested(StoreFailed);
+        }
+        m_importDue = false;
+        reportImport(report);
+        startKeeper();
+    });
+}
+
+void StewardRuntime::reportImport(const ReferenceInstallImport::Report &report)
+{
+    m_import = report;
+    const QString secretsFile = report.sourceDir + QStringLiteral("/secrets.json");
+    m_out << "Imported " << report.imported.size()
+          << (report.imported.size() == 1 ? " secret" : " secrets") << " from " << report.sourceDir
+          << " into " << m_store->backendName();
+    if (!report.imported.isEmpty())
+        m_out << ": " << report.imported.join(QStringLiteral(", "));
+    m_out << "\n";
+    if (report.plaintextRemoved)
+        m_out << "The plaintext " << secretsFile << " was overwritten and removed.\n";
+    if (!report.warning.isEmpty())
+        m_out << "Warning: " << report.warning << "\n";
+    if (const int n = report.migrationCount(); n > 0) {
+        QStringList applied;
+        for (auto it = report.migrations.cbegin(); it != report.migrations.cend(); ++it)
+            applied << it.key() + QStringLiteral(" ") + it->join(QStringLiteral(", "));
+        m_out << "Recorded " << n << (n == 1 ? " migration" : " migrations")
+              << " as already applied (" << applied.join(QStringLiteral("; ")) << ").\n";
+    }
+    if (!report.unknown.isEmpty())
+        m_out << "Not imported, as the manifest does not declare them: "
+              << report.unknown.join(QStringLiteral(", ")) << "\n";
+    if (!report.refused.isEmpty())
+        m_out << "Not imported, as infrastructure secrets are never stored: "
+              << report.refused.join(QStringLiteral(", ")) << "\n";
+    m_out << Qt::flush;
+    nlohmann::json ids = nlohmann::json::array();
+    for (const QString &id : report.imported)
+        ids.push_back(id.toStdString());
+    m_telemetry->record("secrets_imported",
+                        {{"from", report.sourceDir.toStdString()},
+                         {"count", report.imported.size()},
+                         {"ids", ids},
+                         {"migrations", report.migrationCount()},
+                         {"plaintext_removed", report.plaintextRemoved}});
 }
 
 void StewardRuntime::startKeeper()
@@ -303,8 +413,14 @@ void StewardRuntime::onSecretsSettled()
     }
     if (!m_reportedGenerated) {
         m_reportedGenerated = true;
-        for (const QString &id : m_keeper->generatedThisRun())
+        const QStringList generated = m_keeper->generatedThisRun();
+        nlohmann::json ids = nlohmann::json::array();
+        for (const QString &id : generated) {
             m_out << "Generated " << id << " (" << m_keeper->value(id)->size() << " characters)\n";
+            ids.push_back(id.toStdString());
+        }
+        if (!generated.isEmpty())
+            m_telemetry->record("secrets_generated", {{"count", generated.size()}, {"ids", ids}});
     }
     const QStringList missing = m_keeper->missingRequired();
     if (m_keeper->phase() == SecretKeeper::Phase::WaitingForSecrets) {
@@ -340,10 +456,15 @@ void StewardRuntime::startSupervisor()
         return;
     if (!startControlApi())
         return Q_EMIT exitRequested(ApiUnavailable);
-    m_telemetry = std::make_unique<TelemetryLog>(
-        QDir(m_appData).absoluteFilePath(m_manifest.telemetry.file), m_redactor);
     m_supervisor = std::make_unique<Supervisor>(m_manifest, m_appData, *m_keeper, m_redactor,
                                                 m_telemetry.get());
+    m_supervisor->gpu().query(this, [this](bool, const QString &) {
+        const GpuProbe::Status gpu = *m_supervisor->gpu().status();
+        m_telemetry->record("gpu_status",
+                            {{"available", gpu.available},
+                             {"method", gpu.method.toStdString()},
+                             {"reason", gpu.reason.toStdString()}});
+    });
     m_supervisor->setInstallState(m_state.get());
     // Each service learns where the control API is and gets its own token, nothing else.
     const QString controlUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
@@ -399,6 +520,10 @@ bool StewardRuntime::startControlApi()
     ctx.keeper = m_keeper.get();
     ctx.appData = m_appData;
     ctx.diagnostics = m_diagnostics;
+    ctx.instanceId = m_instanceId;
+    ctx.startedAt = m_startedAt;
+    ctx.manifestSha256 = m_manifestSha256;
+    ctx.imported = m_import;
     ctx.shutdown = [this] {
         requestShutdown();
     };
@@ -455,11 +580,18 @@ void StewardRuntime::requestShutdown()
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
-    if (!m_supervisor)
+    auto recordShutdown = [this] {
+        if (m_telemetry)
+            m_telemetry->record("runtime_shutdown", {{"app", m_manifest.app.name.toStdString()}});
+    };
+    if (!m_supervisor) {
+        recordShutdown();
         return Q_EMIT exitRequested(Ok);
+    }
     m_out << "Stopping " << m_manifest.app.name << "...\n" << Qt::flush;
-    m_supervisor->stopAll([this] {
+    m_supervisor->stopAll([this, recordShutdown] {
         removeRuntimeFiles();
+        recordShutdown();
         m_out << "Stopped.\n" << Qt::flush;
 
         Q_EMIT exitRequested(Ok);

@@ -2,13 +2,16 @@
 
 #include "manifest/Diagnostic.h"
 #include "manifest/Manifest.h"
+#include "secrets/ReferenceInstallImport.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QTextStream>
 #include <QTimer>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QLockFile;
 
@@ -32,6 +35,12 @@ struct RuntimeOptions
 
     QString manifestPath;
     QString appDataDir; // empty: <XDG data home>/steward/<app name>
+    QString bundleRoot; // what binaries and assets are resolved against; empty: the manifest's dir
+    // Validate, plan and print what would start, then stop: nothing started, no secret read.
+    bool dryRun = false;
+    // On the first run, take over what the Vrooli runtime kept for the app
+    // (ReferenceInstallImport).
+    bool importReference = true;
     Store store = Store::Keychain;
     bool prompt = false; // ask for missing secrets on the terminal
     // A window can ask the person (the desktop shell): a keychain failure is reported through
@@ -68,6 +77,7 @@ public:
 
     // Synchronous part of the start; returns a non-zero exit code if Steward cannot go on.
     // AlreadyRunning: another Steward runs this app (same app data dir); appDataDir() names it.
+    // A dry run does all it does here: it returns Ok for a valid manifest, and nothing follows.
     int start();
 
     static QString defaultAppDataDir(const QString &appName);
@@ -78,6 +88,11 @@ public:
     // Where the secrets are kept (after secretsSettled() or storeUnavailable()).
     const SecretStore *store() const { return m_store; }
     QString logsDir() const;
+    // What this run took over from the Vrooli runtime's install of the app, once it has.
+    const std::optional<ReferenceInstallImport::Report> &referenceImport() const
+    {
+        return m_import;
+    }
     // After the keychain failed (storeUnavailable()): keep the secrets in the encrypted file
     // store instead, its key in a 0600 file, and go on with the first run.
     void useEncryptedFileStore();
@@ -101,6 +116,9 @@ Q_SIGNALS:
 
 private:
     void openStore();
+    // The store is open: import from the Vrooli runtime's install if that is due, then go on.
+    void importThenStartKeeper();
+    void reportImport(const ReferenceInstallImport::Report &report);
     void startKeeper();
     void scheduleRemoteRefresh(bool lastOk);
     void onSecretsSettled();
@@ -135,6 +153,11 @@ private:
     QString m_portFile;
     std::unique_ptr<TelemetryLog> m_telemetry;
     std::unique_ptr<Supervisor> m_supervisor;
+    bool m_importDue = false;
+    std::optional<ReferenceInstallImport::Report> m_import;
+    QString m_instanceId; // new at every launch
+    QDateTime m_startedAt;
+    QString m_manifestSha256;
     TerminalPrompter *m_prompter = nullptr;
     bool m_shuttingDown = false;
     bool m_reportedGenerated = false;

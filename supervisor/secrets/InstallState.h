@@ -45,6 +45,13 @@ public:
     // The app version of the previous run, empty on a new install.
     QString previousAppVersion() const { return m_previousAppVersion; }
     void setAppVersion(const QString &version) { m_appVersion = version; }
+    // This install continues one another supervisor ran before (an import): it is not new, and
+    // that install's app version (empty if unknown) counts as the previous run's.
+    void continueEarlierInstall(const QString &appVersion)
+    {
+        m_newInstall = false;
+        m_previousAppVersion = appVersion;
+    }
 
     QMap<QString, SecretRecord> &secrets() { return m_secrets; }
     const QMap<QString, SecretRecord> &secrets() const { return m_secrets; }

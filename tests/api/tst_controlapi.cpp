@@ -4,6 +4,7 @@
 #include "api/ControlServer.h"
 #include "api/TokenBook.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QScopeGuard>
@@ -103,6 +104,7 @@ private Q_SLOTS:
     void takenPortFallsBackAndNonLoopbackIsRefused();
 
 private:
+    ApiContext context();
     void resetApi();
     Reply send(const QByteArray &raw, int timeoutMs = 20000);
 
@@ -142,19 +144,7 @@ void tst_ControlApi::initTestCase()
     b["secrets"] = {"kb"};
     QCOMPARE(m_h->load(json::array({a, b}), secrets), QString());
     m_tokens = std::make_unique<TokenBook>(QStringList {QStringLiteral("a"), QStringLiteral("b")});
-    ApiContext ctx;
-    ctx.manifest = &m_h->manifest();
-    ctx.keeper = &m_h->keeper();
-    ctx.supervisor = &m_h->supervisor();
-    ctx.appData = m_h->appData() + QStringLiteral("/data");
-    ctx.shutdown = [this] {
-        ++m_shutdowns;
-    };
-    ctx.activate = [this] {
-        ++m_activations;
-        return m_hasWindow;
-    };
-    m_api = std::make_unique<ControlApi>(ctx, *m_tokens);
+    m_api = std::make_unique<ControlApi>(context(), *m_tokens);
     ControlApi *api = m_api.get();
     m_server = std::make_unique<ControlServer>(
         [api](const HttpRequest &r, Responder respond) { api->handle(r, std::move(respond)); });
@@ -219,7 +209,13 @@ void tst_ControlApi::healthzNeedsNoTokenAndSaysLittle()
 {
     const Reply r = call("GET", QStringLiteral("/healthz"), {});
     QCOMPARE(r.status, 200);
-    QCOMPARE(test::dumped(r.bodyJson()), test::dumped(json {{"status", "ok"}}));
+    // The Vrooli runtime's fields, and nothing about the services but how many there are.
+    json body = r.bodyJson();
+    QVERIFY2(body["runtime"].is_string()
+                 && body["runtime"].get<std::string>().starts_with("steward "),
+             r.body.constData());
+    body.erase("runtime");
+    QCOMPARE(test::dumped(body), test::dumped(json {{"status", "ok"}, {"services", 2}}));
     QCOMPARE(r.headers.value("cache-control"), QByteArray("no-store"));
     QCOMPARE(r.headers.value("x-content-type-options"), QByteArray("nosniff"));
     for (const QByteArray &name : r.headers.keys())
@@ -284,10 +280,10 @@ void tst_ControlApi::guard_data()
         "POST /secrets HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {ADMIN}\r\nContent-Type: "
         "application/json\r\nContent-Length: 9\r\n\r\n{\"secrets")
                                     << 400 << "invalid_json";
-    QTest::newRow("wrong content type")
-        << QByteArray("POST /secrets HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer "
-                      "{ADMIN}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}")
-        << 415 << "unsupported_media_type";
+    QTest::newRow("text/plain is read as JSON") << QByteArray(
+        "POST /secrets HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {ADMIN}\r\nContent-Type: "
+        "text/plain\r\nContent-Length: 30\r\n\r\n{\"id\":\"nope\",\"value\":\"abcdef\"}")
+                                                << 400 << "invalid_secrets";
     QTest::newRow("unknown secret id") << QByteArray(
         "POST /secrets HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {ADMIN}\r\nContent-Type: "
         "application/json\r\nContent-Length: 30\r\n\r\n{\"id\":\"nope\",\"value\":\"abcdef\"}")
@@ -374,6 +370,16 @@ void tst_ControlApi::postSecretsShapes()
     QCOMPARE(r.status, 400);
     QCOMPARE(test::dumped(r.bodyJson()["error"]["code"]), test::dumped(json("invalid_json")));
     QCOMPARE(call("GET", QStringLiteral("/healthz"), {}).status, 200);
+    // Any content type, or none, as the Vrooli runtime takes it; its answer's field is there.
+    for (const QList<QByteArray> &headers :
+         {QList<QByteArray> {"Content-Type: text/plain"},
+          QList<QByteArray> {"Content-Type: application/x-www-form-urlencoded"},
+          QList<QByteArray> {}}) {
+        r = call("POST", QStringLiteral("/secrets"), m_tokens->adminToken(),
+                 R"({"secrets":{"ka":"thirdvalue"}})", headers);
+        QVERIFY2(r.status == 200, r.body.constData());
+        QCOMPARE(test::dumped(r.bodyJson()["status"]), test::dumped(json("ok")));
+    }
 }
 
 void tst_ControlApi::deleteSecret()
@@ -404,13 +410,37 @@ void tst_ControlApi::readAndActionRoutes()
     const QByteArray admin = m_tokens->adminToken();
     Reply r = call("GET", QStringLiteral("/readyz"), admin);
     QCOMPARE(r.status, 200);
-    QVERIFY(r.bodyJson()["details"]["b"]["ready"].get<bool>());
-    QVERIFY(r.bodyJson()["details"]["b"].contains("restarts"));
+    const json readyz = r.bodyJson();
+    const json b = readyz["details"]["b"];
+    QVERIFY(b["ready"].get<bool>());
+    QVERIFY(b.contains("restarts"));
+    // The Vrooli runtime's per-service fields and its gpu block.
+    QCOMPARE(test::dumped(b["skipped"]), test::dumped(json(false)));
+    QVERIFY(b.contains("message") && b.contains("exit_code"));
+    for (const char *at : {"started_at", "ready_at", "updated_at"})
+        QVERIFY2(b[at].is_string()
+                     && QDateTime::fromString(QString::fromStdString(b[at].get<std::string>()),
+                                              Qt::ISODateWithMs)
+                            .isValid(),
+                 at);
+    QVERIFY(b["exited_at"].is_null());
+    QVERIFY(readyz["gpu"]["available"].is_boolean());
+    QVERIFY(readyz["gpu"]["method"].is_string() && readyz["gpu"]["reason"].is_string());
+    QVERIFY(readyz["gpu"]["requirements"].is_object());
     r = call("GET", QStringLiteral("/ports"), m_tokens->serviceToken(QStringLiteral("a")));
     QCOMPARE(r.status, 200);
     QVERIFY(r.bodyJson()["services"]["a"]["http"].get<int>() > 0);
     r = call("GET", QStringLiteral("/status"), admin);
     QCOMPARE(test::dumped(r.bodyJson()["app"]["name"]), test::dumped(json("harness")));
+    QVERIFY(r.bodyJson()["imported"].is_null()); // nothing came from a Vrooli runtime install
+    // The Vrooli runtime's /status fields beside Steward's.
+    for (const char *field : {"instance_id", "started_at", "app_data_dir", "bundle_root",
+                              "manifest_hash", "manifest_schema", "target", "app_name",
+                              "app_version", "ipc_host", "runtime_version", "build_version"})
+        QVERIFY2(r.bodyJson()[field].is_string(), field);
+    QCOMPARE(test::dumped(r.bodyJson()["app_name"]), test::dumped(json("harness")));
+    QCOMPARE(r.bodyJson()["ipc_port"].get<int>(), m_server->port());
+    QCOMPARE(test::dumped(r.bodyJson()["dry_run"]), test::dumped(json(false)));
     // Without Vault: the freshness fields are there, and null.
     r = call("GET", QStringLiteral("/health"), admin);
     for (const char *field :
@@ -435,6 +465,23 @@ void tst_ControlApi::readAndActionRoutes()
     QCOMPARE(test::dumped(r.bodyJson()["valid"]), test::dumped(json(true)));
     r = call("GET", QStringLiteral("/telemetry"), admin);
     QVERIFY(!r.bodyJson()["events"].empty());
+    QCOMPARE(QString::fromStdString(r.bodyJson()["path"].get<std::string>()),
+             m_h->appData() + QStringLiteral("/data/telemetry/events.jsonl"));
+    QCOMPARE(test::dumped(r.bodyJson()["upload_url"]), test::dumped(json("")));
+    QCOMPARE(test::dumped(r.bodyJson()["file"]), test::dumped(json("telemetry/events.jsonl")));
+    // Events in the Vrooli runtime's shape.
+    bool sawServiceStart = false;
+    const json telemetry = r.bodyJson();
+    for (const json &e : telemetry["events"]) {
+        QVERIFY(e["ts"].is_string() && e["event"].is_string() && e["details"].is_object());
+        QVERIFY(!e.contains("service"));
+        if (e["event"] == "service_start") {
+            sawServiceStart = true;
+            QVERIFY(e["service_id"].is_string());
+            QVERIFY(e["details"]["pid"].is_number());
+        }
+    }
+    QVERIFY(sawServiceStart);
     const qint64 pid = m_h->svc(QStringLiteral("b"))->pid();
     QCOMPARE(call("POST", QStringLiteral("/services/b/restart"), admin).status, 202);
     QTRY_VERIFY_WITH_TIMEOUT(m_h->svc(QStringLiteral("b"))->state() == ManagedService::State::Ready
@@ -447,9 +494,25 @@ void tst_ControlApi::readAndActionRoutes()
 void tst_ControlApi::logsTail()
 {
     const QByteArray admin = m_tokens->adminToken();
+    // Plain text by default, as the Vrooli runtime answers.
     Reply r = call("GET", QStringLiteral("/logs/tail?serviceId=b&lines=2"), admin);
     QCOMPARE(r.status, 200);
-    QCOMPARE(r.bodyJson()["lines"].size(), 2u);
+    QCOMPARE(r.headers.value("content-type"), QByteArray("text/plain; charset=utf-8"));
+    QCOMPARE(r.body.count('\n'), 2);
+    QVERIFY(r.body.endsWith('\n'));
+    // JSON when asked for, with the same lines.
+    for (const auto &[query, headers] :
+         {std::pair {QStringLiteral("&format=json"), QList<QByteArray> {}},
+          std::pair {QString(), QList<QByteArray> {"Accept: application/json"}},
+          std::pair {QString(), QList<QByteArray> {"Accept: text/html, application/json;q=0.9"}}}) {
+        r = call("GET", QStringLiteral("/logs/tail?serviceId=b&lines=2") + query, admin, {},
+                 headers);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.headers.value("content-type"), QByteArray("application/json"));
+        QCOMPARE(r.bodyJson()["lines"].size(), 2u);
+        QCOMPARE(test::dumped(r.bodyJson()["service"]), test::dumped(json("b")));
+        QVERIFY(r.bodyJson()["lines"][1].is_string());
+    }
     r = call("GET", QStringLiteral("/logs/tail?serviceId=b&lines=999999999"),
              admin); // capped, not refused
     QCOMPARE(r.status, 200);
@@ -525,20 +588,26 @@ void tst_ControlApi::slowHeadTimesOut()
     QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 10000);
 }
 
+ApiContext tst_ControlApi::context()
+{
+    ApiContext ctx;
+    ctx.manifest = &m_h->manifest();
+    ctx.keeper = &m_h->keeper();
+    ctx.supervisor = &m_h->supervisor();
+    ctx.appData = m_h->appData() + QStringLiteral("/data");
+    ctx.shutdown = [this] {
+        ++m_shutdowns;
+    };
+    ctx.activate = [this] {
+        ++m_activations;
+        return m_hasWindow;
+    };
+    return ctx;
+}
+
 void tst_ControlApi::resetApi()
 {
-    m_api = std::make_unique<ControlApi>(ApiContext {&m_h->manifest(),
-                                                     &m_h->keeper(),
-                                                     &m_h->supervisor(),
-                                                     m_h->appData() + QStringLiteral("/data"),
-                                                     {},
-                                                     [this] { ++m_shutdowns; },
-                                                     [this] {
-                                                         ++m_activations;
-                                                         return m_hasWindow;
-                                                     }},
-
-                                         *m_tokens);
+    m_api = std::make_unique<ControlApi>(context(), *m_tokens);
     ControlApi *api = m_api.get();
     const int port = m_server->port();
     m_server = std::make_unique<ControlServer>(

@@ -6,11 +6,13 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
+#include <nlohmann/json.hpp>
 
 using namespace steward;
 using test::CommandOutcome;
@@ -57,6 +59,9 @@ private Q_SLOTS:
     void sigkillOfStewardLeavesNoChildAlive();
     void serviceReadsItsOwnSecretAndIsRefusedAnother();
     void stewardctlSetsAMissingSecretAndTheServiceStarts();
+    void dryRunStartsNothing();
+    void dryRunOfAnInvalidManifest();
+    void bundleRootIsWhereBinariesAre();
 };
 
 void tst_StewardHeadless::firstRunGeneratesThenWaits()
@@ -65,6 +70,12 @@ void tst_StewardHeadless::firstRunGeneratesThenWaits()
     StewardProcess steward({QStringLiteral("--app-data"), data.path()});
     QVERIFY2(steward.waitFor(QStringLiteral("web: waiting - waiting for api")),
              qPrintable(steward.out()));
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 QFile f(data.filePath(QStringLiteral("telemetry/events.jsonl")));
+                                 return f.open(QIODevice::ReadOnly)
+                                     && f.readAll().contains("\"gpu_status\"");
+                             }()),
+                             10000);
     const CommandOutcome r = steward.terminate();
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains(QLatin1String("(first run)")), qPrintable(r.out));
@@ -86,6 +97,33 @@ void tst_StewardHeadless::firstRunGeneratesThenWaits()
     QVERIFY(listing.contains(id + QStringLiteral("/session_key")));
     QVERIFY(listing.contains(id + QStringLiteral("/signing_key")));
     QVERIFY(!listing.contains(id + QStringLiteral("/api_token")));
+
+    // Telemetry in the Vrooli runtime's shape, with its runtime-level events.
+    QFile telemetry(data.filePath(QStringLiteral("telemetry/events.jsonl")));
+    QVERIFY(telemetry.open(QIODevice::ReadOnly));
+    QStringList events;
+    for (const QByteArray &line : telemetry.readAll().split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const nlohmann::json e = nlohmann::json::parse(line.toStdString(), nullptr, false);
+        QVERIFY2(e.is_object() && e["ts"].is_string() && e["event"].is_string()
+                     && e["details"].is_object(),
+                 line.constData());
+        const QString event = QString::fromStdString(e["event"].get<std::string>());
+        if (event.startsWith(QLatin1String("service_")))
+            QVERIFY2(e["service_id"].is_string(), line.constData());
+        if (event == QLatin1String("secrets_generated")) {
+            QCOMPARE(e["details"]["count"].get<int>(), 2);
+            QCOMPARE(e["details"]["ids"].dump(), std::string(R"(["session_key","signing_key"])"));
+        }
+        if (event == QLatin1String("gpu_status"))
+            QVERIFY(e["details"]["available"].is_boolean() && e["details"]["method"].is_string());
+        events << event;
+    }
+    QCOMPARE(events.first(), QStringLiteral("runtime_start"));
+    QCOMPARE(events.last(), QStringLiteral("runtime_shutdown"));
+    for (const char *event : {"secrets_generated", "gpu_status"})
+        QVERIFY2(events.contains(QLatin1String(event)), event);
 }
 
 void tst_StewardHeadless::promptedValuesMakeItReady()
@@ -304,6 +342,85 @@ void tst_StewardHeadless::stewardctlSetsAMissingSecretAndTheServiceStarts()
     QVERIFY(steward.waitFor(QStringLiteral("Stopped.")));
     r = ctl({QStringLiteral("status")});
     QCOMPARE(r.code, 3);
+}
+
+void tst_StewardHeadless::dryRunStartsNothing()
+{
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("data"));
+    // No display and no --headless: a dry run needs neither.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        env.remove(QLatin1String(name));
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(STEWARD_PATH),
+            {QStringLiteral("--dry-run"), QStringLiteral("--manifest"), test::exampleBundle(),
+             QStringLiteral("--app-data"), data});
+    QVERIFY(p.waitForFinished(30000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(p.exitCode() == 0, qPrintable(out + QString::fromUtf8(p.readAllStandardError())));
+    const QString program
+        = QFileInfo(test::exampleBundle()).absolutePath() + QStringLiteral("/bin/hello-service");
+    QVERIFY2(out.contains(QLatin1String("First run of hello-steward")), qPrintable(out));
+    QVERIFY(out.contains(QLatin1String("Would start, in this order")));
+    QVERIFY(out.contains(QStringLiteral("  1. api\n     run:    ") + program
+                         + QStringLiteral(" --name api --port 478")));
+    QVERIFY(out.contains(QStringLiteral("  2. web\n     run:    ") + program
+                         + QStringLiteral(" --name web --port 478")));
+    QVERIFY(out.contains(QLatin1String("     ports:  http=127.0.0.1:478")));
+    QVERIFY(!out.contains(QLatin1String("PROBLEM")));
+    // Nothing was created, so nothing was generated or stored either.
+    QVERIFY(!QFileInfo::exists(data));
+}
+
+void tst_StewardHeadless::dryRunOfAnInvalidManifest()
+{
+    QTemporaryDir dir;
+    QFile example(test::exampleBundle());
+    QVERIFY(example.open(QIODevice::ReadOnly));
+    nlohmann::json m = nlohmann::json::parse(example.readAll().toStdString());
+    m["ipc"]["host"] = "0.0.0.0"; // refused in every mode: it would expose the control API
+    QFile broken(dir.filePath(QStringLiteral("bundle.json")));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write(QByteArray::fromStdString(m.dump()));
+    broken.close();
+    QProcess p;
+    p.start(QStringLiteral(STEWARD_PATH),
+            {QStringLiteral("--dry-run"), QStringLiteral("--manifest"), broken.fileName()});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 1);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(QLatin1String("/ipc/host")), qPrintable(err));
+    QVERIFY(!p.readAllStandardOutput().contains("Would start"));
+}
+
+void tst_StewardHeadless::bundleRootIsWhereBinariesAre()
+{
+    // The manifest alone, away from its binaries.
+    QTemporaryDir dir;
+    const QString manifest = dir.filePath(QStringLiteral("bundle.json"));
+    QVERIFY(QFile::copy(test::exampleBundle(), manifest));
+    const QString root = QFileInfo(test::exampleBundle()).absolutePath();
+    QProcess p;
+    p.start(QStringLiteral(STEWARD_PATH),
+            {QStringLiteral("--dry-run"), QStringLiteral("--manifest"), manifest});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 0); // a valid manifest, but:
+    const QByteArray problem = "PROBLEM: "
+        + dir.filePath(QStringLiteral("bin/hello-service")).toUtf8() + " does not exist";
+    QVERIFY(p.readAllStandardOutput().contains(problem));
+
+    StewardProcess steward({QStringLiteral("--app-data"), dir.filePath(QStringLiteral("data")),
+                            QStringLiteral("--bundle-root"), root, QStringLiteral("--prompt")},
+                           Token + "\n\n", manifest);
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+    QCOMPARE(steward.terminate().code, 0);
+
+    const CommandOutcome r
+        = runSteward({QStringLiteral("--bundle-root"), dir.filePath(QStringLiteral("nowhere"))});
+    QCOMPARE(r.code, 64);
+    QVERIFY(r.err.contains(QLatin1String("is not a directory")));
 }
 
 QTEST_GUILESS_MAIN(tst_StewardHeadless)

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
@@ -41,6 +42,33 @@ void press(QWizard *wizard, QWizard::WizardButton which)
     QTest::keyClick(b, Qt::Key_Space);
 }
 
+// The Vrooli runtime ran hello-steward before and left its generated secrets in plaintext, in
+// <user config dir>/hello-steward (XDG_CONFIG_HOME points to a throw-away dir meanwhile).
+class OldInstall
+{
+public:
+    OldInstall()
+        : m_saved(qgetenv("XDG_CONFIG_HOME"))
+    {
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+        QFile secrets(secretsFile());
+        m_ok = QDir().mkpath(dir()) && secrets.open(QIODevice::WriteOnly)
+            && secrets.write(R"({"secrets":{"session_key":")" + session() + R"(","signing_key":")"
+                             + QByteArray(32, 'a').toHex() + R"("}})")
+                > 0;
+    }
+    ~OldInstall() { qputenv("XDG_CONFIG_HOME", m_saved); }
+    bool ok() const { return m_ok; }
+    QString dir() const { return m_config.filePath(QStringLiteral("hello-steward")); }
+    QString secretsFile() const { return dir() + QStringLiteral("/secrets.json"); }
+    static QByteArray session() { return QByteArray(43, 'S'); }
+
+private:
+    QTemporaryDir m_config;
+    QByteArray m_saved;
+    bool m_ok = false;
+};
+
 } // namespace
 
 class tst_FirstRunWizard : public QObject
@@ -57,6 +85,8 @@ private Q_SLOTS:
 
     void secondRunGoesStraightToTheTray();
     void secondLaunchShowsTheRunningSettings();
+    void importedSecretsAreNamed();
+    void importIntoTheFileStoreWithoutAKeychain();
 };
 
 void tst_FirstRunWizard::invalidValueKeepsNextDisabled()
@@ -309,6 +339,65 @@ void tst_FirstRunWizard::secondLaunchShowsTheRunningSettings()
     QVERIFY(shown);
     QVERIFY(running.shell().settings() && running.shell().settings()->isVisible());
     QCOMPARE(running.stop(), 0);
+}
+
+void tst_FirstRunWizard::importedSecretsAreNamed()
+{
+    OldInstall old;
+    QVERIFY(old.ok());
+    test::UiHarness h;
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000); // api_token is still missing
+    FirstRunWizard *wizard = h.shell().wizard();
+    press(wizard, QWizard::NextButton);
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::Generated));
+    const QString generated = labelsOf(wizard->currentPage());
+    QVERIFY2(generated.contains(QLatin1String("were imported from the earlier installation in ")
+                                + old.dir() + QLatin1String(": session_key, signing_key.")),
+             qPrintable(generated));
+    QVERIFY(
+        generated.contains(QLatin1String("plaintext secrets file was overwritten and removed")));
+    QVERIFY(generated.contains(
+        QLatin1String("session_key imported from the earlier installation (43 chars)")));
+    QVERIFY(!generated.contains(QLatin1String("generated (")));
+    QVERIFY(!generated.contains(QString::fromLatin1(OldInstall::session())));
+    QVERIFY(!QFile::exists(old.secretsFile()));
+    QCOMPARE(*h.runtime().keeper()->value(QStringLiteral("session_key")), OldInstall::session());
+
+    press(wizard, QWizard::NextButton);
+    auto *page = static_cast<PromptedSecretsPage *>(wizard->currentPage());
+    QTest::keyClicks(page->field(QStringLiteral("api_token"))->lineEdit(), Token);
+    press(wizard, QWizard::NextButton);
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::Review));
+    const QString review = labelsOf(wizard->currentPage());
+    QVERIFY2(review.contains(QLatin1String("session_key: imported from the earlier installation")),
+             qPrintable(review));
+    QVERIFY(review.contains(QLatin1String("Weather API token: entered now")));
+    QCOMPARE(h.stop(), 0);
+}
+
+void tst_FirstRunWizard::importIntoTheFileStoreWithoutAKeychain()
+{
+    OldInstall old;
+    QVERIFY(old.ok());
+    test::UiHarness h(test::UiHarness::withoutKeychain());
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    FirstRunWizard *wizard = h.shell().wizard();
+    QVERIFY(wizard->storeUnavailable());
+    QVERIFY(QFile::exists(old.secretsFile())); // kept until it is somewhere else
+    press(wizard, QWizard::NextButton);
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::NoKeychain));
+    wizard->currentPage()->findChild<QPushButton *>(QStringLiteral("useFileStore"))->click();
+    QTRY_VERIFY_WITH_TIMEOUT(wizard->button(QWizard::NextButton)->isEnabled(), 20000);
+    press(wizard, QWizard::NextButton);
+    QVERIFY2(labelsOf(wizard->currentPage())
+                 .contains(QLatin1String("session_key imported from the earlier installation")),
+             qPrintable(labelsOf(wizard->currentPage())));
+    QCOMPARE(h.runtime().store()->protection(), SecretStore::Protection::PlainKeyFile);
+    QCOMPARE(*h.runtime().keeper()->value(QStringLiteral("session_key")), OldInstall::session());
+    QVERIFY(!QFile::exists(old.secretsFile()));
+    QCOMPARE(h.stop(), 0);
 }
 
 QTEST_MAIN(tst_FirstRunWizard)

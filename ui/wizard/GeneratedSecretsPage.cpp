@@ -16,6 +16,11 @@ GeneratedSecretsPage::GeneratedSecretsPage(StewardRuntime &runtime, QWidget *par
     setSubTitle(tr("These keys were created for this installation with a secure random number "
                    "generator. You never need to type them."));
     auto *layout = new QVBoxLayout(this);
+    m_imported = new QLabel(this);
+    m_imported->setObjectName(QStringLiteral("importedNote"));
+    m_imported->setWordWrap(true);
+    m_imported->hide();
+    layout->addWidget(m_imported);
     m_list = new QVBoxLayout;
     layout->addLayout(m_list);
     layout->addStretch();
@@ -29,6 +34,22 @@ void GeneratedSecretsPage::initializePage()
     }
     const SecretKeeper *keeper = m_runtime.keeper();
     const QStringList fresh = keeper->generatedThisRun();
+    const auto &earlier = m_runtime.referenceImport();
+    const QStringList imported = earlier ? earlier->imported : QStringList();
+    if (earlier) {
+        // Ids and how many, never a value.
+        QString note = tr("%n secret(s) were imported from the earlier installation in %1: %2.", "",
+                          int(imported.size()))
+                           .arg(earlier->sourceDir, imported.join(QStringLiteral(", ")));
+        if (imported.isEmpty())
+            note = tr("The migrations of the earlier installation in %1 were taken over.")
+                       .arg(earlier->sourceDir);
+        if (earlier->plaintextRemoved)
+            note
+                += QLatin1Char(' ') + tr("Its plaintext secrets file was overwritten and removed.");
+        m_imported->setText(note);
+        m_imported->show();
+    }
     int count = 0;
     for (const SecretSpec &spec : m_runtime.manifest().secrets) {
         if (spec.secretClass != SecretClass::PerInstallGenerated)
@@ -38,6 +59,10 @@ void GeneratedSecretsPage::initializePage()
         QString plain;
         if (!value)
             plain = tr("%1 could not be generated").arg(spec.id);
+        else if (imported.contains(spec.id))
+            plain
+                = tr("%1 imported from the earlier installation (%n chars)", "", int(value->size()))
+                      .arg(spec.id);
         else if (fresh.contains(spec.id))
             plain = tr("%1 generated (%n chars)", "", int(value->size())).arg(spec.id);
         else

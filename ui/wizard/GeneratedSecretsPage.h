@@ -2,13 +2,15 @@
 
 #include <QWizardPage>
 
+class QLabel;
 class QVBoxLayout;
 
 namespace steward {
 
 class StewardRuntime;
 
-// Lists the per-install secrets, generated before this page shows, with their length.
+// Lists the per-install secrets, generated (or imported from an earlier install) before this
+// page shows, with their length.
 class GeneratedSecretsPage : public QWizardPage
 {
     Q_OBJECT
@@ -18,6 +20,7 @@ public:
 
 private:
     StewardRuntime &m_runtime;
+    QLabel *m_imported = nullptr;
     QVBoxLayout *m_list = nullptr;
 };
 

@@ -45,11 +45,14 @@ void ReviewPage::initializePage()
                  "a file beside them.")
             + QStringLiteral("</p>");
     html += QStringLiteral("<ul>");
+    const auto &earlier = m_runtime.referenceImport();
     for (const SecretSpec &spec : m_runtime.manifest().secrets) {
         QString what;
         if (spec.secretClass == SecretClass::Infrastructure)
             continue;
-        if (spec.secretClass == SecretClass::PerInstallGenerated)
+        if (earlier && earlier->imported.contains(spec.id) && !entered.contains(spec.id))
+            what = tr("imported from the earlier installation");
+        else if (spec.secretClass == SecretClass::PerInstallGenerated)
             what = keeper->value(spec.id) ? tr("generated") : tr("missing");
         else if (spec.secretClass == SecretClass::UserPrompt)
             what = entered.contains(spec.id) ? tr("entered now")

@@ -1,0 +1,106 @@
+#include "DryRunReport.h"
+
+#include "manifest/TemplateRenderer.h"
+#include "process/PortAllocator.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QTextStream>
+
+#include <algorithm>
+
+namespace steward {
+
+namespace {
+
+// Quotes an argument the way a shell would need it, so the printed line can be read back.
+QString shellWord(const QString &arg)
+{
+    static const QString plain = QStringLiteral(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%");
+    const bool isPlain = !arg.isEmpty()
+        && std::all_of(arg.cbegin(), arg.cend(), [](QChar c) { return plain.contains(c); });
+    if (isPlain)
+        return arg;
+    QString quoted = arg;
+    quoted.replace(QLatin1Char('\''), QLatin1String("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+} // namespace
+
+DryRunReport::DryRunReport(const Manifest &manifest, const QString &platform,
+                           const QString &appData)
+{
+    PortAllocator allocator(manifest);
+    allocator.exclude(manifest.ipc.port);
+    Result<PortAllocator::Ports> ports = allocator.allocateAll();
+    if (!ports)
+        m_problem = ports.error();
+    TemplateRenderer::Context context;
+    context.ports = ports ? ports.value() : PortAllocator::Ports();
+    context.dataDir = appData;
+    context.bundleRoot = manifest.bundleRoot;
+    const TemplateRenderer templates(context);
+
+    for (const QString &id : manifest.startOrder()) {
+        const ServiceSpec &spec = *manifest.service(id);
+        Service svc;
+        svc.id = id;
+        svc.ports = context.ports.value(id);
+        if (spec.isOnDemand())
+            svc.note = QStringLiteral("on demand: not started at launch");
+        const Binary *binary = spec.binaryFor(platform);
+        if (!binary) {
+            svc.problems << QStringLiteral("no binary for %1 in the manifest").arg(platform);
+            m_services << svc;
+            continue;
+        }
+        svc.program
+            = QDir(manifest.bundleRoot).absoluteFilePath(QDir::fromNativeSeparators(binary->path));
+        const QFileInfo info(svc.program);
+        if (!info.exists())
+            svc.problems << QStringLiteral("%1 does not exist").arg(svc.program);
+        else if (!info.isFile() || !info.isExecutable())
+            svc.problems << QStringLiteral("%1 is not an executable file").arg(svc.program);
+        for (const QString &arg : binary->args) {
+            const Result<QString> r = templates.render(arg);
+            if (!r)
+                svc.problems << r.error();
+            svc.args << (r ? r.value() : arg);
+        }
+        m_services << svc;
+    }
+}
+
+QString DryRunReport::toText() const
+{
+    QString out;
+    QTextStream t(&out);
+    t << "Would start, in this order (nothing was started; no secret was read):\n";
+    for (qsizetype i = 0; i < m_services.size(); ++i) {
+        const Service &svc = m_services.at(i);
+        t << "  " << i + 1 << ". " << svc.id;
+        if (!svc.note.isEmpty())
+            t << " (" << svc.note << ")";
+        t << "\n";
+        if (!svc.program.isEmpty()) {
+            QStringList line {shellWord(svc.program)};
+            for (const QString &a : svc.args)
+                line << shellWord(a);
+            t << "     run:    " << line.join(QLatin1Char(' ')) << "\n";
+        }
+        QStringList ports;
+        for (auto it = svc.ports.cbegin(); it != svc.ports.cend(); ++it)
+            ports << QStringLiteral("%1=127.0.0.1:%2").arg(it.key()).arg(it.value());
+        if (!ports.isEmpty())
+            t << "     ports:  " << ports.join(QStringLiteral(", ")) << "\n";
+        for (const QString &p : svc.problems)
+            t << "     PROBLEM: " << p << "\n";
+    }
+    if (!m_problem.isEmpty())
+        t << "PROBLEM: " << m_problem << "\n";
+    return out;
+}
+
+} // namespace steward
