@@ -1,5 +1,6 @@
 #include "StewardCtl.h"
 
+#include "AppLocator.h"
 #include "core/AtomicFile.h"
 #include "core/Platform.h"
 #include "manifest/ManifestLoader.h"
@@ -64,12 +65,13 @@ json diagnosticsJson(const Diagnostics &diags, bool errors)
 QStringList commandFirst(const QStringList &args)
 {
     static const QStringList takesValue {
-        QStringLiteral("--app-data"),  QStringLiteral("--port"),    QStringLiteral("--token-file"),
-        QStringLiteral("-n"),          QStringLiteral("--lines"),   QStringLiteral("--format"),
-        QStringLiteral("--platform"),  QStringLiteral("-app-data"), QStringLiteral("-port"),
-        QStringLiteral("-token-file"), QStringLiteral("-lines"),    QStringLiteral("-format"),
-        QStringLiteral("-platform"),   QStringLiteral("--key"),     QStringLiteral("--manifest"),
-        QStringLiteral("-key"),        QStringLiteral("-manifest")};
+        QStringLiteral("--app-data"), QStringLiteral("--app"),        QStringLiteral("-app"),
+        QStringLiteral("--port"),     QStringLiteral("--token-file"), QStringLiteral("-n"),
+        QStringLiteral("--lines"),    QStringLiteral("--format"),     QStringLiteral("--platform"),
+        QStringLiteral("-app-data"),  QStringLiteral("-port"),        QStringLiteral("-token-file"),
+        QStringLiteral("-lines"),     QStringLiteral("-format"),      QStringLiteral("-platform"),
+        QStringLiteral("--key"),      QStringLiteral("--manifest"),   QStringLiteral("-key"),
+        QStringLiteral("-manifest")};
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args.at(i);
         if (a == QLatin1String("--"))
@@ -130,6 +132,14 @@ int StewardCtl::run(const QStringList &given)
                                              QStringLiteral("shutdown")};
     if (onlineCommands.contains(command))
         return online(command, rest);
+    if (command == QLatin1String("list")) {
+        const QList<AppLocator::RunningApp> apps = AppLocator::running();
+        if (apps.isEmpty())
+            m_out << "No app is running (looked in " << AppLocator::dataRoot() << ").\n";
+        for (const AppLocator::RunningApp &a : apps)
+            m_out << a.name << "\tpid " << a.pid << "\t" << a.appData << "\n";
+        return Ok;
+    }
     m_err << "stewardctl: unknown command \"" << command << "\"\n";
     printUsage(m_err);
     return Usage;
@@ -148,7 +158,9 @@ void StewardCtl::printUsage(QTextStream &to)
           "  keygen KEY                        make an Ed25519 key pair: KEY and KEY.pub\n"
           "  sign BUNDLE_DIR --key KEY         sign bundle.lock into bundle.lock.sig\n"
           "  verify BUNDLE_DIR [--key KEY.pub] check every file (and the signature) now\n\n"
-          "Commands that talk to a running Steward (--app-data DIR, or --port N --token-file F):\n"
+          "Commands that talk to a running Steward (the only one running, --app NAME,\n"
+          "--app-data DIR, or --port N --token-file F):\n"
+          "  list                              the apps running now\n"
           "  status                            app and service states, missing secrets\n"
           "  secrets                           secrets and their status (never values)\n"
           "  secrets set ID                    set a prompted secret (value from stdin or a\n"
@@ -633,7 +645,11 @@ int StewardCtl::online(const QString &command, const QStringList &args)
                                       QStringLiteral("50"));
     const QCommandLineOption followOpt({QStringLiteral("f"), QStringLiteral("follow")},
                                        QStringLiteral("Keep printing new log lines."));
-    parser.addOptions({appDataOpt, portOpt, tokenOpt, jsonOpt});
+    const QCommandLineOption appOpt(
+        QStringLiteral("app"),
+        QStringLiteral("The running app, by name (default: the only one running)."),
+        QStringLiteral("NAME"));
+    parser.addOptions({appDataOpt, appOpt, portOpt, tokenOpt, jsonOpt});
     if (command == QLatin1String("logs"))
         parser.addOptions({linesOpt, followOpt});
     parser.addPositionalArgument(QStringLiteral("ARGS"), QStringLiteral("See stewardctl --help."));
@@ -645,8 +661,18 @@ int StewardCtl::online(const QString &command, const QStringList &args)
     // Where the running Steward is, and its admin token.
     QString portText = parser.value(portOpt);
     QString tokenFile = parser.value(tokenOpt);
-    if (parser.isSet(appDataOpt)) {
-        const QDir dir(parser.value(appDataOpt));
+    QString appData = parser.value(appDataOpt);
+    if (appData.isEmpty()
+        && (parser.isSet(appOpt) || (portText.isEmpty() && tokenFile.isEmpty()))) {
+        const Result<QString> found = AppLocator::find(parser.value(appOpt));
+        if (!found) {
+            m_err << "stewardctl " << command << ": " << found.error() << "\n";
+            return NotRunning;
+        }
+        appData = found.value();
+    }
+    if (!appData.isEmpty()) {
+        const QDir dir(appData);
         if (portText.isEmpty()) {
             QFile f(dir.filePath(QStringLiteral("runtime/ipc_port")));
             if (!f.open(QIODevice::ReadOnly)) {
@@ -663,7 +689,7 @@ int StewardCtl::online(const QString &command, const QStringList &args)
     const int port = portText.toInt(&ok);
     if (!ok || port < 1 || port > 65535 || tokenFile.isEmpty()) {
         m_err << "stewardctl " << command
-              << ": give --app-data DIR, or --port N and --token-file FILE\n";
+              << ": give --app NAME, --app-data DIR, or --port N and --token-file FILE\n";
         return Usage;
     }
     QFile tf(tokenFile);

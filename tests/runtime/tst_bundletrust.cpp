@@ -102,6 +102,7 @@ private Q_SLOTS:
     void swappedProgramIsRefusedAndTheOthersStart();
     void tamperedLockFailsTheSignature();
     void keygenNeverOverwrites();
+    void stewardctlFindsTheRunningApp();
 };
 
 void tst_BundleTrust::untouchedSignedBundleRuns()
@@ -194,6 +195,29 @@ void tst_BundleTrust::keygenNeverOverwrites()
     QCOMPARE(again.code, 1);
     QVERIFY(again.err.contains(QStringLiteral("is not overwritten")));
     QCOMPARE(readAll(b.key()), before);
+}
+
+void tst_BundleTrust::stewardctlFindsTheRunningApp()
+{
+    // Steward's default app data (<XDG data home>/steward/trusted), where stewardctl looks.
+    QTemporaryDir dataHome;
+    qputenv("XDG_DATA_HOME", dataHome.path().toUtf8());
+    TwoServiceBundle b;
+    const test::CommandOutcome none = runStewardctl({QStringLiteral("status")});
+    QCOMPARE(none.code, 3);
+    QVERIFY2(none.err.contains(QStringLiteral("no Steward is running")), qPrintable(none.err));
+    StewardProcess steward({}, {}, b.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("trusted is ready.")), qPrintable(steward.err()));
+    const test::CommandOutcome status = runStewardctl({QStringLiteral("status")});
+    QVERIFY2(status.code == 0, qPrintable(status.err));
+    QVERIFY2(status.out.contains(QStringLiteral("trusted")), qPrintable(status.out));
+    const test::CommandOutcome named = runStewardctl(
+        {QStringLiteral("status"), QStringLiteral("--app"), QStringLiteral("trusted")});
+    QCOMPARE(named.code, 0);
+    const test::CommandOutcome list = runStewardctl({QStringLiteral("list")});
+    QVERIFY(list.out.startsWith(QStringLiteral("trusted\tpid ")));
+    QCOMPARE(steward.terminate().code, 0);
+    qunsetenv("XDG_DATA_HOME");
 }
 
 QTEST_GUILESS_MAIN(tst_BundleTrust)
