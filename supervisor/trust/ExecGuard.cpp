@@ -66,9 +66,14 @@ std::optional<ExecGuard::Identity> ExecGuard::identityOf(const QString &path)
     };
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return std::nullopt;
+#if defined(Q_OS_DARWIN)
+    const struct timespec mtime = st.st_mtimespec, ctime = st.st_ctimespec;
+#else
+    const struct timespec mtime = st.st_mtim, ctime = st.st_ctim;
+#endif
     return Identity {quint64(st.st_dev), quint64(st.st_ino), qint64(st.st_size),
-                     qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                     qint64(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec};
+                     qint64(mtime.tv_sec) * 1000000000 + mtime.tv_nsec,
+                     qint64(ctime.tv_sec) * 1000000000 + ctime.tv_nsec};
 }
 
 Status ExecGuard::checkFile(const QString &absolutePath)
