@@ -4,6 +4,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
 #include <QLocale>
 #include <QSocketNotifier>
 #include <QTextStream>
@@ -61,7 +63,8 @@ int main(int argc, char *argv[])
         "supervises its services.\n"
         "Exit codes: 0 stopped cleanly, 1 invalid manifest, 2 unreadable manifest, 4 secret store "
         "unavailable, 5 no free port for a service, 6 the control API cannot listen, 7 already "
-        "running (a desktop launch shows the running one's Settings instead), 64 wrong usage."));
+        "running (a desktop launch shows the running one's Settings instead), 8 the bundle's "
+        "signature or lock does not match, 64 wrong usage."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption manifestOpt(QStringLiteral("manifest"),
@@ -96,8 +99,18 @@ int main(int argc, char *argv[])
         QStringLiteral("no-import"),
         QStringLiteral("Do not import the secrets and migrations an earlier install of the app by "
                        "the Vrooli runtime left in <config dir>/<app name>."));
+    // The package installs the key its bundle was signed with beside Steward (share/steward).
+    const QString installedKey = QCoreApplication::applicationDirPath()
+        + QStringLiteral("/../share/steward/bundle-signing.pub");
+    const QCommandLineOption trustedKeyOpt(
+        QStringLiteral("trusted-key"),
+        QStringLiteral("The Ed25519 public key (PEM) the bundle's lock must be signed with "
+                       "(bundle.lock.sig); default: share/steward/bundle-signing.pub beside "
+                       "Steward's bin/, when installed. Without a key, a bundle.lock is still "
+                       "checked."),
+        QStringLiteral("FILE"));
     parser.addOptions({manifestOpt, headlessOpt, promptOpt, appDataOpt, storeOpt, verboseOpt,
-                       bundleRootOpt, dryRunOpt, noImportOpt});
+                       bundleRootOpt, dryRunOpt, noImportOpt, trustedKeyOpt});
     parser.process(*app);
 
     QTextStream out(stdout);
@@ -116,6 +129,10 @@ int main(int argc, char *argv[])
     options.bundleRoot = parser.value(bundleRootOpt);
     options.dryRun = parser.isSet(dryRunOpt);
     options.importReference = !parser.isSet(noImportOpt);
+    if (parser.isSet(trustedKeyOpt))
+        options.trustedKey = parser.value(trustedKeyOpt);
+    else if (QFileInfo::exists(installedKey))
+        options.trustedKey = QDir::cleanPath(installedKey);
     const QString store = parser.value(storeOpt);
     if (store == QLatin1String("file")) {
         options.store = steward::RuntimeOptions::Store::File;

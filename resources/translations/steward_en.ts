@@ -587,6 +587,10 @@
         <source>%1 is ready. Click Finish; it keeps running in the background.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Waiting for secrets: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>steward::TrayIcon</name>

@@ -44,6 +44,10 @@ private:
     int validate(const QStringList &args);
     int plan(const QStringList &args);
     int secretsTemplate(const QStringList &args);
+    int keygen(const QStringList &args);
+    int lock(const QStringList &args);
+    int sign(const QStringList &args);
+    int verify(const QStringList &args);
     // For commands that need a valid manifest: prints why one is not, and the exit code.
     int refuseUnusable(const QString &path, const ManifestLoadResult &result);
 

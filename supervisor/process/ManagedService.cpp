@@ -12,6 +12,7 @@
 #include "secrets/InstallState.h"
 #include "secrets/SecretInjector.h"
 #include "secrets/SecretKeeper.h"
+#include "trust/ExecGuard.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -402,7 +403,16 @@ void ManagedService::runMigrations(qsizetype index)
     for (auto it = mig.env.cbegin(); it != mig.env.cend(); ++it)
         env.insert(it.key(), templates.render(it.value()));
     // command[0] is relative to the bundle root; the migration runs where the service runs.
+    const QString written = argv.first();
     argv.first() = resolveCommand(argv.first(), env);
+    if (m_ctx.execGuard) {
+        if (Status st
+            = m_ctx.execGuard->admit(written, argv.first(), argv.mid(1), plan->workingDir);
+            !st) {
+            record("integrity_refused", {{"migration", s(mig.version)}, {"reason", s(st.error())}});
+            return setState(State::Failed, st.error());
+        }
+    }
     setState(State::Starting, QStringLiteral("running migration %1").arg(mig.version));
     record("migration_start", {{"version", s(mig.version)}, {"run_on", s(mig.runOnAsWritten)}});
     m_log->note(QStringLiteral("migration %1 (%2): %3")
@@ -459,6 +469,14 @@ void ManagedService::spawn()
     if (!plan) {
         record("service_start_failed", {{"error", s(plan.error())}});
         return setState(State::Failed, plan.error());
+    }
+    if (m_ctx.execGuard) {
+        if (Status st = m_ctx.execGuard->admit(m_spec, m_ctx.platform, plan->program, plan->args,
+                                               plan->workingDir);
+            !st) {
+            record("integrity_refused", {{"reason", s(st.error())}});
+            return setState(State::Failed, st.error());
+        }
     }
     const QString program = plan->program;
     const QStringList args = plan->args;

@@ -23,6 +23,7 @@ class InstallState;
 class Redactor;
 class SecretInjector;
 class SecretKeeper;
+class ExecGuard;
 class ServiceLog;
 class TelemetryLog;
 
@@ -42,6 +43,8 @@ struct ServiceContext
     // Where migrations are recorded; null: migrations are not run.
     InstallState *state = nullptr;
     GpuProbe *gpu = nullptr;
+    // Checks each program against bundle.lock before it runs; null: no check.
+    ExecGuard *execGuard = nullptr;
 };
 
 // One service's process and its life: spawned in its own process group with a parent-death

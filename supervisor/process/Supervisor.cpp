@@ -87,6 +87,7 @@ Status Supervisor::prepare(const QSet<int> &excludedPorts)
     ctx.platform = Platform::current();
     ctx.state = m_installState;
     ctx.gpu = m_gpu;
+    ctx.execGuard = m_execGuard;
     ctx.stewardVariables = [this](const QString &id) {
         return m_extraVars ? m_extraVars(id) : QMap<QString, QString>();
     };

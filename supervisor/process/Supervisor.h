@@ -10,6 +10,7 @@
 
 namespace steward {
 
+class ExecGuard;
 class GpuProbe;
 class InstallState;
 class Redactor;
@@ -64,6 +65,8 @@ public:
     // Enables migrations, recorded in this state (before prepare()).
     void setInstallState(InstallState *state) { m_installState = state; }
     GpuProbe &gpu() { return *m_gpu; }
+    // Checks every program against the bundle's lock before it runs (before prepare()).
+    void setExecGuard(ExecGuard *guard) { m_execGuard = guard; }
     // Variables each service gets besides its secrets (the control API adds its URL and token).
     void setStewardVariables(std::function<QMap<QString, QString>(const QString &)> f)
     {
@@ -96,6 +99,7 @@ private:
     bool m_reconciling = false;
     std::function<QMap<QString, QString>(const QString &)> m_extraVars;
     InstallState *m_installState = nullptr;
+    ExecGuard *m_execGuard = nullptr;
     GpuProbe *m_gpu = nullptr;
 };
 

@@ -18,6 +18,7 @@
 #include "secrets/KeychainStore.h"
 #include "secrets/Redactor.h"
 #include "secrets/SecretKeeper.h"
+#include "trust/ExecGuard.h"
 #include "vault/VaultSecretSource.h"
 
 #include <QCryptographicHash>
@@ -129,6 +130,18 @@ int StewardRuntime::start()
                         {{"app", m_manifest.app.name.toStdString()},
                          {"version", m_manifest.app.version.toStdString()},
                          {"instance_id", m_instanceId.toStdString()}});
+    // Before any secret is read or any program started: a bundle whose signature or manifest
+    // does not match what was signed and locked runs nothing.
+    Result<std::unique_ptr<ExecGuard>> guard
+        = ExecGuard::open(m_manifest.bundleRoot, m_manifest.sourcePath, m_options.trustedKey);
+    if (!guard) {
+        m_err << "steward: " << guard.error() << "; nothing was started\n";
+        m_telemetry->record("bundle_untrusted", {{"reason", guard.error().toStdString()}});
+        return BundleUntrusted;
+    }
+    m_execGuard = std::move(guard).value();
+    if (m_execGuard->isLocked())
+        log->info("bundle.lock found: every program is checked against it before it runs");
 
     Result<InstallState> state = InstallState::load(m_appData);
     if (!state) {
@@ -466,6 +479,7 @@ void StewardRuntime::startSupervisor()
                              {"reason", gpu.reason.toStdString()}});
     });
     m_supervisor->setInstallState(m_state.get());
+    m_supervisor->setExecGuard(m_execGuard.get());
     // Each service learns where the control API is and gets its own token, nothing else.
     const QString controlUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
     m_supervisor->setStewardVariables([this, controlUrl](const QString &id) {

@@ -22,6 +22,7 @@ class Redactor;
 class SecretKeeper;
 class SecretStore;
 class ControlApi;
+class ExecGuard;
 class ControlServer;
 class Supervisor;
 class TokenBook;
@@ -46,6 +47,9 @@ struct RuntimeOptions
     // A window can ask the person (the desktop shell): a keychain failure is reported through
     // storeUnavailable() instead of ending the run, and /activate shows the window.
     bool interactive = false;
+    // The public key bundles must be signed with (bundle.lock.sig); empty: signatures are not
+    // required, and a bundle.lock, when present, is still checked.
+    QString trustedKey;
     // Opens the keychain; tests substitute one. Default: KeychainStore.
     std::function<std::unique_ptr<SecretStore>(const QString &appName, const QString &installId)>
         keychainFactory;
@@ -68,6 +72,7 @@ public:
         PortsUnavailable = 5,
         ApiUnavailable = 6,
         AlreadyRunning = 7,
+        BundleUntrusted = 8,
         Usage = 64
     };
 
@@ -152,6 +157,7 @@ private:
     QString m_tokenFile;
     QString m_portFile;
     std::unique_ptr<TelemetryLog> m_telemetry;
+    std::unique_ptr<ExecGuard> m_execGuard;
     std::unique_ptr<Supervisor> m_supervisor;
     bool m_importDue = false;
     std::optional<ReferenceInstallImport::Report> m_import;

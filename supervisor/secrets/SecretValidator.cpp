@@ -4,6 +4,64 @@
 
 namespace steward {
 
+namespace {
+
+// "letters, digits, - or _" for a character class such as A-Za-z0-9_-; empty when the class
+// holds something this does not put in words.
+QString classInWords(const QString &cls)
+{
+    QStringList kinds;
+    QStringList singles;
+    bool upper = false, lower = false;
+    for (qsizetype i = 0; i < cls.size(); ++i) {
+        const QString range = cls.mid(i, 3);
+        if (range == QLatin1String("A-Z")) {
+            upper = true;
+            i += 2;
+        } else if (range == QLatin1String("a-z")) {
+            lower = true;
+            i += 2;
+        } else if (range == QLatin1String("0-9")) {
+            kinds << QStringLiteral("digits");
+            i += 2;
+        } else if (cls.mid(i, 2) == QLatin1String("\\d")) {
+            kinds << QStringLiteral("digits");
+            ++i;
+        } else if (cls.mid(i, 2) == QLatin1String("\\w")) {
+            upper = lower = true;
+            kinds << QStringLiteral("digits");
+            singles << QStringLiteral("_");
+            ++i;
+        } else if (cls.at(i) == QLatin1Char('\\') && i + 1 < cls.size()
+                   && !cls.at(i + 1).isLetterOrNumber()) {
+            singles << cls.at(++i);
+        } else if (cls.at(i).isPrint() && !cls.at(i).isLetterOrNumber()
+                   && cls.at(i) != QLatin1Char('^') && cls.at(i) != QLatin1Char('\\')
+                   && (cls.at(i) != QLatin1Char('-') || i == 0 || i == cls.size() - 1)) {
+            singles << cls.at(i);
+        } else {
+            return {};
+        }
+    }
+    if (upper && lower)
+        kinds.prepend(QStringLiteral("letters"));
+    else if (upper)
+        kinds.prepend(QStringLiteral("capital letters"));
+    else if (lower)
+        kinds.prepend(QStringLiteral("lower-case letters"));
+    kinds.removeDuplicates();
+    singles.removeDuplicates();
+    const QStringList all = kinds + singles;
+    if (all.isEmpty())
+        return {};
+    if (all.size() == 1)
+        return all.first();
+    return all.mid(0, all.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" or ")
+        + all.last();
+}
+
+} // namespace
+
 QStringList SecretValidator::problems(const SecretSpec &spec, const QString &value)
 {
     QStringList out;
@@ -37,17 +95,66 @@ QStringList SecretValidator::problems(const SecretSpec &spec, const QString &val
     if (!spec.format.isEmpty()) {
         // Anchored only as the manifest writes it, like every other regex consumer of v0.1.
         const QRegularExpression re(spec.format);
-        if (re.isValid() && !re.match(value).hasMatch())
-            out << who + QStringLiteral("does not have the expected format (%1)").arg(spec.format);
+        if (re.isValid() && !re.match(value).hasMatch()) {
+            // The pattern itself means nothing to most people; it stays in the manifest.
+            const QString words = formatInWords(spec);
+            const QString told = spec.prompt && !spec.prompt->hint.isEmpty() ? spec.prompt->hint
+                : spec.prompt ? spec.prompt->description
+                              : QString();
+            if (!words.isEmpty())
+                out << who
+                        + QStringLiteral("does not have the expected format; expected %1")
+                              .arg(words);
+            else if (!told.isEmpty())
+                out << who + QStringLiteral("does not have the expected format: %1").arg(told);
+            else
+                out << who + QStringLiteral("does not have the expected format");
+        }
     }
     return out;
 }
 
 QString SecretValidator::expectation(const SecretSpec &spec)
 {
-    if (!spec.format.isEmpty())
-        return QStringLiteral("must match %1").arg(spec.format);
+    if (!spec.format.isEmpty()) {
+        if (const QString words = formatInWords(spec); !words.isEmpty())
+            return words;
+        if (spec.prompt && !spec.prompt->hint.isEmpty())
+            return spec.prompt->hint;
+        return QStringLiteral("in the format the app expects");
+    }
     return spec.required ? QStringLiteral("any non-empty value") : QStringLiteral("optional");
+}
+
+QString SecretValidator::formatInWords(const SecretSpec &spec)
+{
+    // ^prefix[class]{n,m}$ and its simpler forms: the shapes token formats take.
+    static const QRegularExpression shape(
+        QStringLiteral(R"(^\^([A-Za-z0-9_:.]*-?)\[([^\]\[]+)\](\{(\d+)(,(\d*))?\}|\+|\*)\$$)"));
+    const QRegularExpressionMatch m = shape.match(spec.format);
+    if (m.hasMatch()) {
+        const QString cls = classInWords(m.captured(2));
+        if (!cls.isEmpty()) {
+            QString count;
+            const QString quantifier = m.captured(3);
+            const QString min = m.captured(4);
+            const QString max = m.captured(6);
+            if (quantifier == QLatin1String("+"))
+                count = QStringLiteral("one or more characters");
+            else if (quantifier == QLatin1String("*"))
+                count = QStringLiteral("any number of characters");
+            else if (m.captured(5).isEmpty())
+                count = QStringLiteral("exactly %1 characters").arg(min);
+            else if (max.isEmpty())
+                count = QStringLiteral("at least %1 characters").arg(min);
+            else
+                count = QStringLiteral("%1 to %2 characters").arg(min, max);
+            const QString prefix = m.captured(1);
+            return prefix.isEmpty() ? QStringLiteral("%1: %2").arg(count, cls)
+                                    : QStringLiteral("\"%1\" then %2: %3").arg(prefix, count, cls);
+        }
+    }
+    return {};
 }
 
 } // namespace steward

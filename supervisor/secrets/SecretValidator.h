@@ -19,6 +19,10 @@ public:
     static QStringList problems(const SecretSpec &spec, const QString &value);
     // What the value has to look like, for a prompt ("32 or more letters and digits").
     static QString expectation(const SecretSpec &spec);
+    // The format in words, never the pattern, for the shapes token formats take ("at least 20
+    // characters: letters, digits, - or _"); empty for other patterns (the prompt's hint or
+    // description then speaks for it).
+    static QString formatInWords(const SecretSpec &spec);
 };
 
 } // namespace steward

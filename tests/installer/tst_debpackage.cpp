@@ -84,6 +84,7 @@ QList<std::pair<QString, QString>> expectedFiles()
         {app + QStringLiteral("/bin/stewardctl"), rwx},
         {app + QStringLiteral("/bin/") + Launcher, rwx},
         {app + QStringLiteral("/bundle/bundle.json"), rw},
+        {app + QStringLiteral("/bundle/bundle.lock"), rw},
         {QStringLiteral("usr/bin/") + Launcher, QStringLiteral("lrwxrwxrwx")},
         {QStringLiteral("usr/share/applications/") + AppId + QStringLiteral(".desktop"), rw},
         {QStringLiteral("usr/share/metainfo/") + AppId + QStringLiteral(".metainfo.xml"), rw},
@@ -92,6 +93,9 @@ QList<std::pair<QString, QString>> expectedFiles()
         {QStringLiteral("usr/share/doc/") + PackageName + QStringLiteral("/copyright"), rw},
         {QStringLiteral("usr/share/doc/") + PackageName + QStringLiteral("/changelog.gz"), rw},
         {QStringLiteral("usr/share/lintian/overrides/") + PackageName, rw},
+        {QStringLiteral("usr/share/man/man1/") + Launcher + QStringLiteral(".1.gz"), rw},
+        {app + QStringLiteral("/share/man/man1/steward.1.gz"), rw},
+        {app + QStringLiteral("/share/man/man1/stewardctl.1.gz"), rw},
     };
     for (int size : {16, 22, 24, 32, 48, 64, 128, 256})
         files.append({QStringLiteral("usr/share/icons/hicolor/%1x%1/apps/").arg(size) + AppId

@@ -11,6 +11,8 @@ class tst_SecretValidator : public QObject
 private Q_SLOTS:
     void problems_data();
     void problems();
+    void formatInWords_data();
+    void formatInWords();
 };
 
 void tst_SecretValidator::problems_data()
@@ -56,7 +58,8 @@ void tst_SecretValidator::problems_data()
                                   << "";
     QTest::newRow("format mismatch") << true << false << "^[A-Za-z0-9]{8,}$"
                                      << "short-1"
-                                     << "does not have the expected format (^[A-Za-z0-9]{8,}$)";
+                                     << "does not have the expected format; expected at least 8 "
+                                        "characters: letters or digits";
     // Anchored only as written: an unanchored format matches anywhere.
     QTest::newRow("unanchored format") << true << false << "[0-9]"
                                        << "abc7def"
@@ -85,6 +88,49 @@ void tst_SecretValidator::problems()
     QVERIFY(found.first().startsWith(QLatin1String("db_password: ")));
     if (value.trimmed().size() >= 4)
         QVERIFY2(!found.first().contains(value.trimmed()), "the message must never echo the value");
+}
+
+void tst_SecretValidator::formatInWords_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QString>("hint");
+    QTest::addColumn<QString>("problem");
+    QTest::newRow("token") << "^[A-Za-z0-9_-]{20,}$"
+                           << ""
+                           << "expected at least 20 characters: letters, digits, _ or -";
+    QTest::newRow("prefix") << "^sk-[A-Za-z0-9]{32}$"
+                            << ""
+                            << "expected \"sk-\" then exactly 32 characters: letters or digits";
+    QTest::newRow("range") << "^[0-9]{4,8}$"
+                           << ""
+                           << "expected 4 to 8 characters: digits";
+    QTest::newRow("hex") << "^[a-f0-9]+$"
+                         << ""
+                         << "";
+    QTest::newRow("other pattern, hint") << "^(foo|bar)$"
+                                         << "foo or bar"
+                                         << "does not have the expected format: foo or bar";
+    QTest::newRow("other pattern, nothing") << "^(foo|bar)$"
+                                            << ""
+                                            << "does not have the expected format";
+}
+
+void tst_SecretValidator::formatInWords()
+{
+    QFETCH(QString, format);
+    QFETCH(QString, hint);
+    QFETCH(QString, problem);
+    SecretSpec spec;
+    spec.id = QStringLiteral("api_token");
+    spec.format = format;
+    if (!hint.isEmpty())
+        spec.prompt = SecretPrompt {QStringLiteral("API token"), {}, hint};
+    const QStringList found = SecretValidator::problems(spec, QStringLiteral("!!"));
+    QCOMPARE(found.size(), 1);
+    QVERIFY2(!found.first().contains(format), qPrintable(found.first()));
+    QVERIFY2(!found.first().contains(QLatin1Char('^')), qPrintable(found.first()));
+    if (!problem.isEmpty())
+        QVERIFY2(found.first().endsWith(problem), qPrintable(found.first()));
 }
 
 QTEST_GUILESS_MAIN(tst_SecretValidator)

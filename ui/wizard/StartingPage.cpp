@@ -4,6 +4,7 @@
 #include "StatusTable.h"
 #include "process/Supervisor.h"
 #include "runtime/StewardRuntime.h"
+#include "secrets/SecretKeeper.h"
 #include "secrets/SecretStore.h"
 
 #include <QHeaderView>
@@ -109,8 +110,16 @@ void StartingPage::refresh()
     m_progress->setValue(ready);
     const Supervisor::AppStatus st = supervisor->status();
     QString overall = DisplayText::appStatus(st);
-    if (!supervisor->statusReason().isEmpty())
+    if (st == Supervisor::AppStatus::WaitingForSecrets && m_runtime.keeper()) {
+        // The supervisor's reason says "waiting for secrets" too: name the secrets by label
+        // once, as the tray does.
+        QStringList labels;
+        for (const QString &id : m_runtime.keeper()->missingRequired())
+            labels << m_runtime.manifest().secret(id)->label();
+        overall = tr("Waiting for secrets: %1").arg(labels.join(QStringLiteral(", ")));
+    } else if (!supervisor->statusReason().isEmpty()) {
         overall += QStringLiteral(": ") + supervisor->statusReason();
+    }
     if (st == Supervisor::AppStatus::Ready)
         overall = tr("%1 is ready. Click Finish; it keeps running in the background.")
                       .arg(m_runtime.manifest().app.name);
