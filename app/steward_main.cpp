@@ -1,4 +1,5 @@
 #include "DesktopShell.h"
+#include "core/ProcessHardening.h"
 #include "logging/Logging.h"
 #include "runtime/StewardRuntime.h"
 
@@ -29,6 +30,9 @@ void onSignal(int sig)
 
 int main(int argc, char *argv[])
 {
+    // Before anything holds a secret: no other process of the user reads Steward's memory.
+    if (const steward::Status st = steward::ProcessHardening::protectSelf(); !st)
+        std::fprintf(stderr, "steward: warning: %s\n", qPrintable(st.error()));
     // Headless runs (and --help, --version, --dry-run) must not need a display, so pick the
     // application class before creating it.
     bool headless = false;

@@ -1,0 +1,171 @@
+// What a service of the same user can get from Steward and what it leaves behind, with the real
+// steward binary and real processes: Steward is not dumpable and has no core limit, a service's
+// grandchildren end with the service whether Steward stops it or is killed (then the next start
+// cleans up and says so).
+
+#include "ProcessTable.h"
+#include "StewardProcess.h"
+#include "TestPaths.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+using namespace steward;
+using json = nlohmann::json;
+using test::CommandOutcome;
+using test::StewardProcess;
+
+namespace {
+
+QString readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+// A bundle in a temporary folder with the scripts of tests/runtime/containment and one service.
+class ContainmentBundle
+{
+public:
+    ContainmentBundle()
+    {
+        QDir root(m_dir.path());
+        root.mkpath(QStringLiteral("services"));
+        for (const char *f : {"forker.sh", "peek.sh"}) {
+            const QString to = root.filePath(QStringLiteral("services/") + QLatin1String(f));
+            QFile::copy(test::sourceDir() + QStringLiteral("/tests/runtime/containment/")
+                            + QLatin1String(f),
+                        to);
+            QFile(to).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                     | QFileDevice::ExeOwner);
+        }
+    }
+
+    QString manifest() const { return m_dir.filePath(QStringLiteral("bundle.json")); }
+
+    // One worker running services/<script> with `args` (templates rendered), ready once it
+    // printed "service ready", checked by a command probe.
+    bool write(const QString &script, const QStringList &args, bool fileSecret = false) const
+    {
+        json argv = json::array();
+        for (const QString &a : args)
+            argv.push_back(a.toStdString());
+        const json binary {{"path", QString(QStringLiteral("services/") + script).toStdString()},
+                           {"args", argv}};
+        json service {
+            {"id", "svc"},
+            {"type", "worker"},
+            {"binaries", {{"linux-x64", binary}, {"linux-arm64", binary}}},
+            {"health", {{"type", "command"}, {"command", {"true"}}, {"interval_ms", 500}}},
+            {"readiness",
+             {{"type", "log_match"}, {"pattern", "service ready"}, {"timeout_ms", 20000}}}};
+        json doc {{"schema_version", "v0.1"},
+                  {"target", "desktop"},
+                  {"app", {{"name", "containment"}, {"version", "1.0.0"}}},
+                  {"ipc",
+                   {{"mode", "loopback-http"},
+                    {"host", "127.0.0.1"},
+                    {"port", 47993},
+                    {"auth_token_path", "runtime/auth-token"}}},
+                  {"telemetry", {{"file", "telemetry/events.jsonl"}}},
+                  {"services", json::array({service})}};
+        if (fileSecret) {
+            doc["services"][0]["secrets"] = {"key_file"};
+            doc["secrets"] = json::array(
+                {{{"id", "key_file"},
+                  {"class", "per_install_generated"},
+                  {"generator", {{"type", "random"}, {"length", 24}, {"charset", "alnum"}}},
+                  {"target", {{"type", "file"}, {"name", "key.txt"}}}}});
+        }
+        QFile f(manifest());
+        return f.open(QIODevice::WriteOnly) && f.write(QByteArray::fromStdString(doc.dump(2))) > 0;
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+} // namespace
+
+class tst_Containment : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void stewardIsNotReadableByItsServices_data();
+    void stewardIsNotReadableByItsServices();
+    void stewardHasNoCoreDump();
+};
+
+void tst_Containment::stewardIsNotReadableByItsServices_data()
+{
+    QTest::addColumn<QString>("attempt");
+    QTest::addColumn<QString>("outcome");
+    QTest::newRow("own environ (control)") << "own_environ"
+                                           << "read";
+    QTest::newRow("steward's environ") << "steward_environ"
+                                       << "refused";
+    QTest::newRow("steward's mem") << "steward_mem"
+                                   << "refused";
+}
+
+void tst_Containment::stewardIsNotReadableByItsServices()
+{
+    QFETCH(QString, attempt);
+    QFETCH(QString, outcome);
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("peek.sh"), {QStringLiteral("${data}/peek.txt")}));
+    QTemporaryDir data;
+    // The services are the user's, as Steward is. A root test run (a container) drops its
+    // capabilities first: CAP_SYS_PTRACE would read any process, dumpable or not.
+    QProcess steward;
+    steward.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    QStringList args {QStringLiteral("--headless"), QStringLiteral("--manifest"), bundle.manifest(),
+                      QStringLiteral("--app-data"), data.path()};
+    if (::getuid() == 0) {
+        args.prepend(QStringLiteral(STEWARD_PATH));
+        args
+            = QStringList {QStringLiteral("--bounding-set=-all"), QStringLiteral("--inh-caps=-all"),
+                           QStringLiteral("--ambient-caps=-all"), QStringLiteral("--")}
+            + args;
+        steward.start(QStringLiteral("setpriv"), args);
+    } else {
+        steward.start(QStringLiteral(STEWARD_PATH), args);
+    }
+    QVERIFY(steward.waitForStarted());
+    const QString report = data.filePath(QStringLiteral("peek.txt"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(report), 30000);
+    const QString got = readFile(report);
+    QVERIFY2(got.contains(attempt + QStringLiteral(": ") + outcome), qPrintable(got));
+    ::kill(pid_t(steward.processId()), SIGTERM);
+    QVERIFY(steward.waitForFinished(20000));
+    QCOMPARE(steward.exitCode(), 0);
+}
+
+void tst_Containment::stewardHasNoCoreDump()
+{
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("none"), QStringLiteral("${data}/grandchild.pid")}));
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
+    const QString limits = readFile(QStringLiteral("/proc/%1/limits").arg(steward.pid()));
+    QString core;
+    for (const QString &line : limits.split(QLatin1Char('\n'))) {
+        if (line.startsWith(QLatin1String("Max core file size")))
+            core = line.simplified();
+    }
+    QCOMPARE(core, QStringLiteral("Max core file size 0 0 bytes"));
+    QCOMPARE(steward.terminate().code, 0);
+}
+
+(tst_Containment)
+QTEST_GUILESS_MAIN(tst_Containment)
+#include "tst_containment.moc"
