@@ -11,6 +11,8 @@
 #include "manifest/ManifestLoader.h"
 #include "manifest/PlanReport.h"
 #include "process/GpuProbe.h"
+#include "process/OrphanReaper.h"
+#include "process/RunMarker.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
 #include "secrets/EncryptedFileStore.h"
@@ -30,6 +32,8 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
+
+#include <csignal>
 
 namespace steward {
 
@@ -146,8 +150,34 @@ int StewardRuntime::start()
     m_out << m_manifest.app.name << ' ' << m_manifest.app.version
           << (m_state->isNewInstall() ? " (first run)" : "") << "; data in " << m_appData << "\n"
           << Qt::flush;
+    stopLeftovers();
+    if (QString why; !(new OrphanReaper(this))->start(&why))
+        log->warn("orphans of services are not kept: {}", why.toStdString());
     openStore();
     return Ok;
+}
+
+void StewardRuntime::stopLeftovers()
+{
+    const QList<RunMarker::Process> left
+        = RunMarker::signal(RunMarker::leftovers(m_state->installId(), m_instanceId), SIGKILL);
+    if (left.isEmpty())
+        return;
+    QStringList names;
+    nlohmann::json processes = nlohmann::json::array();
+    for (const RunMarker::Process &p : left) {
+        const QString service = p.marker.section(QLatin1Char('/'), -1);
+        names << QStringLiteral("%1 (pid %2, %3)").arg(service).arg(p.pid).arg(p.command);
+        processes.push_back({{"pid", p.pid},
+                             {"service", service.toStdString()},
+                             {"command", p.command.toStdString()}});
+    }
+    m_out << "Stopped " << left.size()
+          << " process(es) an earlier run left behind (it ended without stopping its services): "
+          << names.join(QStringLiteral(", ")) << "\n"
+          << Qt::flush;
+    m_telemetry->record("leftover_processes_stopped",
+                        {{"count", left.size()}, {"processes", processes}});
 }
 
 void StewardRuntime::activateRunningInstance(
@@ -471,7 +501,9 @@ void StewardRuntime::startSupervisor()
     m_supervisor->setStewardVariables([this, controlUrl](const QString &id) {
         return QMap<QString, QString> {
             {QStringLiteral("STEWARD_CONTROL_URL"), controlUrl},
-            {QStringLiteral("STEWARD_TOKEN"), QString::fromLatin1(m_tokens->serviceToken(id))}};
+            {QStringLiteral("STEWARD_TOKEN"), QString::fromLatin1(m_tokens->serviceToken(id))},
+            {QLatin1String(RunMarker::Variable),
+             RunMarker::value(m_state->installId(), m_instanceId, id)}};
     });
     if (Status st = m_supervisor->prepare({m_manifest.ipc.port, m_server->port()}); !st) {
         m_err << "steward: " << st.error() << "\n";

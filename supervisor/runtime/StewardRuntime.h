@@ -116,6 +116,8 @@ Q_SIGNALS:
 
 private:
     void openStore();
+    // Kills what a run of this install that was itself killed left running, and says so.
+    void stopLeftovers();
     // The store is open: import from the Vrooli runtime's install if that is due, then go on.
     void importThenStartKeeper();
     void reportImport(const ReferenceInstallImport::Report &report);

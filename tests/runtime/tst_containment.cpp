@@ -101,6 +101,10 @@ private Q_SLOTS:
     void stewardIsNotReadableByItsServices_data();
     void stewardIsNotReadableByItsServices();
     void stewardHasNoCoreDump();
+    void noGrandchildOutlivesAStop_data();
+    void noGrandchildOutlivesAStop();
+    void nextStartStopsWhatAKilledRunLeft_data();
+    void nextStartStopsWhatAKilledRunLeft();
 };
 
 void tst_Containment::stewardIsNotReadableByItsServices_data()
@@ -164,6 +168,72 @@ void tst_Containment::stewardHasNoCoreDump()
     }
     QCOMPARE(core, QStringLiteral("Max core file size 0 0 bytes"));
     QCOMPARE(steward.terminate().code, 0);
+}
+
+void tst_Containment::noGrandchildOutlivesAStop_data()
+{
+    QTest::addColumn<QString>("where");
+    QTest::newRow("in the service's group") << "group";
+    QTest::newRow("in a session of its own") << "session";
+}
+
+void tst_Containment::noGrandchildOutlivesAStop()
+{
+    QFETCH(QString, where);
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"), {where, QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
+    const qint64 grandchild
+        = readFile(data.filePath(QStringLiteral("gc.pid"))).trimmed().toLongLong();
+    QVERIFY(grandchild > 0);
+    QVERIFY(test::isAlive(grandchild));
+    QCOMPARE(steward.terminate().code, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+}
+
+void tst_Containment::nextStartStopsWhatAKilledRunLeft_data()
+{
+    noGrandchildOutlivesAStop_data();
+}
+
+void tst_Containment::nextStartStopsWhatAKilledRunLeft()
+{
+    QFETCH(QString, where);
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"), {where, QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir data;
+    qint64 grandchild = 0;
+    {
+        StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+        QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")),
+                 qPrintable(steward.out()));
+        grandchild = readFile(data.filePath(QStringLiteral("gc.pid"))).trimmed().toLongLong();
+        QVERIFY(grandchild > 0);
+        ::kill(pid_t(steward.pid()), SIGKILL);
+        QCOMPARE(steward.finish().code, -1);
+    }
+    // The kernel ends the service (parent-death signal), not what it forked.
+    QVERIFY(test::isAlive(grandchild));
+    QVERIFY(QFile::remove(data.filePath(QStringLiteral("gc.pid"))));
+
+    StewardProcess next({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(next.waitFor(QStringLiteral("containment is ready.")), qPrintable(next.out()));
+    QVERIFY2(next.out().contains(QStringLiteral("Stopped 1 process(es) an earlier run left behind "
+                                                "(it ended without stopping its services): svc "
+                                                "(pid %1, sleep)")
+                                     .arg(grandchild)),
+             qPrintable(next.out()));
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+    const QString telemetry = readFile(data.filePath(QStringLiteral("telemetry/events.jsonl")));
+    QVERIFY2(telemetry.contains(QStringLiteral("\"leftover_processes_stopped\"")),
+             qPrintable(telemetry));
+    // This run's own grandchild is not taken for a leftover.
+    const qint64 current = readFile(data.filePath(QStringLiteral("gc.pid"))).trimmed().toLongLong();
+    QVERIFY(current > 0 && test::isAlive(current));
+    QCOMPARE(next.terminate().code, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(current), 5000);
 }
 
 (tst_Containment)
