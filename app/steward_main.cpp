@@ -65,7 +65,9 @@ int main(int argc, char *argv[])
         "supervises its services.\n"
         "Exit codes: 0 stopped cleanly, 1 invalid manifest, 2 unreadable manifest, 4 secret store "
         "unavailable, 5 no free port for a service, 6 the control API cannot listen, 7 already "
-        "running (a desktop launch shows the running one's Settings instead), 64 wrong usage."));
+        "running (a desktop launch shows the running one's Settings instead), 8 the app data dir "
+        "or a directory or log file in it cannot be used (the message names it), 64 wrong "
+        "usage."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption manifestOpt(QStringLiteral("manifest"),

@@ -102,13 +102,18 @@ int StewardRuntime::start()
         m_manifestSha256 = QString::fromLatin1(
             QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
 
+    // The app data dir may be a link the user made; what Steward makes in it may not.
+    const std::pair<QString, AtomicFile::Links> dirs[]
+        = {{m_appData, AtomicFile::Links::Follow},
+           {m_appData + QStringLiteral("/runtime"), AtomicFile::Links::Refuse}};
+    for (const auto &[dir, links] : dirs) {
+        if (Status st = AtomicFile::ensureDirectory(dir, 0700, links); !st) {
+            m_err << "steward: " << st.error() << "\n";
+            return AppDataUnusable;
+        }
+    }
     // One Steward per app data dir. QLockFile takes over the lock of a process that died (same
     // host, PID gone), so a crash never blocks the next launch.
-    if (Status st = AtomicFile::ensureDirectory(m_appData + QStringLiteral("/runtime"), 0700);
-        !st) {
-        m_err << "steward: " << st.error() << "\n";
-        return StoreFailed;
-    }
     m_instanceLock
         = std::make_unique<QLockFile>(m_appData + QStringLiteral("/runtime/steward.lock"));
     m_instanceLock->setStaleLockTime(0);
@@ -122,7 +127,10 @@ int StewardRuntime::start()
     }
 
     Logging::setRedactor(m_redactor);
-    Logging::addFile(m_appData + QStringLiteral("/logs/steward.log"));
+    if (Status st = Logging::addFile(m_appData + QStringLiteral("/logs/steward.log")); !st) {
+        m_err << "steward: cannot write its log: " << st.error() << "\n";
+        return AppDataUnusable;
+    }
     auto log = Logging::get("steward.runtime");
     log->info("starting {} {} from {} (app data {})", m_manifest.app.name.toStdString(),
               m_manifest.app.version.toStdString(), m_manifest.sourcePath.toStdString(),

@@ -68,6 +68,9 @@ public:
         PortsUnavailable = 5,
         ApiUnavailable = 6,
         AlreadyRunning = 7,
+        // The app data dir or a directory or log file in it cannot be used: not writable, a
+        // symbolic link, another user's, or writable by others (the message names it).
+        AppDataUnusable = 8,
         Usage = 64
     };
 

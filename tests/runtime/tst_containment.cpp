@@ -105,6 +105,9 @@ private Q_SLOTS:
     void noGrandchildOutlivesAStop();
     void nextStartStopsWhatAKilledRunLeft_data();
     void nextStartStopsWhatAKilledRunLeft();
+    void unsafeAppDataIsRefused_data();
+    void unsafeAppDataIsRefused();
+    void symlinkedSecretDirIsRefused();
 };
 
 void tst_Containment::stewardIsNotReadableByItsServices_data()
@@ -236,6 +239,82 @@ void tst_Containment::nextStartStopsWhatAKilledRunLeft()
     QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(current), 5000);
 }
 
-(tst_Containment)
+void tst_Containment::unsafeAppDataIsRefused_data()
+{
+    QTest::addColumn<QString>("plant");
+    QTest::addColumn<QString>("named"); // relative to the app data dir
+    QTest::addColumn<QString>("error");
+    QTest::newRow("app data writable by others") << "world-writable"
+                                                 << ""
+                                                 << "other users can write to it";
+    QTest::newRow("logs a symbolic link") << "logs-link"
+                                          << "logs"
+                                          << "it is a symbolic link";
+    QTest::newRow("steward.log a symbolic link") << "log-link"
+                                                 << "logs/steward.log"
+                                                 << "it is a symbolic link";
+    QTest::newRow("steward.log not a file (unwritable)") << "log-dir"
+                                                         << "logs/steward.log"
+                                                         << "cannot open";
+    QTest::newRow("runtime a symbolic link") << "runtime-link"
+                                             << "runtime"
+                                             << "it is a symbolic link";
+}
+
+void tst_Containment::unsafeAppDataIsRefused()
+{
+    QFETCH(QString, plant);
+    QFETCH(QString, named);
+    QFETCH(QString, error);
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("none"), QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir tmp;
+    const QString data = tmp.filePath(QStringLiteral("data"));
+    const QString elsewhere = tmp.filePath(QStringLiteral("elsewhere"));
+    const QString victim = tmp.filePath(QStringLiteral("bashrc"));
+    QVERIFY(QDir().mkpath(data) && QDir().mkpath(elsewhere));
+    QFile v(victim);
+    QVERIFY(v.open(QIODevice::WriteOnly) && v.write("original\n") > 0);
+    v.close();
+    if (plant == QLatin1String("world-writable")) {
+        QVERIFY(QFile::setPermissions(data, QFileDevice::Permissions(0x7777)));
+    } else if (plant == QLatin1String("logs-link")) {
+        QVERIFY(QFile::link(elsewhere, data + QStringLiteral("/logs")));
+    } else if (plant == QLatin1String("log-link")) {
+        QVERIFY(QDir().mkpath(data + QStringLiteral("/logs")));
+        QVERIFY(QFile::link(victim, data + QStringLiteral("/logs/steward.log")));
+    } else if (plant == QLatin1String("log-dir")) {
+        QVERIFY(QDir().mkpath(data + QStringLiteral("/logs/steward.log")));
+    } else if (plant == QLatin1String("runtime-link")) {
+        QVERIFY(QFile::link(elsewhere, data + QStringLiteral("/runtime")));
+    }
+    StewardProcess steward({QStringLiteral("--app-data"), data}, {}, bundle.manifest());
+    const CommandOutcome r = steward.finish();
+    QCOMPARE(r.code, 8);
+    const QString path = named.isEmpty() ? data : data + QLatin1Char('/') + named;
+    QVERIFY2(r.err.contains(path) && r.err.contains(error), qPrintable(r.err));
+    QVERIFY(QDir(elsewhere).isEmpty());
+    QCOMPARE(readFile(victim), QStringLiteral("original\n"));
+}
+
+void tst_Containment::symlinkedSecretDirIsRefused()
+{
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("none"), QStringLiteral("${data}/gc.pid")}, true));
+    QTemporaryDir data;
+    QTemporaryDir elsewhere;
+    QVERIFY(QDir().mkpath(data.filePath(QStringLiteral("runtime/secrets"))));
+    const QString planted = data.filePath(QStringLiteral("runtime/secrets/svc"));
+    QVERIFY(QFile::link(elsewhere.path(), planted));
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("refusing %1: it is a symbolic link").arg(planted)),
+             qPrintable(steward.out() + steward.err()));
+    QVERIFY(QDir(elsewhere.path()).isEmpty());
+    steward.terminate();
+    QVERIFY(QDir(elsewhere.path()).exists()); // the stop removed the link, not what it points to
+}
+
 QTEST_GUILESS_MAIN(tst_Containment)
 #include "tst_containment.moc"
