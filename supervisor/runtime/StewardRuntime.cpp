@@ -158,6 +158,9 @@ int StewardRuntime::start()
     m_out << m_manifest.app.name << ' ' << m_manifest.app.version
           << (m_state->isNewInstall() ? " (first run)" : "") << "; data in " << m_appData << "\n"
           << Qt::flush;
+    m_out << "Note: services are not isolated from each other on this system: one can read "
+             "another's secrets (docs/security.md).\n"
+          << Qt::flush;
     stopLeftovers();
     if (QString why; !(new OrphanReaper(this))->start(&why))
         log->warn("orphans of services are not kept: {}", why.toStdString());

@@ -170,6 +170,16 @@ void tst_Containment::stewardHasNoCoreDump()
             core = line.simplified();
     }
     QCOMPARE(core, QStringLiteral("Max core file size 0 0 bytes"));
+    // Until services run sandboxed, the console and /status say so.
+    QVERIFY(steward.out().contains(
+        QLatin1String("services are not isolated from each other on this system")));
+    const CommandOutcome status
+        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
+                               QStringLiteral("--app-data"), data.path()});
+    QCOMPARE(status.code, 0);
+    const json reply = json::parse(status.out.toStdString(), nullptr, false);
+    QVERIFY2(reply.contains("isolation"), qPrintable(status.out));
+    QVERIFY(reply["isolation"]["services_isolated"] == json(false));
     QCOMPARE(steward.terminate().code, 0);
 }
 
