@@ -1,4 +1,5 @@
 #include "DesktopShell.h"
+#include "core/ProcessHardening.h"
 #include "logging/Logging.h"
 #include "runtime/StewardRuntime.h"
 
@@ -31,6 +32,9 @@ void onSignal(int sig)
 
 int main(int argc, char *argv[])
 {
+    // Before anything holds a secret: no other process of the user reads Steward's memory.
+    if (const steward::Status st = steward::ProcessHardening::protectSelf(); !st)
+        std::fprintf(stderr, "steward: warning: %s\n", qPrintable(st.error()));
     // Headless runs (and --help, --version, --dry-run) must not need a display, so pick the
     // application class before creating it.
     bool headless = false;
@@ -64,7 +68,8 @@ int main(int argc, char *argv[])
         "Exit codes: 0 stopped cleanly, 1 invalid manifest, 2 unreadable manifest, 4 secret store "
         "unavailable, 5 no free port for a service, 6 the control API cannot listen, 7 already "
         "running (a desktop launch shows the running one's Settings instead), 8 the bundle's "
-        "signature or lock does not match, 64 wrong usage."));
+        "signature or lock does not match, 9 the app data dir or a directory or log file in it "
+        "cannot be used (the message names it), 64 wrong usage."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption manifestOpt(QStringLiteral("manifest"),

@@ -3,6 +3,7 @@
 #include "ServiceTimeline.h"
 #include "logging/Logging.h"
 #include "process/GpuProbe.h"
+#include "process/Sandbox.h"
 #include "process/ServiceLog.h"
 #include "process/Supervisor.h"
 #include "secrets/RemoteSecretSource.h"
@@ -625,6 +626,11 @@ json ControlApi::statusJson() const
         {"store", s(m_ctx.keeper->store().backendName())},
         {"services", services},
         {"imported", imported},
+        // No sandbox is applied to services yet (docs/security.md), whatever the kernel offers.
+        {"isolation",
+         {{"services_isolated", false},
+          {"landlock_abi", Sandbox::abi()},
+          {"message", "services are not isolated from each other on this system"}}},
         // The Vrooli runtime's fields.
         {"instance_id", s(m_ctx.instanceId)},
         {"started_at", m_ctx.startedAt.isValid() ? s(m_ctx.startedAt.toString(Qt::ISODate)) : ""},

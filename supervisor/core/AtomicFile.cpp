@@ -1,5 +1,7 @@
 #include "AtomicFile.h"
 
+#include "SafeFile.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSaveFile>
@@ -23,10 +25,13 @@ QString errnoText()
 } // namespace
 #endif
 
-Status AtomicFile::ensureDirectory(const QString &dir, int mode)
+Status AtomicFile::ensureDirectory(const QString &dir, int mode, Links links)
 {
     if (!QDir().mkpath(dir))
         return Status::failure(QStringLiteral("cannot create directory %1").arg(dir));
+    const QString checked = links == Links::Follow ? QFileInfo(dir).canonicalFilePath() : dir;
+    if (Status st = SafeFile::checkDirectory(checked.isEmpty() ? dir : checked); !st)
+        return st;
 #ifdef Q_OS_UNIX
     if (::chmod(QFile::encodeName(dir).constData(), mode_t(mode)) != 0)
         return Status::failure(

@@ -15,8 +15,12 @@ public:
     // Writes `data` to a temporary file created with `mode` in the same directory, flushes it
     // to disk, renames it over `path` and syncs the directory.
     static Status write(const QString &path, const QByteArray &data, int mode = 0600);
-    // Creates `dir` (and parents) and sets its mode, e.g. 0700 for secret directories.
-    static Status ensureDirectory(const QString &dir, int mode = 0700);
+    enum class Links { Refuse, Follow };
+    // Creates `dir` (and parents) and sets its mode, e.g. 0700 for secret directories. An
+    // existing one must be the user's and not writable by others (SafeFile::checkDirectory);
+    // a symbolic link is refused unless `links` is Follow (the app data dir the user chose),
+    // and then its target is checked.
+    static Status ensureDirectory(const QString &dir, int mode = 0700, Links links = Links::Refuse);
 };
 
 } // namespace steward

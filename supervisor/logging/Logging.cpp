@@ -1,17 +1,23 @@
 #include "Logging.h"
 
 #include "core/AtomicFile.h"
+#include "core/SafeFile.h"
 #include "secrets/Redactor.h"
 
 #include <QDir>
 #include <QFileInfo>
 
+#include <cstdio>
 #include <mutex>
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#if defined(Q_OS_UNIX)
+#include <unistd.h>
+#endif
 
 namespace steward {
 
@@ -105,11 +111,38 @@ void Logging::setConsoleLevel(spdlog::level::level_enum level)
     sink()->setConsoleLevel(level);
 }
 
-void Logging::addFile(const QString &path)
+Status Logging::addFile(const QString &path)
 {
-    (void)AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
-    sink()->add(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(),
-                                                                       10 * 1024 * 1024, 3));
+    if (Status st = AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700); !st)
+        return st;
+    try {
+        sink()->add(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+            path.toStdString(), 10 * 1024 * 1024, 3, false, safeFileHandlers()));
+    } catch (const spdlog::spdlog_ex &e) {
+        return Status::failure(QString::fromStdString(e.what()));
+    }
+    return {};
+}
+
+spdlog::file_event_handlers Logging::safeFileHandlers()
+{
+    spdlog::file_event_handlers handlers;
+#if defined(Q_OS_UNIX)
+    // spdlog opens by name with fopen(), which follows links: the file is created (or checked)
+    // here first, and what fopen() got is checked against the name afterwards.
+    handlers.before_open = [](const spdlog::filename_t &name) {
+        const QString path = QString::fromStdString(name);
+        const Result<int> fd = SafeFile::openForAppend(path);
+        if (!fd)
+            throw spdlog::spdlog_ex(fd.error().toStdString());
+        ::close(fd.value());
+    };
+    handlers.after_open = [](const spdlog::filename_t &name, std::FILE *file) {
+        if (Status st = SafeFile::verifyOpened(::fileno(file), QString::fromStdString(name)); !st)
+            throw spdlog::spdlog_ex(st.error().toStdString());
+    };
+#endif
+    return handlers;
 }
 
 void Logging::setRedactor(std::shared_ptr<const Redactor> redactor)

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "core/Result.h"
+
 #include <QString>
 
 #include <memory>
+#include <spdlog/common.h>
 #include <spdlog/logger.h>
 
 namespace steward {
@@ -17,8 +20,12 @@ class Logging
 public:
     // The logger for a module, created on first use.
     static std::shared_ptr<spdlog::logger> get(const std::string &module);
-    // Adds logs/steward.log (10 MiB x 3, rotated) beside stderr.
-    static void addFile(const QString &path);
+    // Adds logs/steward.log (10 MiB x 3, rotated) beside stderr. Fails, naming the directory
+    // or file, where the directory is unsafe (SafeFile) or the file cannot be opened.
+    [[nodiscard]] static Status addFile(const QString &path);
+    // For every log file spdlog opens by name: created 0600 without following a symbolic link,
+    // and refused (spdlog_ex) unless it is a regular file of the user with one link (SafeFile).
+    static spdlog::file_event_handlers safeFileHandlers();
     // Every message passes through this redactor before any sink sees it.
     static void setRedactor(std::shared_ptr<const Redactor> redactor);
     // What reaches stderr (default: warnings and errors).

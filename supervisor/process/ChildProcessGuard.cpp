@@ -1,10 +1,14 @@
 #include "ChildProcessGuard.h"
 
+#include "RunMarker.h"
+
+#include <QHash>
 #include <QProcess>
+#include <QVariant>
+
+#include <memory>
 
 #if defined(Q_OS_WIN)
-#include <QHash>
-
 #include <windows.h>
 #elif defined(Q_OS_UNIX)
 #include <csignal>
@@ -16,6 +20,28 @@
 
 namespace steward {
 
+void ChildProcessGuard::guardHelper(QProcess &process)
+{
+    prepare(process, Tree::Group);
+    auto pid = std::make_shared<qint64>(0);
+    QObject::connect(&process, &QProcess::started, &process, [&process, pid] {
+        *pid = process.processId();
+        adopt(process);
+    });
+    QObject::connect(&process, &QProcess::finished, &process, [pid] {
+        release(*pid);
+        *pid = 0;
+    });
+}
+
+void ChildProcessGuard::stopHelper(QProcess &process)
+{
+    if (process.state() == QProcess::Running)
+        stop(process.processId(), Stop::Hard, 0);
+    else
+        process.kill();
+}
+
 #if defined(Q_OS_WIN)
 
 namespace {
@@ -26,7 +52,7 @@ QHash<qint64, HANDLE> &jobs()
 }
 } // namespace
 
-void ChildProcessGuard::prepare(QProcess &process)
+void ChildProcessGuard::prepare(QProcess &process, Tree)
 {
     process.setCreateProcessArgumentsModifier([](QProcess::CreateProcessArguments *args) {
         // Its own console process group, so CTRL_BREAK reaches it and not Steward.
@@ -69,10 +95,29 @@ void ChildProcessGuard::release(qint64 pid)
     }
 }
 
+bool ChildProcessGuard::isAdopted(qint64 pid)
+{
+    return jobs().contains(pid);
+}
+
 #else
 
-void ChildProcessGuard::prepare(QProcess &process)
+namespace {
+const char *const MarkerProperty = "steward_tree_marker";
+
+// Adopted children and the run marker that finds the rest of their tree (empty: group only).
+QHash<qint64, QString> &adopted()
 {
+    static QHash<qint64, QString> map;
+    return map;
+}
+} // namespace
+
+void ChildProcessGuard::prepare(QProcess &process, Tree tree)
+{
+    if (tree == Tree::Marked)
+        process.setProperty(MarkerProperty,
+                            process.processEnvironment().value(QLatin1String(RunMarker::Variable)));
 #if defined(Q_OS_UNIX)
     process.setChildProcessModifier([] {
         // Own process group, so a stop reaches the service's own children too.
@@ -87,13 +132,20 @@ void ChildProcessGuard::prepare(QProcess &process)
 #endif
 }
 
-void ChildProcessGuard::adopt(QProcess &) { }
+void ChildProcessGuard::adopt(QProcess &process)
+{
+    adopted().insert(process.processId(), process.property(MarkerProperty).toString());
+}
 
 void ChildProcessGuard::stop(qint64 pid, Stop how, int unixSignal)
 {
 #if defined(Q_OS_UNIX)
-    if (pid > 0)
-        ::kill(pid_t(-pid), how == Stop::Hard ? SIGKILL : unixSignal);
+    if (pid <= 0)
+        return;
+    const int sig = how == Stop::Hard ? SIGKILL : unixSignal;
+    ::kill(pid_t(-pid), sig);
+    if (const QString marker = adopted().value(pid); !marker.isEmpty())
+        RunMarker::signal(RunMarker::find(marker), sig);
 #else
     Q_UNUSED(pid);
     Q_UNUSED(how);
@@ -103,8 +155,14 @@ void ChildProcessGuard::stop(qint64 pid, Stop how, int unixSignal)
 
 void ChildProcessGuard::release(qint64 pid)
 {
-    // Anything the service left behind in its group goes with it.
+    // Anything the service left behind in its group, or marked as its own, goes with it.
     stop(pid, Stop::Hard, 0);
+    adopted().remove(pid);
+}
+
+bool ChildProcessGuard::isAdopted(qint64 pid)
+{
+    return adopted().contains(pid);
 }
 
 #endif

@@ -1,5 +1,7 @@
 #include "HealthProbe.h"
 
+#include "ChildProcessGuard.h"
+
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -226,11 +228,12 @@ void HealthProbe::command(const QStringList &argv, const QString &workingDir,
     proc->setProcessEnvironment(env);
     proc->setStandardOutputFile(QProcess::nullDevice());
     proc->setStandardErrorFile(QProcess::nullDevice());
+    ChildProcessGuard::guardHelper(*proc);
     auto *timer = new QTimer(proc);
     timer->setSingleShot(true);
     QObject::connect(timer, &QTimer::timeout, proc, [proc, once, timeoutMs] {
         (*once)(false, QStringLiteral("the check command ran longer than %1 ms").arg(timeoutMs));
-        proc->kill();
+        ChildProcessGuard::stopHelper(*proc);
     });
     QObject::connect(
         proc, &QProcess::finished, proc, [proc, once](int code, QProcess::ExitStatus status) {

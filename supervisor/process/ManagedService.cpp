@@ -423,6 +423,7 @@ void ManagedService::runMigrations(qsizetype index)
     proc->setArguments(argv.mid(1));
     proc->setWorkingDirectory(plan->workingDir);
     proc->setProcessEnvironment(env);
+    ChildProcessGuard::guardHelper(*proc);
     connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
         m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
     });
@@ -494,7 +495,7 @@ void ManagedService::spawn()
     proc->setArguments(args);
     proc->setWorkingDirectory(cwd);
     proc->setProcessEnvironment(env);
-    ChildProcessGuard::prepare(*proc);
+    ChildProcessGuard::prepare(*proc, ChildProcessGuard::Tree::Marked);
     connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
         m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
     });
@@ -748,7 +749,7 @@ void ManagedService::stop(std::function<void()> done, const QString &waitingReas
     m_waitingAfterStop = waitingReason;
     if (m_migration && m_migration->state() != QProcess::NotRunning) {
         m_log->note(QStringLiteral("stopping during a migration"));
-        m_migration->kill();
+        ChildProcessGuard::stopHelper(*m_migration);
     }
     if (!isRunning()) {
         cancelTimers();

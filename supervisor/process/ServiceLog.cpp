@@ -1,6 +1,7 @@
 #include "ServiceLog.h"
 
 #include "core/AtomicFile.h"
+#include "logging/Logging.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -24,15 +25,24 @@ ServiceLog::ServiceLog(const QString &serviceId, const QString &filePath, const 
     , m_err(redactor)
     , m_ringLines(ringLines)
 {
-    (void)AtomicFile::ensureDirectory(QFileInfo(filePath).absolutePath(), 0700);
+    // An unsafe directory or file (a planted link) keeps the log in memory only.
+    if (Status st = AtomicFile::ensureDirectory(QFileInfo(filePath).absolutePath(), 0700); !st) {
+        Logging::get("steward.process")
+            ->warn("{}: output kept in memory only: {}", serviceId.toStdString(),
+                   st.error().toStdString());
+        return;
+    }
     try {
         auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_st>(
-            filePath.toStdString(), std::size_t(maxFileBytes), std::size_t(files));
+            filePath.toStdString(), std::size_t(maxFileBytes), std::size_t(files), false,
+            Logging::safeFileHandlers());
         m_file = std::make_shared<spdlog::logger>(serviceId.toStdString(), sink);
         m_file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %v");
         m_file->set_level(spdlog::level::trace);
-    } catch (const spdlog::spdlog_ex &) {
-        m_file.reset(); // the ring still works; the supervisor logs the problem
+    } catch (const spdlog::spdlog_ex &e) {
+        m_file.reset(); // the ring still works
+        Logging::get("steward.process")
+            ->warn("{}: output kept in memory only: {}", serviceId.toStdString(), e.what());
     }
 }
 

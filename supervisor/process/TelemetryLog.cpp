@@ -1,11 +1,19 @@
 #include "TelemetryLog.h"
 
 #include "core/AtomicFile.h"
+#include "core/SafeFile.h"
+#include "logging/Logging.h"
 #include "secrets/Redactor.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+
+#if defined(Q_OS_UNIX)
+#include <unistd.h>
+#else
+#include <io.h>
+#endif
 
 namespace steward {
 
@@ -15,7 +23,9 @@ TelemetryLog::TelemetryLog(const QString &path, std::shared_ptr<const Redactor> 
     , m_redactor(std::move(redactor))
     , m_maxBytes(maxBytes)
 {
-    (void)AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
+    if (Status st = AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700); !st)
+        Logging::get("steward.telemetry")
+            ->warn("telemetry not written: {}", st.error().toStdString());
 }
 
 void TelemetryLog::record(const char *event, nlohmann::json fields)
@@ -38,11 +48,20 @@ void TelemetryLog::record(const char *event, nlohmann::json fields)
         QFile::remove(m_path + QStringLiteral(".1"));
         QFile::rename(m_path, m_path + QStringLiteral(".1"));
     }
-    QFile f(m_path);
-    if (f.open(QIODevice::Append | QIODevice::WriteOnly)) {
-        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-        f.write(bytes);
+    // Never through a planted link: O_NOFOLLOW, a regular file of the user with one link.
+    const Result<int> fd = SafeFile::openForAppend(m_path);
+    if (!fd) {
+        if (!m_refused) // once per run, not once per event
+            Logging::get("steward.telemetry")
+                ->warn("telemetry not written: {}", fd.error().toStdString());
+        m_refused = true;
+        return;
     }
+    QFile f;
+    if (f.open(fd.value(), QIODevice::Append | QIODevice::WriteOnly, QFileDevice::AutoCloseHandle))
+        f.write(bytes);
+    else
+        ::close(fd.value());
 }
 
 } // namespace steward

@@ -26,6 +26,7 @@ private:
     QString m_path;
     std::shared_ptr<const Redactor> m_redactor;
     qint64 m_maxBytes;
+    bool m_refused = false; // the file was refused once; said once
 };
 
 } // namespace steward

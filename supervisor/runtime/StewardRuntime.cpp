@@ -11,6 +11,8 @@
 #include "manifest/ManifestLoader.h"
 #include "manifest/PlanReport.h"
 #include "process/GpuProbe.h"
+#include "process/OrphanReaper.h"
+#include "process/RunMarker.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
 #include "secrets/EncryptedFileStore.h"
@@ -31,6 +33,8 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
+
+#include <csignal>
 
 namespace steward {
 
@@ -99,13 +103,18 @@ int StewardRuntime::start()
         m_manifestSha256 = QString::fromLatin1(
             QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
 
+    // The app data dir may be a link the user made; what Steward makes in it may not.
+    const std::pair<QString, AtomicFile::Links> dirs[]
+        = {{m_appData, AtomicFile::Links::Follow},
+           {m_appData + QStringLiteral("/runtime"), AtomicFile::Links::Refuse}};
+    for (const auto &[dir, links] : dirs) {
+        if (Status st = AtomicFile::ensureDirectory(dir, 0700, links); !st) {
+            m_err << "steward: " << st.error() << "\n";
+            return AppDataUnusable;
+        }
+    }
     // One Steward per app data dir. QLockFile takes over the lock of a process that died (same
     // host, PID gone), so a crash never blocks the next launch.
-    if (Status st = AtomicFile::ensureDirectory(m_appData + QStringLiteral("/runtime"), 0700);
-        !st) {
-        m_err << "steward: " << st.error() << "\n";
-        return StoreFailed;
-    }
     m_instanceLock
         = std::make_unique<QLockFile>(m_appData + QStringLiteral("/runtime/steward.lock"));
     m_instanceLock->setStaleLockTime(0);
@@ -119,7 +128,10 @@ int StewardRuntime::start()
     }
 
     Logging::setRedactor(m_redactor);
-    Logging::addFile(m_appData + QStringLiteral("/logs/steward.log"));
+    if (Status st = Logging::addFile(m_appData + QStringLiteral("/logs/steward.log")); !st) {
+        m_err << "steward: cannot write its log: " << st.error() << "\n";
+        return AppDataUnusable;
+    }
     auto log = Logging::get("steward.runtime");
     log->info("starting {} {} from {} (app data {})", m_manifest.app.name.toStdString(),
               m_manifest.app.version.toStdString(), m_manifest.sourcePath.toStdString(),
@@ -159,8 +171,37 @@ int StewardRuntime::start()
     m_out << m_manifest.app.name << ' ' << m_manifest.app.version
           << (m_state->isNewInstall() ? " (first run)" : "") << "; data in " << m_appData << "\n"
           << Qt::flush;
+    m_out << "Note: services are not isolated from each other on this system: one can read "
+             "another's secrets (docs/security.md).\n"
+          << Qt::flush;
+    stopLeftovers();
+    if (QString why; !(new OrphanReaper(this))->start(&why))
+        log->warn("orphans of services are not kept: {}", why.toStdString());
     openStore();
     return Ok;
+}
+
+void StewardRuntime::stopLeftovers()
+{
+    const QList<RunMarker::Process> left
+        = RunMarker::signal(RunMarker::leftovers(m_state->installId(), m_instanceId), SIGKILL);
+    if (left.isEmpty())
+        return;
+    QStringList names;
+    nlohmann::json processes = nlohmann::json::array();
+    for (const RunMarker::Process &p : left) {
+        const QString service = p.marker.section(QLatin1Char('/'), -1);
+        names << QStringLiteral("%1 (pid %2, %3)").arg(service).arg(p.pid).arg(p.command);
+        processes.push_back({{"pid", p.pid},
+                             {"service", service.toStdString()},
+                             {"command", p.command.toStdString()}});
+    }
+    m_out << "Stopped " << left.size()
+          << " process(es) an earlier run left behind (it ended without stopping its services): "
+          << names.join(QStringLiteral(", ")) << "\n"
+          << Qt::flush;
+    m_telemetry->record("leftover_processes_stopped",
+                        {{"count", left.size()}, {"processes", processes}});
 }
 
 void StewardRuntime::activateRunningInstance(
@@ -485,7 +526,9 @@ void StewardRuntime::startSupervisor()
     m_supervisor->setStewardVariables([this, controlUrl](const QString &id) {
         return QMap<QString, QString> {
             {QStringLiteral("STEWARD_CONTROL_URL"), controlUrl},
-            {QStringLiteral("STEWARD_TOKEN"), QString::fromLatin1(m_tokens->serviceToken(id))}};
+            {QStringLiteral("STEWARD_TOKEN"), QString::fromLatin1(m_tokens->serviceToken(id))},
+            {QLatin1String(RunMarker::Variable),
+             RunMarker::value(m_state->installId(), m_instanceId, id)}};
     });
     if (Status st = m_supervisor->prepare({m_manifest.ipc.port, m_server->port()}); !st) {
         m_err << "steward: " << st.error() << "\n";

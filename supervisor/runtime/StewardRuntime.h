@@ -73,6 +73,9 @@ public:
         ApiUnavailable = 6,
         AlreadyRunning = 7,
         BundleUntrusted = 8,
+        // The app data dir or a directory or log file in it cannot be used: not writable, a
+        // symbolic link, another user's, or writable by others (the message names it).
+        AppDataUnusable = 9,
         Usage = 64
     };
 
@@ -121,6 +124,8 @@ Q_SIGNALS:
 
 private:
     void openStore();
+    // Kills what a run of this install that was itself killed left running, and says so.
+    void stopLeftovers();
     // The store is open: import from the Vrooli runtime's install if that is due, then go on.
     void importThenStartKeeper();
     void reportImport(const ReferenceInstallImport::Report &report);

@@ -2,8 +2,10 @@
 
 #include "SecretKeeper.h"
 #include "core/AtomicFile.h"
+#include "core/SafeFile.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 namespace steward {
@@ -46,16 +48,11 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
                 return R::failure(s.error());
             dirReady = true;
         }
-        const QString parent = QFileInfo(path).absolutePath();
-        if (Status s = AtomicFile::ensureDirectory(parent, 0700); !s)
-            return R::failure(QStringLiteral("secret %1: %2").arg(id, s.error()));
-        // A directory on the way that is a symlink could point anywhere: refuse it.
-        const QString realParent = QFileInfo(parent).canonicalFilePath();
-        const QString realBase = QFileInfo(base).canonicalFilePath();
-        if (realParent != realBase && !realParent.startsWith(realBase + QLatin1Char('/')))
-            return R::failure(
-                QStringLiteral("secret %1: %2 leads outside %3").arg(id, parent, base));
-        if (Status s = AtomicFile::write(path, *value, spec->target.fileMode); !s)
+        // From the descriptor of the verified directory down: a directory on the way that is a
+        // symlink could point anywhere, and is refused.
+        if (Status s = SafeFile::writeBeneath(base, path.mid(base.size() + 1), *value,
+                                              spec->target.fileMode);
+            !s)
             return R::failure(QStringLiteral("secret %1: %2").arg(id, s.error()));
         env.insert(secretFileEnvName(id), path);
         env.insert(referenceSecretFileEnvName(id), path); // the reference runtime's name
@@ -63,14 +60,25 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
     return env;
 }
 
+namespace {
+// A planted link is removed itself: removeRecursively() would empty the directory it points to.
+void removeTree(const QString &dir)
+{
+    if (QFileInfo(dir).isSymLink())
+        QFile::remove(dir);
+    else
+        QDir(dir).removeRecursively();
+}
+} // namespace
+
 void SecretInjector::removeFor(const QString &serviceId) const
 {
-    QDir(directoryFor(serviceId)).removeRecursively();
+    removeTree(directoryFor(serviceId));
 }
 
 void SecretInjector::removeAll() const
 {
-    QDir(m_root).removeRecursively();
+    removeTree(m_root);
 }
 
 } // namespace steward

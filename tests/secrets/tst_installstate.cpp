@@ -123,18 +123,19 @@ void tst_InstallState::lostStateFileIsARecoveryNotANewInstall()
 
 void tst_InstallState::failedSaveLeavesThePreviousStateIntact()
 {
-    // A real failing filesystem: as root (CI), a 64 KiB tmpfs filled to the brim (ENOSPC);
+    // A real failing filesystem: as root (CI), a 64 KiB tmpfs filled to the brim (ENOSPC), private
+    // (a tmpfs is 1777 by default, and an app data dir others can write to is refused);
     // otherwise a directory without write permission (EACCES).
     QTemporaryDir dir;
     const QString data = dir.filePath(QStringLiteral("data"));
     QVERIFY(QDir().mkpath(data));
     const bool root = ::geteuid() == 0;
     if (root)
-        QCOMPARE(
-            QProcess::execute(QStringLiteral("mount"),
-                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                               QStringLiteral("size=64k"), QStringLiteral("tmpfs"), data}),
-            0);
+        QCOMPARE(QProcess::execute(QStringLiteral("mount"),
+                                   {QStringLiteral("-t"), QStringLiteral("tmpfs"),
+                                    QStringLiteral("-o"), QStringLiteral("size=64k,mode=0700"),
+                                    QStringLiteral("tmpfs"), data}),
+                 0);
     auto cleanup = qScopeGuard([&] {
         if (root)
             QProcess::execute(QStringLiteral("umount"), {data});

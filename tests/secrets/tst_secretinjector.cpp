@@ -161,7 +161,7 @@ void tst_SecretInjector::symlinkedDirectoryIsRefused()
     const auto env
         = injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper);
     QVERIFY(!env.ok());
-    QVERIFY(env.error().contains(QLatin1String("leads outside")));
+    QVERIFY2(env.error().contains(QLatin1String("is a symbolic link")), qPrintable(env.error()));
     QVERIFY(QDir(elsewhere.path()).entryList(QDir::Files).isEmpty());
 }
 

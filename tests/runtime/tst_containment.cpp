@@ -1,0 +1,330 @@
+// What a service of the same user can get from Steward and what it leaves behind, with the real
+// steward binary and real processes: Steward is not dumpable and has no core limit, a service's
+// grandchildren end with the service whether Steward stops it or is killed (then the next start
+// cleans up and says so).
+
+#include "ProcessTable.h"
+#include "StewardProcess.h"
+#include "TestPaths.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+using namespace steward;
+using json = nlohmann::json;
+using test::CommandOutcome;
+using test::StewardProcess;
+
+namespace {
+
+QString readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+// A bundle in a temporary folder with the scripts of tests/runtime/containment and one service.
+class ContainmentBundle
+{
+public:
+    ContainmentBundle()
+    {
+        QDir root(m_dir.path());
+        root.mkpath(QStringLiteral("services"));
+        for (const char *f : {"forker.sh", "peek.sh"}) {
+            const QString to = root.filePath(QStringLiteral("services/") + QLatin1String(f));
+            QFile::copy(test::sourceDir() + QStringLiteral("/tests/runtime/containment/")
+                            + QLatin1String(f),
+                        to);
+            QFile(to).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                     | QFileDevice::ExeOwner);
+        }
+    }
+
+    QString manifest() const { return m_dir.filePath(QStringLiteral("bundle.json")); }
+
+    // One worker running services/<script> with `args` (templates rendered), ready once it
+    // printed "service ready", checked by a command probe.
+    bool write(const QString &script, const QStringList &args, bool fileSecret = false) const
+    {
+        json argv = json::array();
+        for (const QString &a : args)
+            argv.push_back(a.toStdString());
+        const json binary {{"path", QString(QStringLiteral("services/") + script).toStdString()},
+                           {"args", argv}};
+        json service {
+            {"id", "svc"},
+            {"type", "worker"},
+            {"binaries", {{"linux-x64", binary}, {"linux-arm64", binary}}},
+            {"health", {{"type", "command"}, {"command", {"true"}}, {"interval_ms", 500}}},
+            {"readiness",
+             {{"type", "log_match"}, {"pattern", "service ready"}, {"timeout_ms", 20000}}}};
+        json doc {{"schema_version", "v0.1"},
+                  {"target", "desktop"},
+                  {"app", {{"name", "containment"}, {"version", "1.0.0"}}},
+                  {"ipc",
+                   {{"mode", "loopback-http"},
+                    {"host", "127.0.0.1"},
+                    {"port", 47993},
+                    {"auth_token_path", "runtime/auth-token"}}},
+                  {"telemetry", {{"file", "telemetry/events.jsonl"}}},
+                  {"services", json::array({service})}};
+        if (fileSecret) {
+            doc["services"][0]["secrets"] = {"key_file"};
+            doc["secrets"] = json::array(
+                {{{"id", "key_file"},
+                  {"class", "per_install_generated"},
+                  {"generator", {{"type", "random"}, {"length", 24}, {"charset", "alnum"}}},
+                  {"target", {{"type", "file"}, {"name", "key.txt"}}}}});
+        }
+        QFile f(manifest());
+        return f.open(QIODevice::WriteOnly) && f.write(QByteArray::fromStdString(doc.dump(2))) > 0;
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+} // namespace
+
+class tst_Containment : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void stewardIsNotReadableByItsServices_data();
+    void stewardIsNotReadableByItsServices();
+    void stewardHasNoCoreDump();
+    void noGrandchildOutlivesAStop_data();
+    void noGrandchildOutlivesAStop();
+    void nextStartStopsWhatAKilledRunLeft_data();
+    void nextStartStopsWhatAKilledRunLeft();
+    void unsafeAppDataIsRefused_data();
+    void unsafeAppDataIsRefused();
+    void symlinkedSecretDirIsRefused();
+};
+
+void tst_Containment::stewardIsNotReadableByItsServices_data()
+{
+    QTest::addColumn<QString>("attempt");
+    QTest::addColumn<QString>("outcome");
+    QTest::newRow("own environ (control)") << "own_environ"
+                                           << "read";
+    QTest::newRow("steward's environ") << "steward_environ"
+                                       << "refused";
+    QTest::newRow("steward's mem") << "steward_mem"
+                                   << "refused";
+}
+
+void tst_Containment::stewardIsNotReadableByItsServices()
+{
+    QFETCH(QString, attempt);
+    QFETCH(QString, outcome);
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("peek.sh"), {QStringLiteral("${data}/peek.txt")}));
+    QTemporaryDir data;
+    // The services are the user's, as Steward is. A root test run (a container) drops its
+    // capabilities first: CAP_SYS_PTRACE would read any process, dumpable or not.
+    QProcess steward;
+    steward.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    QStringList args {QStringLiteral("--headless"), QStringLiteral("--manifest"), bundle.manifest(),
+                      QStringLiteral("--app-data"), data.path()};
+    if (::getuid() == 0) {
+        args.prepend(QStringLiteral(STEWARD_PATH));
+        args
+            = QStringList {QStringLiteral("--bounding-set=-all"), QStringLiteral("--inh-caps=-all"),
+                           QStringLiteral("--ambient-caps=-all"), QStringLiteral("--")}
+            + args;
+        steward.start(QStringLiteral("setpriv"), args);
+    } else {
+        steward.start(QStringLiteral(STEWARD_PATH), args);
+    }
+    QVERIFY(steward.waitForStarted());
+    const QString report = data.filePath(QStringLiteral("peek.txt"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(report), 30000);
+    const QString got = readFile(report);
+    QVERIFY2(got.contains(attempt + QStringLiteral(": ") + outcome), qPrintable(got));
+    ::kill(pid_t(steward.processId()), SIGTERM);
+    QVERIFY(steward.waitForFinished(20000));
+    QCOMPARE(steward.exitCode(), 0);
+}
+
+void tst_Containment::stewardHasNoCoreDump()
+{
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("none"), QStringLiteral("${data}/grandchild.pid")}));
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
+    const QString limits = readFile(QStringLiteral("/proc/%1/limits").arg(steward.pid()));
+    QString core;
+    for (const QString &line : limits.split(QLatin1Char('\n'))) {
+        if (line.startsWith(QLatin1String("Max core file size")))
+            core = line.simplified();
+    }
+    QCOMPARE(core, QStringLiteral("Max core file size 0 0 bytes"));
+    // Until services run sandboxed, the console and /status say so.
+    QVERIFY(steward.out().contains(
+        QLatin1String("services are not isolated from each other on this system")));
+    const CommandOutcome status
+        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
+                               QStringLiteral("--app-data"), data.path()});
+    QCOMPARE(status.code, 0);
+    const json reply = json::parse(status.out.toStdString(), nullptr, false);
+    QVERIFY2(reply.contains("isolation"), qPrintable(status.out));
+    QVERIFY(reply["isolation"]["services_isolated"] == json(false));
+    QCOMPARE(steward.terminate().code, 0);
+}
+
+void tst_Containment::noGrandchildOutlivesAStop_data()
+{
+    QTest::addColumn<QString>("where");
+    QTest::newRow("in the service's group") << "group";
+    QTest::newRow("in a session of its own") << "session";
+}
+
+void tst_Containment::noGrandchildOutlivesAStop()
+{
+    QFETCH(QString, where);
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"), {where, QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
+    const qint64 grandchild
+        = readFile(data.filePath(QStringLiteral("gc.pid"))).trimmed().toLongLong();
+    QVERIFY(grandchild > 0);
+    QVERIFY(test::isAlive(grandchild));
+    QCOMPARE(steward.terminate().code, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+}
+
+void tst_Containment::nextStartStopsWhatAKilledRunLeft_data()
+{
+    noGrandchildOutlivesAStop_data();
+}
+
+void tst_Containment::nextStartStopsWhatAKilledRunLeft()
+{
+    QFETCH(QString, where);
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"), {where, QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir data;
+    qint64 grandchild = 0;
+    {
+        StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+        QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")),
+                 qPrintable(steward.out()));
+        grandchild = readFile(data.filePath(QStringLiteral("gc.pid"))).trimmed().toLongLong();
+        QVERIFY(grandchild > 0);
+        ::kill(pid_t(steward.pid()), SIGKILL);
+        QCOMPARE(steward.finish().code, -1);
+    }
+    // The kernel ends the service (parent-death signal), not what it forked.
+    QVERIFY(test::isAlive(grandchild));
+    QVERIFY(QFile::remove(data.filePath(QStringLiteral("gc.pid"))));
+
+    StewardProcess next({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(next.waitFor(QStringLiteral("containment is ready.")), qPrintable(next.out()));
+    QVERIFY2(next.out().contains(QStringLiteral("Stopped 1 process(es) an earlier run left behind "
+                                                "(it ended without stopping its services): svc "
+                                                "(pid %1, sleep)")
+                                     .arg(grandchild)),
+             qPrintable(next.out()));
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+    const QString telemetry = readFile(data.filePath(QStringLiteral("telemetry/events.jsonl")));
+    QVERIFY2(telemetry.contains(QStringLiteral("\"leftover_processes_stopped\"")),
+             qPrintable(telemetry));
+    // This run's own grandchild is not taken for a leftover.
+    const qint64 current = readFile(data.filePath(QStringLiteral("gc.pid"))).trimmed().toLongLong();
+    QVERIFY(current > 0 && test::isAlive(current));
+    QCOMPARE(next.terminate().code, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(current), 5000);
+}
+
+void tst_Containment::unsafeAppDataIsRefused_data()
+{
+    QTest::addColumn<QString>("plant");
+    QTest::addColumn<QString>("named"); // relative to the app data dir
+    QTest::addColumn<QString>("error");
+    QTest::newRow("app data writable by others") << "world-writable"
+                                                 << ""
+                                                 << "other users can write to it";
+    QTest::newRow("logs a symbolic link") << "logs-link"
+                                          << "logs"
+                                          << "it is a symbolic link";
+    QTest::newRow("steward.log a symbolic link") << "log-link"
+                                                 << "logs/steward.log"
+                                                 << "it is a symbolic link";
+    QTest::newRow("steward.log not a file (unwritable)") << "log-dir"
+                                                         << "logs/steward.log"
+                                                         << "cannot open";
+    QTest::newRow("runtime a symbolic link") << "runtime-link"
+                                             << "runtime"
+                                             << "it is a symbolic link";
+}
+
+void tst_Containment::unsafeAppDataIsRefused()
+{
+    QFETCH(QString, plant);
+    QFETCH(QString, named);
+    QFETCH(QString, error);
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("none"), QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir tmp;
+    const QString data = tmp.filePath(QStringLiteral("data"));
+    const QString elsewhere = tmp.filePath(QStringLiteral("elsewhere"));
+    const QString victim = tmp.filePath(QStringLiteral("bashrc"));
+    QVERIFY(QDir().mkpath(data) && QDir().mkpath(elsewhere));
+    QFile v(victim);
+    QVERIFY(v.open(QIODevice::WriteOnly) && v.write("original\n") > 0);
+    v.close();
+    if (plant == QLatin1String("world-writable")) {
+        QVERIFY(QFile::setPermissions(data, QFileDevice::Permissions(0x7777)));
+    } else if (plant == QLatin1String("logs-link")) {
+        QVERIFY(QFile::link(elsewhere, data + QStringLiteral("/logs")));
+    } else if (plant == QLatin1String("log-link")) {
+        QVERIFY(QDir().mkpath(data + QStringLiteral("/logs")));
+        QVERIFY(QFile::link(victim, data + QStringLiteral("/logs/steward.log")));
+    } else if (plant == QLatin1String("log-dir")) {
+        QVERIFY(QDir().mkpath(data + QStringLiteral("/logs/steward.log")));
+    } else if (plant == QLatin1String("runtime-link")) {
+        QVERIFY(QFile::link(elsewhere, data + QStringLiteral("/runtime")));
+    }
+    StewardProcess steward({QStringLiteral("--app-data"), data}, {}, bundle.manifest());
+    const CommandOutcome r = steward.finish();
+    QCOMPARE(r.code, 9);
+    const QString path = named.isEmpty() ? data : data + QLatin1Char('/') + named;
+    QVERIFY2(r.err.contains(path) && r.err.contains(error), qPrintable(r.err));
+    QVERIFY(QDir(elsewhere).isEmpty());
+    QCOMPARE(readFile(victim), QStringLiteral("original\n"));
+}
+
+void tst_Containment::symlinkedSecretDirIsRefused()
+{
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("none"), QStringLiteral("${data}/gc.pid")}, true));
+    QTemporaryDir data;
+    QTemporaryDir elsewhere;
+    QVERIFY(QDir().mkpath(data.filePath(QStringLiteral("runtime/secrets"))));
+    const QString planted = data.filePath(QStringLiteral("runtime/secrets/svc"));
+    QVERIFY(QFile::link(elsewhere.path(), planted));
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("refusing %1: it is a symbolic link").arg(planted)),
+             qPrintable(steward.out() + steward.err()));
+    QVERIFY(QDir(elsewhere.path()).isEmpty());
+    steward.terminate();
+    QVERIFY(QDir(elsewhere.path()).exists()); // the stop removed the link, not what it points to
+}
+
+QTEST_GUILESS_MAIN(tst_Containment)
+#include "tst_containment.moc"
