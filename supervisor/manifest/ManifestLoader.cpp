@@ -505,7 +505,9 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
         s.type = ServiceSpec::Type(types.indexOf(*type));
     s.description = r.string(v, "description", path).value_or(QString());
 
-    if (const json *b = r.member(v, "binaries", path, Need::Required))
+    // A ui-bundle is served by Steward, not run: it needs no binary.
+    const bool uiBundle = s.type == ServiceSpec::Type::UiBundle;
+    if (const json *b = r.member(v, "binaries", path, uiBundle ? Need::Optional : Need::Required))
         parseBinaries(*b, path + QStringLiteral("/binaries"), s,
                       r.member(v, "build", path, Need::Optional) != nullptr);
 
@@ -615,8 +617,9 @@ void Parser::parseBinaries(const json &v, const QString &path, ServiceSpec &s, b
 {
     if (!r.expectObject(v, path))
         return;
-    // Rule 7 of the v0.1 reference: at least one binary for a supported platform.
-    if (v.empty()) {
+    // Rule 7 of the v0.1 reference: at least one binary for a supported platform (a ui-bundle,
+    // which Steward serves, may have none).
+    if (v.empty() && s.type != ServiceSpec::Type::UiBundle) {
         r.error(path,
                 QStringLiteral("must name at least one binary, keyed by platform (%1)%2")
                     .arg(Platform::knownKeys().join(QStringLiteral(", ")),
@@ -970,7 +973,27 @@ ManifestLoadResult ManifestLoader::loadFile(const QString &path)
                                .arg(MaxManifestBytes);
         return result;
     }
-    return loadBytes(file.readAll(), QFileInfo(path).absoluteFilePath());
+    ManifestLoadResult loaded = loadBytes(file.readAll(), QFileInfo(path).absoluteFilePath());
+    if (loaded.manifest)
+        checkServedFolders(*loaded.manifest, loaded.diagnostics);
+    return loaded;
+}
+
+void ManifestLoader::checkServedFolders(const Manifest &manifest, Diagnostics &out)
+{
+    // Only a manifest read from its bundle can be checked against the files beside it.
+    for (qsizetype i = 0; i < manifest.services.size(); ++i) {
+        const ServiceSpec &s = manifest.services.at(i);
+        const QString folder = manifest.servedFolder(s);
+        if (s.type != ServiceSpec::Type::UiBundle || folder.isEmpty())
+            continue;
+        if (!QFileInfo(folder + QStringLiteral("/index.html")).isFile())
+            out.append({Diagnostic::Severity::Warning,
+                        QStringLiteral("/services/%1/assets/0/path").arg(i),
+                        QStringLiteral("Steward serves %1 for this ui-bundle, and it has no "
+                                       "index.html: the service will not start")
+                            .arg(QDir::toNativeSeparators(folder))});
+    }
 }
 
 ManifestLoadResult ManifestLoader::loadBytes(const QByteArray &bytes, const QString &sourcePath)

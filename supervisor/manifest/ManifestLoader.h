@@ -30,8 +30,12 @@ public:
     // Manifests larger than this are refused before parsing.
     static constexpr qint64 MaxManifestBytes = 4 * 1024 * 1024;
 
+    // Also warns about a ui-bundle whose served folder has no index.html.
     static ManifestLoadResult loadFile(const QString &path);
     static ManifestLoadResult loadBytes(const QByteArray &bytes, const QString &sourcePath = {});
+
+private:
+    static void checkServedFolders(const Manifest &manifest, Diagnostics &out);
 };
 
 } // namespace steward
