@@ -18,6 +18,7 @@ class QTimer;
 
 namespace steward {
 
+class EmbeddedService;
 class GpuProbe;
 class InstallState;
 class Redactor;
@@ -42,6 +43,11 @@ struct ServiceContext
     // Where migrations are recorded; null: migrations are not run.
     InstallState *state = nullptr;
     GpuProbe *gpu = nullptr;
+    // Makes what serves a ui-bundle service inside Steward (the runtime's web server); unset, such
+    // a service fails to start.
+    std::function<Result<std::unique_ptr<EmbeddedService>>(const ServiceSpec &,
+                                                           const ServiceContext &)>
+        embedded;
 };
 
 // One service's process and its life: spawned in its own process group with a parent-death
@@ -96,6 +102,10 @@ private:
     void preflight();
     void runMigrations(qsizetype index);
     void spawn();
+    // A ui-bundle: Steward serves it (m_embedded) instead of running a program.
+    void spawnEmbedded();
+    void stopEmbedded(std::function<void()> done, const QString &waitingReason);
+    void probeEmbedded(bool portOnly, std::function<void(bool, QString)> done);
     void onFinished(int code, QProcess::ExitStatus status);
     void probeReadiness();
     void probeLiveness();
@@ -131,6 +141,7 @@ private:
     bool m_preflightDone = false;
     bool m_gpuAvailable = false;
     QPointer<QProcess> m_migration;
+    std::unique_ptr<EmbeddedService> m_embedded;
 };
 
 } // namespace steward

@@ -87,6 +87,7 @@ Status Supervisor::prepare(const QSet<int> &excludedPorts)
     ctx.platform = Platform::current();
     ctx.state = m_installState;
     ctx.gpu = m_gpu;
+    ctx.embedded = m_embedded;
     ctx.stewardVariables = [this](const QString &id) {
         QMap<QString, QString> vars {{QStringLiteral("APP_DATA_DIR"), m_appData},
                                      {QStringLiteral("BUNDLE_ROOT"), m_manifest.bundleRoot}};

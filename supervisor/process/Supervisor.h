@@ -66,6 +66,11 @@ public:
     {
         m_extraVars = std::move(f);
     }
+    // What serves ui-bundle services inside Steward (before prepare()).
+    void setEmbeddedServices(decltype(ServiceContext::embedded) factory)
+    {
+        m_embedded = std::move(factory);
+    }
 
 Q_SIGNALS:
     void statusChanged(steward::Supervisor::AppStatus status);
@@ -91,6 +96,7 @@ private:
     bool m_shuttingDown = false;
     bool m_reconciling = false;
     std::function<QMap<QString, QString>(const QString &)> m_extraVars;
+    decltype(ServiceContext::embedded) m_embedded;
     InstallState *m_installState = nullptr;
     GpuProbe *m_gpu = nullptr;
 };

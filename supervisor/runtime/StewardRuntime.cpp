@@ -1,5 +1,6 @@
 #include "StewardRuntime.h"
 
+#include "UiBundleService.h"
 #include "api/ControlApi.h"
 #include "api/ControlServer.h"
 #include "api/TokenBook.h"
@@ -345,6 +346,7 @@ void StewardRuntime::startSupervisor()
     m_supervisor = std::make_unique<Supervisor>(m_manifest, m_appData, *m_keeper, m_redactor,
                                                 m_telemetry.get());
     m_supervisor->setInstallState(m_state.get());
+    m_supervisor->setEmbeddedServices(&UiBundleService::create);
     // Each service learns where the control API is and gets its own token, nothing else.
     const QString controlUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
     m_supervisor->setStewardVariables([this, controlUrl](const QString &id) {
