@@ -2,10 +2,10 @@
 
 #include "UiReverseProxy.h"
 #include "api/HttpConnection.h"
+#include "api/LoopbackGuard.h"
 #include "logging/Logging.h"
 
 #include <QDir>
-#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -122,23 +122,6 @@ void UiBundleServer::accept()
     }
 }
 
-bool UiBundleServer::hostAllowed(const QByteArray &host) const
-{
-    const QByteArray port = ':' + QByteArray::number(m_port);
-    for (const char *name : {"127.0.0.1", "localhost", "[::1]"}) {
-        if (host.compare(QByteArray(QByteArray(name) + port), Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
-bool UiBundleServer::originAllowed(const QByteArray &origin)
-{
-    static const QRegularExpression loopback(
-        QStringLiteral("^https?://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?$"));
-    return loopback.match(QString::fromLatin1(origin)).hasMatch();
-}
-
 void UiBundleServer::handle(HttpExchange *exchange)
 {
     const HttpRequest &request = exchange->request();
@@ -150,18 +133,9 @@ void UiBundleServer::handle(HttpExchange *exchange)
             [this, method = request.method, path = pathOf(request.target), status, took] {
                 log(method, path, *status, took.nsecsElapsed());
             });
-    if (!hostAllowed(request.header("host"))) {
-        *status = 421;
-        return exchange->respond(HttpResponse::error(
-            421, "misdirected_request",
-            QStringLiteral("the Host header must be 127.0.0.1:%1, localhost:%1 or [::1]:%1")
-                .arg(m_port)));
-    }
-    if (request.headers.contains("origin") && !originAllowed(request.header("origin"))) {
-        *status = 403;
-        return exchange->respond(HttpResponse::error(
-            403, "forbidden",
-            QStringLiteral("requests from web pages of other origins are refused")));
+    if (std::optional<HttpResponse> refused = LoopbackGuard::refusal(request, m_port)) {
+        *status = refused->status;
+        return exchange->respond(*refused);
     }
     if (isProxied(pathOf(request.target)))
         return m_proxy->forward(exchange, [status](int s) { *status = s; });

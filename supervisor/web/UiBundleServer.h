@@ -21,8 +21,7 @@ class UiReverseProxy;
 // entry (Manifest::servedFolder) over HTTP on 127.0.0.1 (StaticFileResponder: files, index.html for
 // any other path), and requests whose path starts with /api or /ws forwarded to the API service
 // (UiReverseProxy, WebSocket upgrades included). The control API's limits and timeouts apply
-// (HttpConnection); the Host header must name a loopback address with this port (421) and an Origin
-// must be loopback (403), against DNS rebinding and other sites. Nothing of the control API is
+// (HttpConnection), and so does its LoopbackGuard (Host and Origin). Nothing of the control API is
 // reachable here: it is another port, and its token lives in the app data dir, which is never
 // served. Each request is logged as "METHOD /path STATUS TIME", without the query string.
 class UiBundleServer : public QObject
@@ -61,8 +60,6 @@ Q_SIGNALS:
 private:
     void accept();
     void handle(HttpExchange *exchange);
-    bool hostAllowed(const QByteArray &host) const;
-    static bool originAllowed(const QByteArray &origin);
     void log(const QByteArray &method, const QByteArray &path, int status, qint64 nanoseconds);
     void flushLog();
 
