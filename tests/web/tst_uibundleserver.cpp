@@ -1,3 +1,4 @@
+#include "ResidentMemory.h"
 #include "web/StaticFileResponder.h"
 #include "web/UiBundleServer.h"
 
@@ -16,28 +17,10 @@
 #include <http_parser.h>
 
 using namespace steward;
+using steward::test::RssIsMeaningful;
+using steward::test::rssKiB;
 
 namespace {
-
-// AddressSanitizer keeps freed memory in quarantine, so RSS says nothing about our memory use
-// in such a build; the memory bound is checked in every other build.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool RssIsMeaningful = false;
-#else
-constexpr bool RssIsMeaningful = true;
-#endif
-
-qint64 rssKiB()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return 0;
-}
 
 // One HTTP answer as a client sees it, parsed with http-parser: chunked bodies decoded, HEAD
 // answers without body, `complete` false when the connection ended before the answer did.
