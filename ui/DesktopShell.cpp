@@ -128,10 +128,10 @@ QUrl DesktopShell::appUrl() const
     const ServiceSpec *ui = m_runtime.manifest().appUi();
     if (!supervisor || !ui)
         return {};
-    const QMap<QString, int> ports = supervisor->ports().value(ui->id);
-    if (ports.isEmpty())
+    const int port = supervisor->ports().value(ui->id).value(ui->servedPortName());
+    if (port <= 0)
         return {};
-    return QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(ports.first()));
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port));
 }
 
 void DesktopShell::restartServices()

@@ -28,7 +28,8 @@ public:
 
     TrayIcon *tray() const { return m_tray; }
     void showSettings();
-    // The app's own UI: the first ui-bundle service's first port; empty if there is none.
+    // The app's own UI: the port Steward serves the first ui-bundle service on; empty if there
+    // is none.
     QUrl appUrl() const;
     // Opens URLs (the app, the logs folder); tests record them instead.
     void setUrlOpener(std::function<void(const QUrl &)> opener) { m_openUrl = std::move(opener); }

@@ -1,6 +1,7 @@
 #include "ControlApi.h"
 
 #include "ServiceTimeline.h"
+#include "LoopbackGuard.h"
 #include "logging/Logging.h"
 #include "process/GpuProbe.h"
 #include "process/Sandbox.h"
@@ -12,7 +13,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
-#include <QRegularExpression>
 #include <QTimer>
 
 // The OpenAPI document is a resource of this static library: it must be registered by name.
@@ -80,34 +80,11 @@ void ControlApi::setSupervisor(Supervisor *s)
     m_timeline->attach(s);
 }
 
-bool ControlApi::hostAllowed(const QByteArray &host) const
-{
-    const QByteArray port = ':' + QByteArray::number(m_port);
-    for (const char *name : {"127.0.0.1", "localhost", "[::1]"}) {
-        if (host == QByteArray(name) + port)
-            return true;
-    }
-    return false;
-}
-
-bool ControlApi::originAllowed(const QByteArray &origin)
-{
-    static const QRegularExpression loopback(
-        QStringLiteral("^https?://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?$"));
-    return loopback.match(QString::fromLatin1(origin)).hasMatch();
-}
-
 void ControlApi::handle(const HttpRequest &request, Responder respond)
 {
     // The guard, before any route: DNS rebinding (Host) and cross-site requests (Origin).
-    if (!hostAllowed(request.header("host")))
-        return respond(HttpResponse::error(
-            421, "misdirected_request",
-            QStringLiteral("the Host header must be 127.0.0.1:%1, localhost:%1 or [::1]:%1")
-                .arg(m_port)));
-    if (request.headers.contains("origin") && !originAllowed(request.header("origin")))
-        return respond(
-            forbidden(QStringLiteral("requests from web pages of other origins are refused")));
+    if (std::optional<HttpResponse> refused = LoopbackGuard::refusal(request, m_port))
+        return respond(*refused);
 
     const QString path = request.path;
     const QByteArray method = request.method;

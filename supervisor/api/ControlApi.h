@@ -61,8 +61,6 @@ public:
     void handle(const HttpRequest &request, Responder respond);
 
 private:
-    bool hostAllowed(const QByteArray &host) const;
-    static bool originAllowed(const QByteArray &origin);
     nlohmann::json secretEntry(const SecretSpec &spec) const;
     nlohmann::json serviceEntry(const QString &id) const;
     nlohmann::json statusJson() const;

@@ -1,5 +1,6 @@
 #include "HttpConnection.h"
 
+#include <QIODevice>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
@@ -12,12 +13,35 @@ namespace steward {
 
 namespace {
 constexpr int LingerMs = 2000;
+// A streamed request body is handed over in pieces of about this size; parsing waits until the
+// exchange took what it has.
+constexpr qsizetype StreamedBodyChunk = 64 * 1024;
+// sendBody() reads its device in pieces of this size.
+constexpr qint64 PumpChunk = 64 * 1024;
+
+bool statusHasBody(int status)
+{
+    return status >= 200 && status != 204 && status != 304;
+}
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, Handler handler, QObject *parent)
+    : HttpConnection(socket, parent)
+{
+    m_handler = std::move(handler);
+}
+
+HttpConnection::HttpConnection(QTcpSocket *socket, ExchangeHandler handler,
+                               StreamPolicy streamsBody, QObject *parent)
+    : HttpConnection(socket, parent)
+{
+    m_exchangeHandler = std::move(handler);
+    m_streamsBody = std::move(streamsBody);
+}
+
+HttpConnection::HttpConnection(QTcpSocket *socket, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
-    , m_handler(std::move(handler))
     , m_headTimer(new QTimer(this))
     , m_idleTimer(new QTimer(this))
 {
@@ -44,6 +68,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Handler handler, QObject *par
     });
     connect(m_idleTimer, &QTimer::timeout, this, [this] { m_socket->abort(); });
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadable);
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::finish);
     connect(socket, &QTcpSocket::errorOccurred, this,
             [this](QAbstractSocket::SocketError) { finish(); });
@@ -62,6 +87,9 @@ void HttpConnection::finish()
     *m_alive = false;
     m_headTimer->stop();
     m_idleTimer->stop();
+    m_bodySource.reset();
+    if (m_exchange && !m_exchange->m_ended)
+        Q_EMIT m_exchange->clientGone();
     Q_EMIT closed();
     deleteLater();
 }
@@ -74,41 +102,71 @@ void HttpConnection::onReadable()
         while (m_socket->read(sink, sizeof sink) > 0) { }
         return;
     }
-    if (!m_busy)
+    // After an upgrade request, what follows is another protocol: it waits in the socket for
+    // whoever takes the connection over.
+    if (!m_busy && !m_bodyPaused && !m_upgraded)
         parseBuffered();
 }
 
 void HttpConnection::parseBuffered()
 {
-    while (!m_busy && !m_closing && *m_alive) {
+    // Handlers run from inside this loop; a call they cause comes back here and the loop goes on.
+    if (m_parsing)
+        return;
+    m_parsing = true;
+    while (!m_busy && !m_bodyPaused && !m_upgraded && !m_closing && *m_alive) {
         if (m_pending.isEmpty()) {
             m_pending = m_socket->read(16384);
             if (m_pending.isEmpty())
-                return;
+                break;
         }
+        bool bodyArrived = false;
+        const qsizetype bodyBefore = m_exchange ? m_exchange->m_body.size() : 0;
+        const bool finishedBefore = m_exchange && m_exchange->m_bodyFinished;
         const size_t n = http_parser_execute(&m_parser, &m_settings, m_pending.constData(),
                                              size_t(m_pending.size()));
         const http_errno err = HTTP_PARSER_ERRNO(&m_parser);
-        if (m_rejectStatus)
-            return reject(m_rejectStatus, m_rejectCode, m_rejectMessage);
+        if (m_rejectStatus) {
+            reject(m_rejectStatus, m_rejectCode, m_rejectMessage);
+            break;
+        }
         if (err == HPE_PAUSED) {
-            // One complete request is with the handler; keep the rest for later.
+            // A request is with the handler, or its body waits to be read: keep the rest.
             http_parser_pause(&m_parser, 0);
             m_pending.remove(0, qsizetype(n));
-            return;
+        } else if (err != HPE_OK) {
+            reject(400, "bad_request",
+                   QStringLiteral("malformed HTTP request: %1")
+                       .arg(QLatin1String(http_errno_description(err))));
+            break;
+        } else {
+            m_pending.remove(0, qsizetype(n));
         }
-        if (err != HPE_OK)
-            return reject(400, "bad_request",
-                          QStringLiteral("malformed HTTP request: %1")
-                              .arg(QLatin1String(http_errno_description(err))));
-        m_pending.clear();
+        if (m_streaming && m_exchange)
+            bodyArrived = m_exchange->m_body.size() != bodyBefore
+                || m_exchange->m_bodyFinished != finishedBefore;
+        if (m_dispatchPending)
+            dispatchExchange();
+        if (bodyArrived && m_exchange && !m_exchange->m_ended)
+            Q_EMIT m_exchange->bodyReadable();
     }
+    m_parsing = false;
 }
 
 void HttpConnection::reject(int status, const char *code, const QString &message)
 {
     if (m_closing)
         return;
+    if (m_exchange) {
+        // The request in progress cannot be completed: its handler lets go of it, and an answer
+        // already started is cut off rather than followed by an error.
+        HttpExchange *exchange = m_exchange;
+        if (!exchange->m_ended)
+            Q_EMIT exchange->clientGone();
+        exchange->m_ended = true;
+        if (exchange->m_headWritten)
+            return exchangeAbort();
+    }
     send(HttpResponse::error(status, code, message), false);
 }
 
@@ -117,6 +175,13 @@ void HttpConnection::send(const HttpResponse &response, bool keepAlive)
     const bool keep = keepAlive && !response.close;
     m_socket->write(response.serialize(keep));
     if (keep)
+        return;
+    closeGracefully();
+}
+
+void HttpConnection::closeGracefully()
+{
+    if (m_closing)
         return;
     m_closing = true;
     m_headTimer->stop();
@@ -137,6 +202,13 @@ void HttpConnection::send(const HttpResponse &response, bool keepAlive)
             if (m_socket->bytesToWrite() == 0)
                 close();
         });
+}
+
+void HttpConnection::addHeader()
+{
+    const QByteArray value = m_value.trimmed();
+    m_request.headers.insert(m_field.toLower(), value);
+    m_request.headerList.append({m_field, value});
 }
 
 int HttpConnection::onMessageBegin(http_parser *p)
@@ -177,7 +249,7 @@ int HttpConnection::onHeaderField(http_parser *p, const char *at, size_t len)
 {
     auto *self = static_cast<HttpConnection *>(p->data);
     if (self->m_inValue) {
-        self->m_request.headers.insert(self->m_field.toLower(), self->m_value.trimmed());
+        self->addHeader();
         self->m_field.clear();
         self->m_value.clear();
         self->m_inValue = false;
@@ -201,13 +273,30 @@ int HttpConnection::onHeadersComplete(http_parser *p)
 {
     auto *self = static_cast<HttpConnection *>(p->data);
     if (self->m_inValue)
-        self->m_request.headers.insert(self->m_field.toLower(), self->m_value.trimmed());
+        self->addHeader();
     self->m_headTimer->stop();
     self->m_request.method = http_method_str(http_method(p->method));
     const qsizetype q = self->m_url.indexOf('?');
     self->m_request.path = QUrl::fromPercentEncoding(q < 0 ? self->m_url : self->m_url.left(q));
     if (q >= 0)
         self->m_request.query = QUrlQuery(QString::fromUtf8(self->m_url.mid(q + 1)));
+    self->m_request.target = self->m_url;
+    self->m_request.versionMinor = p->http_major == 1 ? int(p->http_minor) : 0;
+    self->m_request.upgrade = p->upgrade != 0;
+    self->m_keepAlive = http_should_keep_alive(p) != 0;
+    if (self->m_exchangeHandler) {
+        self->m_requestComplete = false;
+        self->m_streaming = self->m_streamsBody && self->m_streamsBody(self->m_request);
+        if (self->m_streaming) {
+            // Handed over now; the body follows as it arrives, as large as the handler allows.
+            self->m_exchange = new HttpExchange(self, self->m_request, self);
+            self->m_dispatchPending = true;
+            if (self->m_request.header("expect").toLower() == "100-continue")
+                self->m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            http_parser_pause(p, 1);
+            return 0;
+        }
+    }
     // Refuse a declared large body before a byte of it is read.
     if ((p->flags & F_CONTENTLENGTH) && p->content_length > quint64(MaxBodyBytes)) {
         self->m_rejectStatus = 413;
@@ -224,6 +313,17 @@ int HttpConnection::onHeadersComplete(http_parser *p)
 int HttpConnection::onBody(http_parser *p, const char *at, size_t len)
 {
     auto *self = static_cast<HttpConnection *>(p->data);
+    if (self->m_streaming) {
+        // Once the answer is complete, the rest of the body is read and dropped.
+        if (!self->m_exchange || self->m_exchange->m_ended)
+            return 0;
+        self->m_exchange->m_body.append(at, qsizetype(len));
+        if (self->m_exchange->m_body.size() >= StreamedBodyChunk) {
+            self->m_bodyPaused = true;
+            http_parser_pause(p, 1);
+        }
+        return 0;
+    }
     if (self->m_request.body.size() + qsizetype(len) > MaxBodyBytes) {
         self->m_rejectStatus = 413;
         self->m_rejectCode = "body_too_large";
@@ -239,7 +339,23 @@ int HttpConnection::onMessageComplete(http_parser *p)
 {
     auto *self = static_cast<HttpConnection *>(p->data);
     self->m_busy = true;
-    const bool keepAlive = http_should_keep_alive(p) != 0;
+    // An upgrade request is the last HTTP on this connection.
+    self->m_upgraded = p->upgrade != 0;
+    if (self->m_exchangeHandler) {
+        self->m_requestComplete = true;
+        if (!self->m_streaming) {
+            self->m_exchange = new HttpExchange(self, self->m_request, self);
+            self->m_exchange->m_bodyFinished = true;
+            self->m_dispatchPending = true;
+        } else if (self->m_exchange && !self->m_exchange->m_ended) {
+            self->m_exchange->m_bodyFinished = true;
+        } else {
+            self->requestDone(); // answered before its body was in
+        }
+        http_parser_pause(p, 1);
+        return 0;
+    }
+    const bool keepAlive = http_should_keep_alive(p) != 0 && !self->m_upgraded;
     std::weak_ptr<bool> alive = self->m_alive;
     self->m_handler(self->m_request, [self, alive, keepAlive](HttpResponse response) {
         if (alive.expired() || !*alive.lock())
@@ -253,6 +369,210 @@ int HttpConnection::onMessageComplete(http_parser *p)
     });
     http_parser_pause(p, 1);
     return 0;
+}
+
+void HttpConnection::dispatchExchange()
+{
+    m_dispatchPending = false;
+    m_framing = Framing::None;
+    m_headOnly = false;
+    m_closeAfterAnswer = false;
+    if (m_exchange)
+        m_exchangeHandler(m_exchange);
+}
+
+void HttpConnection::requestDone()
+{
+    if (m_exchange)
+        m_exchange->deleteLater();
+    m_exchange = nullptr;
+    m_streaming = false;
+    m_requestComplete = false;
+    m_bodyPaused = false;
+    m_bodySource.reset();
+    if (!m_keepAlive || m_upgraded || m_closeAfterAnswer)
+        return closeGracefully();
+    m_busy = false;
+    m_idleTimer->start(IdleTimeoutMs);
+    QTimer::singleShot(0, this, [this] { parseBuffered(); });
+}
+
+void HttpConnection::exchangeWriteHead(int status,
+                                       const QList<std::pair<QByteArray, QByteArray>> &headers,
+                                       qint64 length, const QByteArray &reason)
+{
+    if (!*m_alive || m_closing || !m_exchange || m_exchange->m_headWritten)
+        return;
+    const HttpRequest &request = m_exchange->request();
+    const bool hasBody = statusHasBody(status);
+    m_headOnly = !hasBody || request.method == "HEAD";
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' '
+        + (reason.isEmpty() ? QByteArray(HttpResponse::reason(status)) : reason) + "\r\n";
+    for (const auto &[name, value] : headers)
+        out += name + ": " + value + "\r\n";
+    m_framing = Framing::None;
+    if (hasBody && length >= 0) {
+        out += "Content-Length: " + QByteArray::number(length) + "\r\n";
+        m_framing = m_headOnly ? Framing::None : Framing::Length;
+        m_outLeft = length;
+    } else if (hasBody && !m_headOnly) {
+        if (request.versionMinor >= 1) {
+            out += "Transfer-Encoding: chunked\r\n";
+            m_framing = Framing::Chunked;
+        } else {
+            m_framing = Framing::UntilClose;
+            m_closeAfterAnswer = true;
+        }
+    }
+    if (!m_keepAlive || request.upgrade)
+        m_closeAfterAnswer = true;
+    out += m_closeAfterAnswer ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n";
+    m_socket->write(out);
+    m_exchange->m_headWritten = true;
+}
+
+void HttpConnection::exchangeRespond(const HttpResponse &response)
+{
+    if (!*m_alive || m_closing || !m_exchange)
+        return;
+    const HttpRequest &request = m_exchange->request();
+    const bool keep = m_keepAlive && !request.upgrade && !response.close;
+    QByteArray out = response.serialize(keep);
+    if (request.method == "HEAD")
+        out.chop(response.body.size());
+    m_socket->write(out);
+    m_closeAfterAnswer = !keep;
+    m_framing = Framing::None;
+    m_exchange->m_headWritten = true;
+    exchangeEnd();
+}
+
+void HttpConnection::exchangeWrite(const QByteArray &data)
+{
+    if (!*m_alive || m_closing || m_headOnly || data.isEmpty())
+        return;
+    switch (m_framing) {
+    case Framing::Length: {
+        const qint64 n = std::min<qint64>(data.size(), m_outLeft);
+        m_socket->write(data.constData(), n);
+        m_outLeft -= n;
+        break;
+    }
+    case Framing::Chunked:
+        m_socket->write(QByteArray::number(data.size(), 16) + "\r\n");
+        m_socket->write(data);
+        m_socket->write("\r\n", 2);
+        break;
+    case Framing::UntilClose:
+        m_socket->write(data);
+        break;
+    case Framing::None:
+        break;
+    }
+}
+
+void HttpConnection::exchangeEnd()
+{
+    if (!*m_alive || !m_exchange || m_exchange->m_ended)
+        return;
+    m_exchange->m_ended = true;
+    m_bodySource.reset();
+    if (!m_exchange->m_headWritten) {
+        m_socket->write(
+            HttpResponse::error(500, "no_answer", QStringLiteral("the request was not answered"))
+                .serialize(false));
+        m_closeAfterAnswer = true;
+    } else if (m_framing == Framing::Chunked) {
+        m_socket->write("0\r\n\r\n", 5);
+    } else if (m_framing == Framing::Length && m_outLeft > 0) {
+        m_closeAfterAnswer = true; // short: the client must not take it for complete
+    }
+    if (m_requestComplete)
+        return requestDone();
+    // The request body is still arriving: it is read and dropped, unless the connection closes.
+    if (m_closeAfterAnswer)
+        return closeGracefully();
+    if (m_bodyPaused) {
+        m_bodyPaused = false;
+        QTimer::singleShot(0, this, [this] { parseBuffered(); });
+    }
+}
+
+void HttpConnection::exchangeAbort()
+{
+    if (!*m_alive)
+        return;
+    // What was written still goes out, then the connection ends: short of its announced length
+    // or its last chunk, the answer cannot pass for a complete one.
+    m_bodySource.reset();
+    closeGracefully();
+}
+
+bool HttpConnection::exchangeCanWrite() const
+{
+    return *m_alive && m_socket && m_socket->bytesToWrite() < HttpExchange::OutputHighWater;
+}
+
+void HttpConnection::exchangeSendBody(std::unique_ptr<QIODevice> device, qint64 length)
+{
+    if (!*m_alive || !m_exchange || m_exchange->m_ended)
+        return;
+    m_bodySource = std::move(device);
+    m_bodySourceLeft = length;
+    pumpBody();
+}
+
+void HttpConnection::pumpBody()
+{
+    while (m_bodySource && *m_alive && !m_closing
+           && m_socket->bytesToWrite() < HttpExchange::OutputHighWater) {
+        const QByteArray chunk = m_headOnly || m_bodySourceLeft <= 0
+            ? QByteArray()
+            : m_bodySource->read(std::min(PumpChunk, m_bodySourceLeft));
+        if (chunk.isEmpty()) // all of it, or the file shrank: end() tells the client which
+            return exchangeEnd();
+        m_bodySourceLeft -= chunk.size();
+        exchangeWrite(chunk);
+    }
+}
+
+void HttpConnection::onBytesWritten()
+{
+    if (m_bodySource)
+        return pumpBody();
+    if (m_exchange && !m_exchange->m_ended
+        && m_socket->bytesToWrite() < HttpExchange::OutputHighWater)
+        Q_EMIT m_exchange->outputDrained();
+}
+
+void HttpConnection::exchangeBodyRead()
+{
+    if (!m_bodyPaused)
+        return;
+    m_bodyPaused = false;
+    QTimer::singleShot(0, this, [this] { parseBuffered(); });
+}
+
+QTcpSocket *
+HttpConnection::exchangeSwitchProtocols(const QList<std::pair<QByteArray, QByteArray>> &headers,
+                                        QByteArray *received)
+{
+    if (!*m_alive || m_closing || !m_exchange || m_exchange->m_headWritten || !m_upgraded)
+        return nullptr;
+    QByteArray out = "HTTP/1.1 101 Switching Protocols\r\n";
+    for (const auto &[name, value] : headers)
+        out += name + ": " + value + "\r\n";
+    m_socket->write(out + "\r\n");
+    m_exchange->m_headWritten = true;
+    m_exchange->m_ended = true;
+    *received = m_pending;
+    m_pending.clear();
+    QTcpSocket *socket = m_socket;
+    socket->disconnect(this);
+    socket->setParent(nullptr);
+    m_socket = nullptr;
+    finish();
+    return socket;
 }
 
 } // namespace steward

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "HttpExchange.h"
 #include "HttpMessage.h"
 
 #include <QObject>
+#include <QPointer>
 
 #include <http_parser.h>
 #include <memory>
 
+class QIODevice;
 class QTcpSocket;
 class QTimer;
 
@@ -16,7 +19,9 @@ namespace steward {
 // limits checked before anything large is buffered (request head 16 KiB -> 431, declared or
 // streamed body over 64 KiB -> 413 without reading it, head not complete within 5 s -> 408,
 // idle keep-alive closed after 30 s), then hands complete requests to the handler one at a
-// time and writes the answers.
+// time and writes the answers. A connection made with an ExchangeHandler answers through
+// HttpExchange instead (streamed answers, streamed request bodies, protocol switches), under
+// the same limits except for the bodies it chose to stream.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -29,12 +34,26 @@ public:
 
     using Handler = std::function<void(const HttpRequest &, Responder)>;
     HttpConnection(QTcpSocket *socket, Handler handler, QObject *parent = nullptr);
+
+    using ExchangeHandler = std::function<void(HttpExchange *)>;
+    // Asked as each request head arrives: true hands the exchange over at once, its body read
+    // as it arrives and not limited in size; false hands it over with the whole request, which
+    // MaxBodyBytes bounds.
+    using StreamPolicy = std::function<bool(const HttpRequest &head)>;
+    HttpConnection(QTcpSocket *socket, ExchangeHandler handler, StreamPolicy streamsBody,
+                   QObject *parent = nullptr);
     ~HttpConnection() override;
 
 Q_SIGNALS:
     void closed();
 
 private:
+    friend class HttpExchange;
+    // How the body of the answer in progress is delimited.
+    enum class Framing { None, Length, Chunked, UntilClose };
+
+    HttpConnection(QTcpSocket *socket, QObject *parent);
+    void addHeader();
     static int onMessageBegin(http_parser *p);
     static int onUrl(http_parser *p, const char *at, size_t len);
     static int onHeaderField(http_parser *p, const char *at, size_t len);
@@ -49,10 +68,32 @@ private:
     void parseBuffered();
     void reject(int status, const char *code, const QString &message);
     void send(const HttpResponse &response, bool keepAlive);
+    // Half-closes after the last byte is out, then drops the connection.
+    void closeGracefully();
     void finish();
+
+    // The exchange side (HttpExchange calls these for the answer in progress).
+    void dispatchExchange();
+    // The request was read and answered: on to the next one, or close.
+    void requestDone();
+    void exchangeWriteHead(int status, const QList<std::pair<QByteArray, QByteArray>> &headers,
+                           qint64 length, const QByteArray &reason);
+    void exchangeRespond(const HttpResponse &response);
+    void exchangeWrite(const QByteArray &data);
+    void exchangeEnd();
+    void exchangeAbort();
+    bool exchangeCanWrite() const;
+    void exchangeSendBody(std::unique_ptr<QIODevice> device, qint64 length);
+    void pumpBody();
+    void onBytesWritten();
+    void exchangeBodyRead();
+    QTcpSocket *exchangeSwitchProtocols(const QList<std::pair<QByteArray, QByteArray>> &headers,
+                                        QByteArray *received);
 
     QTcpSocket *m_socket;
     Handler m_handler;
+    ExchangeHandler m_exchangeHandler;
+    StreamPolicy m_streamsBody;
     http_parser m_parser;
     http_parser_settings m_settings;
     QTimer *m_headTimer;
@@ -70,6 +111,22 @@ private:
     const char *m_rejectCode = nullptr;
     QString m_rejectMessage;
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+
+    // Exchange mode: the request being answered and the state of its answer.
+    QPointer<HttpExchange> m_exchange;
+    bool m_dispatchPending = false; // the exchange is ready to be handed over
+    bool m_streaming = false; // its body goes to the exchange as it arrives
+    bool m_requestComplete = false; // the whole request was parsed
+    bool m_bodyPaused = false; // parsing waits until the exchange read its body
+    bool m_upgraded = false; // the request was an upgrade: nothing after it is HTTP
+    bool m_keepAlive = false;
+    bool m_parsing = false;
+    Framing m_framing = Framing::None;
+    qint64 m_outLeft = 0; // bytes of a Length body still to write
+    bool m_headOnly = false; // no body goes out (HEAD, 1xx, 204, 304)
+    bool m_closeAfterAnswer = false;
+    std::unique_ptr<QIODevice> m_bodySource;
+    qint64 m_bodySourceLeft = 0;
 };
 
 } // namespace steward

@@ -20,6 +20,10 @@ struct HttpRequest
     QMap<QByteArray, QByteArray> headers; // names lower-cased
     QByteArray body;
     QHostAddress peer;
+    QByteArray target; // the request-target as sent: path and query, still percent-encoded
+    QList<std::pair<QByteArray, QByteArray>> headerList; // every header in order, as sent
+    int versionMinor = 1; // HTTP/1.x
+    bool upgrade = false; // asks to switch protocols (Connection: upgrade, Upgrade: ...)
 
     QByteArray header(const char *name) const { return headers.value(QByteArray(name)); }
 };

@@ -2,6 +2,8 @@
 
 #include "core/Platform.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QSet>
 
 namespace steward {
@@ -43,6 +45,15 @@ const PortRequest *ServiceSpec::port(const QString &name) const
     return nullptr;
 }
 
+QString ServiceSpec::servedPortName() const
+{
+    for (const QString &name : {health.portName, readiness.portName}) {
+        if (!name.isEmpty() && port(name))
+            return name;
+    }
+    return ports.isEmpty() ? QStringLiteral("ui") : ports.first().name;
+}
+
 const SecretSpec *Manifest::secret(const QString &id) const
 {
     for (const SecretSpec &s : secrets) {
@@ -66,6 +77,33 @@ const ServiceSpec *Manifest::appUi() const
     for (const ServiceSpec &s : services) {
         if (s.type == ServiceSpec::Type::UiBundle)
             return &s;
+    }
+    return nullptr;
+}
+
+QString Manifest::servedFolder(const ServiceSpec &uiBundle) const
+{
+    if (uiBundle.assets.isEmpty())
+        return {};
+    const QFileInfo first(
+        QDir(bundleRoot)
+            .absoluteFilePath(QDir::fromNativeSeparators(uiBundle.assets.first().path)));
+    return first.isDir() ? first.absoluteFilePath() : first.absolutePath();
+}
+
+const ServiceSpec *Manifest::apiService(QString *portName) const
+{
+    for (const ServiceSpec &s : services) {
+        if (s.type != ServiceSpec::Type::UiBundle && s.port(QStringLiteral("api"))) {
+            *portName = QStringLiteral("api");
+            return &s;
+        }
+    }
+    for (const ServiceSpec &s : services) {
+        if (s.type == ServiceSpec::Type::ApiBinary && !s.ports.isEmpty()) {
+            *portName = s.ports.first().name;
+            return &s;
+        }
     }
     return nullptr;
 }

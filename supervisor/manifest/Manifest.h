@@ -237,6 +237,9 @@ struct ServiceSpec
     // The binary for a platform: its own key (or an alias of it), else "universal".
     const Binary *binaryFor(const QString &platform) const;
     const PortRequest *port(const QString &name) const;
+    // A ui-bundle is served on its health or readiness port_name, else its first requested port,
+    // else one named "ui" that Steward allocates (the reference runtime's rules).
+    QString servedPortName() const;
 };
 
 // Steward extension: top-level "remote".
@@ -276,6 +279,13 @@ struct Manifest
     const ServiceSpec *service(const QString &id) const;
     // The app's own UI: the first ui-bundle service, or null when the bundle has none.
     const ServiceSpec *appUi() const;
+    // The folder Steward serves for a ui-bundle: its first assets entry if that is a folder,
+    // else the folder holding it; empty without assets.
+    QString servedFolder(const ServiceSpec &uiBundle) const;
+    // Where a ui-bundle's /api and /ws requests go: the service with a port named "api", else
+    // the first api-binary service and its first port (`portName` gets the port's name). Null
+    // when there is none.
+    const ServiceSpec *apiService(QString *portName) const;
     // The secrets of one class, in manifest order.
     QList<const SecretSpec *> secretsOf(SecretClass c) const;
     // Services that consume the given secret.

@@ -576,7 +576,9 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
     }
     s.description = r.string(v, "description", path).value_or(QString());
 
-    if (const json *b = r.member(v, "binaries", path, Need::Required))
+    // A ui-bundle is served by Steward, not run: it needs no binary.
+    const bool uiBundle = s.type == ServiceSpec::Type::UiBundle;
+    if (const json *b = r.member(v, "binaries", path, uiBundle ? Need::Optional : Need::Required))
         parseBinaries(*b, path + QStringLiteral("/binaries"), s,
                       r.member(v, "build", path, Need::Optional) != nullptr);
 
@@ -694,16 +696,19 @@ void Parser::parseBinaries(const json &v, const QString &path, ServiceSpec &s, b
     if (!r.expectObject(v, path))
         return;
     // Rule 7 of the v0.1 schema asks for at least one binary; the reference runtime loads a
-    // bundle without one and fails only that service when it starts, and so does Steward.
+    // bundle without one and fails only that service when it starts, and so does Steward. A
+    // ui-bundle, which Steward serves, needs none.
     const QString known = Platform::knownKeys().join(QStringLiteral(", "));
     if (v.empty()) {
-        r.warning(path,
-                  QStringLiteral("names no binary, so this service cannot start; add one keyed "
-                                 "by platform (%1, or universal)%2")
-                      .arg(known,
-                           hasBuild ? QStringLiteral("; the build block only says how to "
-                                                     "compile it, so add the built binary's path")
-                                    : QString()));
+        if (s.type != ServiceSpec::Type::UiBundle)
+            r.warning(path,
+                      QStringLiteral("names no binary, so this service cannot start; add one "
+                                     "keyed by platform (%1, or universal)%2")
+                          .arg(known,
+                               hasBuild
+                                   ? QStringLiteral("; the build block only says how to compile "
+                                                    "it, so add the built binary's path")
+                                   : QString()));
         return;
     }
     for (auto it = v.begin(); it != v.end(); ++it) {
@@ -1163,7 +1168,27 @@ ManifestLoadResult ManifestLoader::loadFile(const QString &path)
                                .arg(MaxManifestBytes);
         return result;
     }
-    return loadBytes(file.readAll(), QFileInfo(path).absoluteFilePath());
+    ManifestLoadResult loaded = loadBytes(file.readAll(), QFileInfo(path).absoluteFilePath());
+    if (loaded.manifest)
+        checkServedFolders(*loaded.manifest, loaded.diagnostics);
+    return loaded;
+}
+
+void ManifestLoader::checkServedFolders(const Manifest &manifest, Diagnostics &out)
+{
+    // Only a manifest read from its bundle can be checked against the files beside it.
+    for (qsizetype i = 0; i < manifest.services.size(); ++i) {
+        const ServiceSpec &s = manifest.services.at(i);
+        const QString folder = manifest.servedFolder(s);
+        if (s.type != ServiceSpec::Type::UiBundle || folder.isEmpty())
+            continue;
+        if (!QFileInfo(folder + QStringLiteral("/index.html")).isFile())
+            out.append({Diagnostic::Severity::Warning,
+                        QStringLiteral("/services/%1/assets/0/path").arg(i),
+                        QStringLiteral("Steward serves %1 for this ui-bundle, and it has no "
+                                       "index.html: the service will not start")
+                            .arg(QDir::toNativeSeparators(folder))});
+    }
 }
 
 ManifestLoadResult ManifestLoader::loadBytes(const QByteArray &bytes, const QString &sourcePath)

@@ -33,8 +33,12 @@ public:
     // copying or freeing a deeper one recurses and could overflow the stack.
     static constexpr int MaxNesting = 256;
 
+    // Also warns about a ui-bundle whose served folder has no index.html.
     static ManifestLoadResult loadFile(const QString &path);
     static ManifestLoadResult loadBytes(const QByteArray &bytes, const QString &sourcePath = {});
+
+private:
+    static void checkServedFolders(const Manifest &manifest, Diagnostics &out);
 };
 
 } // namespace steward

@@ -150,6 +150,11 @@ private:
                           QStringLiteral("refers to unknown service %1, so it is ignored%2")
                               .arg(q(dep), suggestion(dep, serviceIds)));
         }
+        if (s.type == ServiceSpec::Type::UiBundle && s.assets.isEmpty())
+            r.warning(path,
+                      QStringLiteral("Steward serves a ui-bundle from the folder of its first "
+                                     "assets entry, and this one has none, so it cannot start "
+                                     "(add one, e.g. {\"path\": \"ui/index.html\"})"));
         if (s.readiness.type == Readiness::Type::DependenciesReady && s.dependencies.isEmpty())
             r.warning(path + QStringLiteral("/readiness"),
                       QStringLiteral("dependencies_ready with no dependencies: the service counts "

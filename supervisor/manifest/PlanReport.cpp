@@ -3,6 +3,7 @@
 #include "secrets/SecretGenerator.h"
 #include "secrets/SecretValidator.h"
 
+#include <QDir>
 #include <QTextStream>
 
 namespace steward {
@@ -170,10 +171,28 @@ json PlanReport::toJson(const Manifest &m, const QString &platform)
                  {"ready_when", s(readinessText(svc))},
                  {"critical", svc.critical},
                  {"restart", s(enumName(svc.restart.mode))}};
-        if (!bin)
+        if (svc.type == ServiceSpec::Type::UiBundle) {
+            // Not a program: Steward serves its folder itself and forwards /api and /ws.
+            QString apiPort;
+            const ServiceSpec *api = m.apiService(&apiPort);
+            const QString folder = m.servedFolder(svc);
+            sj["served"]
+                = {{"folder",
+                    folder.isEmpty() ? json(nullptr)
+                                     : json(s(QDir(m.bundleRoot).relativeFilePath(folder)))},
+                   {"port", s(svc.servedPortName())},
+                   {"api", api ? json(s(api->id + QLatin1Char('.') + apiPort)) : json(nullptr)}};
+            sj["env"] = json::array();
+            sj["steward_env"] = json::array();
+            sj["health"] = "GET / answered 2xx";
+            sj["ready_when"] = "its port answers";
+            if (folder.isEmpty())
+                sj["problem"] = "no assets entry: Steward has no folder to serve";
+        } else if (!bin) {
             sj["problem"]
                 = s(QStringLiteral("no binary for %1: this service cannot start on this machine")
                         .arg(platform));
+        }
         services.push_back(sj);
     }
 
@@ -255,6 +274,13 @@ QString PlanReport::toText(const Manifest &m, const QString &platform)
           << qs(svc["type"]) << (svc["critical"].get<bool>() ? ", critical" : "") << ")\n";
         if (svc.contains("problem"))
             t << "     PROBLEM: " << qs(svc["problem"]) << '\n';
+        else if (svc.contains("served"))
+            t << "     serves: " << qs(svc["served"]["folder"])
+              << "/ (Steward's own server); /api and "
+              << "/ws go to "
+              << (svc["served"]["api"].is_null() ? QStringLiteral("no API service (502)")
+                                                 : qs(svc["served"]["api"]))
+              << '\n';
         else
             t << "     runs:   " << qs(svc["binary"]) << '\n';
         QStringList deps;
@@ -282,7 +308,8 @@ QString PlanReport::toText(const Manifest &m, const QString &platform)
                     + QLatin1Char(')');
         for (const json &e : svc["steward_env"])
             env << qs(e);
-        t << "     env:    " << env.join(QStringLiteral(", ")) << '\n';
+        if (!env.isEmpty())
+            t << "     env:    " << env.join(QStringLiteral(", ")) << '\n';
         for (const json &f : svc["secret_files"])
             t << "     file:   <app data>/" << qs(f["path"]) << " (secret " << qs(f["secret"])
               << ", mode " << qs(f["mode"]) << ")\n";

@@ -2,6 +2,7 @@
 
 #include "AssetVerifier.h"
 #include "ChildProcessGuard.h"
+#include "EmbeddedService.h"
 #include "GpuProbe.h"
 #include "HealthProbe.h"
 #include "ServiceEnvironment.h"
@@ -14,6 +15,7 @@
 #include "secrets/SecretKeeper.h"
 #include "trust/ExecGuard.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -123,6 +125,7 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
 
 ManagedService::~ManagedService()
 {
+    m_embedded.reset();
     // Children never outlive Steward: a service still running here is killed with its group
     // (a last resort at teardown; an orderly exit stops services first).
     if (isRunning()) {
@@ -160,7 +163,8 @@ qint64 ManagedService::pid() const
 
 bool ManagedService::isRunning() const
 {
-    return m_process && m_process->state() != QProcess::NotRunning;
+    return (m_process && m_process->state() != QProcess::NotRunning)
+        || (m_embedded && m_embedded->isRunning());
 }
 
 void ManagedService::setState(State st, const QString &message)
@@ -463,6 +467,8 @@ void ManagedService::runMigrations(qsizetype index)
 
 void ManagedService::spawn()
 {
+    if (m_spec.type == ServiceSpec::Type::UiBundle)
+        return spawnEmbedded();
     cancelTimers();
     m_failureReason.clear();
     m_exitCode.reset();
@@ -560,6 +566,8 @@ void ManagedService::spawn()
 void ManagedService::probe(const HealthCheck &check, bool portOnly, const QString &portName,
                            std::function<void(bool, QString)> done)
 {
+    if (m_embedded)
+        return probeEmbedded(portOnly, std::move(done));
     const int timeout = check.timeoutMs > 0 ? check.timeoutMs : 2000;
     const int port = m_ctx.templates.ports.value(m_spec.id).value(portName);
     if (portOnly)
@@ -671,6 +679,10 @@ void ManagedService::failAndRestart(const QString &reason)
 
 void ManagedService::killTree()
 {
+    if (m_embedded && m_embedded->isRunning()) {
+        m_embedded->stop(); // gone at once: its end is reported now, the restart policy next
+        return onFinished(-1, QProcess::CrashExit);
+    }
     if (m_pgid == 0 && m_process)
         m_process->kill(); // not confirmed started: there is no group to kill yet
     ChildProcessGuard::stop(m_pgid, ChildProcessGuard::Stop::Hard, 0);
@@ -746,6 +758,8 @@ void ManagedService::onFinished(int code, QProcess::ExitStatus status)
 
 void ManagedService::stop(std::function<void()> done, const QString &waitingReason)
 {
+    if (m_embedded && m_embedded->isRunning())
+        return stopEmbedded(std::move(done), waitingReason);
     m_waitingAfterStop = waitingReason;
     if (m_migration && m_migration->state() != QProcess::NotRunning) {
         m_log->note(QStringLiteral("stopping during a migration"));
@@ -773,6 +787,68 @@ void ManagedService::stop(std::function<void()> done, const QString &waitingReas
     m_log->note(QStringLiteral("stopping with %1").arg(m_spec.stopSignal));
     ChildProcessGuard::stop(m_pgid, ChildProcessGuard::Stop::Soft, signalNumber(m_spec.stopSignal));
     m_killTimer->start(m_spec.stopTimeoutMs);
+}
+
+void ManagedService::spawnEmbedded()
+{
+    cancelTimers();
+    m_failureReason.clear();
+    m_exitCode.reset();
+    m_pgid = 0;
+    ++m_generation;
+    m_embedded.reset();
+    if (!m_ctx.embedded)
+        return setState(State::Failed,
+                        QStringLiteral("this Steward cannot serve ui-bundle services"));
+    Result<std::unique_ptr<EmbeddedService>> made = m_ctx.embedded(m_spec, m_ctx);
+    if (!made)
+        return setState(State::Failed, made.error());
+    m_embedded = std::move(made).value();
+    connect(m_embedded.get(), &EmbeddedService::output, this,
+            [this](const QByteArray &lines) { m_log->append(ServiceLog::Channel::Stdout, lines); });
+    setState(State::Starting, QString());
+    m_runTime.start();
+    if (Status st = m_embedded->start(); !st) {
+        // As a program that cannot be started: the restart policy decides what comes next.
+        m_failureReason = QStringLiteral("cannot start: %1").arg(st.error());
+        m_log->note(m_failureReason);
+        m_embedded.reset();
+        return onFinished(-1, QProcess::CrashExit);
+    }
+    m_log->note(m_embedded->description());
+    if (m_ctx.telemetry)
+        m_ctx.telemetry->record("service_start",
+                                {{"service", s(m_spec.id)},
+                                 {"pid", QCoreApplication::applicationPid()},
+                                 {"served_by_steward", true},
+                                 {"restarts", restarts()}});
+    if (m_spec.readiness.timeoutMs > 0)
+        m_readinessDeadline->start(m_spec.readiness.timeoutMs);
+    // Whatever readiness the manifest names, Steward's own server is ready once it answers.
+    probeReadiness();
+}
+
+void ManagedService::stopEmbedded(std::function<void()> done, const QString &waitingReason)
+{
+    m_waitingAfterStop = waitingReason;
+    if (done)
+        m_stopWaiters.push_back(std::move(done));
+    m_stopping = true;
+    cancelTimers();
+    setState(State::Stopping, QString());
+    m_log->note(QStringLiteral("stopping"));
+    m_embedded->stop();
+    onFinished(0, QProcess::NormalExit);
+}
+
+void ManagedService::probeEmbedded(bool portOnly, std::function<void(bool, QString)> done)
+{
+    // Steward serves it, so the manifest's check (meant for a program) does not apply: ready is
+    // the port answering, healthy is GET / answered 2xx (index.html being readable).
+    const int timeout = m_spec.health.timeoutMs > 0 ? m_spec.health.timeoutMs : 2000;
+    if (portOnly)
+        return HealthProbe::tcp(m_embedded->port(), timeout, this, std::move(done));
+    HealthProbe::http(m_embedded->port(), QStringLiteral("/"), timeout, this, std::move(done));
 }
 
 } // namespace steward

@@ -18,6 +18,7 @@ class QTimer;
 
 namespace steward {
 
+class EmbeddedService;
 class GpuProbe;
 class InstallState;
 class Redactor;
@@ -45,6 +46,11 @@ struct ServiceContext
     GpuProbe *gpu = nullptr;
     // Checks each program against bundle.lock before it runs; null: no check.
     ExecGuard *execGuard = nullptr;
+    // Makes what serves a ui-bundle service inside Steward (the runtime's web server); unset, such
+    // a service fails to start.
+    std::function<Result<std::unique_ptr<EmbeddedService>>(const ServiceSpec &,
+                                                           const ServiceContext &)>
+        embedded;
 };
 
 // One service's process and its life: spawned in its own process group with a parent-death
@@ -99,6 +105,10 @@ private:
     void preflight();
     void runMigrations(qsizetype index);
     void spawn();
+    // A ui-bundle: Steward serves it (m_embedded) instead of running a program.
+    void spawnEmbedded();
+    void stopEmbedded(std::function<void()> done, const QString &waitingReason);
+    void probeEmbedded(bool portOnly, std::function<void(bool, QString)> done);
     void onFinished(int code, QProcess::ExitStatus status);
     void probeReadiness();
     void probeLiveness();
@@ -142,6 +152,7 @@ private:
     bool m_gpuAvailable = false;
     bool m_patternSeen = false; // the watched log pattern showed since the last spawn
     QPointer<QProcess> m_migration;
+    std::unique_ptr<EmbeddedService> m_embedded;
 };
 
 } // namespace steward

@@ -23,7 +23,12 @@ Result<PortAllocator::Ports> PortAllocator::allocateAll()
     Ports out;
     const PortRange fallback = m_manifest.ports.defaultRange.value_or(PortRange {47000, 47999});
     for (const ServiceSpec &svc : m_manifest.services) {
-        for (const PortRequest &req : svc.ports) {
+        QList<PortRequest> requests = svc.ports;
+        // A ui-bundle that requests no port is served on one named "ui", as the reference
+        // runtime does.
+        if (requests.isEmpty() && svc.type == ServiceSpec::Type::UiBundle)
+            requests.append(PortRequest {svc.servedPortName(), std::nullopt, false});
+        for (const PortRequest &req : std::as_const(requests)) {
             const PortRange range = req.range.value_or(fallback);
             int chosen = 0;
             for (int p = range.min; p <= range.max && chosen == 0; ++p) {

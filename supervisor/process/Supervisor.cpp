@@ -88,6 +88,7 @@ Status Supervisor::prepare(const QSet<int> &excludedPorts)
     ctx.state = m_installState;
     ctx.gpu = m_gpu;
     ctx.execGuard = m_execGuard;
+    ctx.embedded = m_embedded;
     ctx.stewardVariables = [this](const QString &id) {
         return m_extraVars ? m_extraVars(id) : QMap<QString, QString>();
     };

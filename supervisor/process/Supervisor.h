@@ -72,6 +72,11 @@ public:
     {
         m_extraVars = std::move(f);
     }
+    // What serves ui-bundle services inside Steward (before prepare()).
+    void setEmbeddedServices(decltype(ServiceContext::embedded) factory)
+    {
+        m_embedded = std::move(factory);
+    }
 
 Q_SIGNALS:
     void statusChanged(steward::Supervisor::AppStatus status);
@@ -98,6 +103,7 @@ private:
     bool m_shuttingDown = false;
     bool m_reconciling = false;
     std::function<QMap<QString, QString>(const QString &)> m_extraVars;
+    decltype(ServiceContext::embedded) m_embedded;
     InstallState *m_installState = nullptr;
     ExecGuard *m_execGuard = nullptr;
     GpuProbe *m_gpu = nullptr;

@@ -1,6 +1,7 @@
 #include "StewardRuntime.h"
 
 #include "DryRunReport.h"
+#include "UiBundleService.h"
 #include "api/ControlApi.h"
 #include "api/ControlServer.h"
 #include "api/TokenBook.h"
@@ -521,6 +522,7 @@ void StewardRuntime::startSupervisor()
     });
     m_supervisor->setInstallState(m_state.get());
     m_supervisor->setExecGuard(m_execGuard.get());
+    m_supervisor->setEmbeddedServices(&UiBundleService::create);
     // Each service learns where the control API is and gets its own token, nothing else.
     const QString controlUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
     m_supervisor->setStewardVariables([this, controlUrl](const QString &id) {

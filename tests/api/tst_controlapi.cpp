@@ -1,3 +1,4 @@
+#include "ResidentMemory.h"
 #include "SupervisorHarness.h"
 #include "TestPrinters.h"
 #include "api/ControlApi.h"
@@ -12,6 +13,8 @@
 #include <QTest>
 
 using namespace steward;
+using steward::test::RssIsMeaningful;
+using steward::test::rssKiB;
 using steward::test::SupervisorHarness;
 using json = nlohmann::json;
 
@@ -29,26 +32,6 @@ struct Reply
         return json::accept(body.toStdString()) ? json::parse(body.toStdString()) : json();
     }
 };
-
-// AddressSanitizer keeps freed memory in quarantine instead of reusing it, so RSS says nothing
-// about our memory use in such a build; the memory limits are checked in every other build.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool RssIsMeaningful = false;
-#else
-constexpr bool RssIsMeaningful = true;
-#endif
-
-qint64 rssKiB()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return 0;
-}
 
 // Parses one HTTP response out of `buffer`; false while incomplete.
 bool parseReply(const QByteArray &buffer, Reply *out, qsizetype *used)

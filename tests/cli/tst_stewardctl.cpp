@@ -84,7 +84,11 @@ void tst_StewardCtl::validateHappyExample()
 {
     const Run r = ctl({QStringLiteral("validate"), vrooli("desktop-happy.json")});
     QCOMPARE(r.code, 0);
-    QVERIFY(r.out.contains(QLatin1String("valid (picker-wheel 1.2.3, 3 services, 2 secrets)")));
+    QVERIFY(r.out.contains(
+        QLatin1String("valid (picker-wheel 1.2.3, 3 services, 2 secrets, 1 warning)")));
+    // Its ui-bundle names no assets, so Steward would have nothing to serve.
+    QVERIFY2(r.out.contains(QLatin1String("warning: /services/0: Steward serves a ui-bundle")),
+             qPrintable(r.out));
     QVERIFY(r.err.isEmpty());
 }
 

@@ -101,8 +101,12 @@ QList<std::pair<QString, QString>> expectedFiles()
         files.append({QStringLiteral("usr/share/icons/hicolor/%1x%1/apps/").arg(size) + AppId
                           + QStringLiteral(".png"),
                       rw});
-    if (STEWARD_BUNDLE_IS_EXAMPLE)
+    if (STEWARD_BUNDLE_IS_EXAMPLE) {
         files.append({app + QStringLiteral("/bundle/bin/hello-service"), rwx});
+        // The page of its ui-bundle service.
+        for (const char *file : {"index.html", "app.js", "style.css"})
+            files.append({app + QStringLiteral("/bundle/ui/") + QLatin1String(file), rw});
+    }
     return files;
 }
 

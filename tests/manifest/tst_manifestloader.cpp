@@ -3,6 +3,8 @@
 #include "TestPrinters.h"
 #include "manifest/ManifestLoader.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void oversizedFileIsRefused();
     void deepNestingIsRefused();
     void platformAliases();
+    void uiBundleNeedsNoBinaryButAFolderToServe();
 };
 
 void tst_ManifestLoader::baseManifestIsValid()
@@ -51,11 +54,14 @@ void tst_ManifestLoader::vrooliReferenceFiles_data()
     QTest::addColumn<QStringList>("errors");
     QTest::addColumn<QStringList>("warnings");
 
-    QTest::newRow("desktop-happy: clean") << "desktop-happy.json" << QStringList() << QStringList();
+    // Their ui-bundles name no assets: Steward serves the first one's folder, so it says it cannot.
+    QTest::newRow("desktop-happy: ui-server without assets")
+        << "desktop-happy.json" << QStringList() << QStringList {QStringLiteral("/services/0")};
     // The reference runtime runs them all: what a strict reader would refuse is a warning.
     QTest::newRow("desktop-playwright: ${playwright.http} is unresolvable")
         << "desktop-playwright.json" << QStringList()
-        << QStringList {QStringLiteral("/services/1/env/PLAYWRIGHT_DRIVER_URL"),
+        << QStringList {QStringLiteral("/services/0"),
+                        QStringLiteral("/services/1/env/PLAYWRIGHT_DRIVER_URL"),
                         QStringLiteral("/services/3/binaries/darwin-arm64/args/1"),
                         QStringLiteral("/services/3/binaries/darwin-x64/args/1"),
                         QStringLiteral("/services/3/binaries/linux-x64/args/1"),
@@ -65,6 +71,7 @@ void tst_ManifestLoader::vrooliReferenceFiles_data()
         << "desktop-with-build.json" << QStringList()
         << QStringList {QStringLiteral("/services/0/binaries"),
                         QStringLiteral("/services/0/migrations/0/run_on"),
+                        QStringLiteral("/services/1"),
                         QStringLiteral("/services/2/binaries"),
                         QStringLiteral("/services/2/readiness"),
                         QStringLiteral("/services/3/binaries")};
@@ -655,6 +662,53 @@ void tst_ManifestLoader::platformAliases()
     QCOMPARE(api.binaryFor(QStringLiteral("darwin-x64"))->path, QStringLiteral("bin/api-mac"));
     QCOMPARE(api.binaryFor(QStringLiteral("win-x64"))->path, QStringLiteral("bin/api.exe"));
     QVERIFY(!api.binaryFor(QStringLiteral("linux-x64")));
+}
+
+void tst_ManifestLoader::uiBundleNeedsNoBinaryButAFolderToServe()
+{
+    // Steward serves a ui-bundle: its binaries may be absent or empty...
+    for (const json &binaries : {json(), json::object()}) {
+        ManifestBuilder b;
+        if (binaries.is_null())
+            b.remove("/services/1/binaries");
+        else
+            b.set("/services/1/binaries", binaries);
+        const ManifestLoadResult r = b.load();
+        QVERIFY(r.valid());
+        QVERIFY(r.diagnostics.isEmpty());
+    }
+    // ... a program's may not.
+    ManifestBuilder program;
+    program.remove("/services/0/binaries");
+    QCOMPARE(test::diagnosticPaths(program.load().diagnostics, Diagnostic::Severity::Error),
+             QStringList {QStringLiteral("/services/0/binaries")});
+
+    // Without assets there is nothing to serve: a warning, the service fails when started.
+    ManifestBuilder noAssets;
+    noAssets.remove("/services/1/assets");
+    const ManifestLoadResult r = noAssets.load();
+    QVERIFY(r.valid());
+    QCOMPARE(test::diagnosticPaths(r.diagnostics, Diagnostic::Severity::Warning),
+             QStringList {QStringLiteral("/services/1")});
+    QVERIFY(r.diagnostics.first().message.contains(QLatin1String("first assets entry")));
+
+    // Read from its bundle, the folder is checked for index.html.
+    QTemporaryDir dir;
+    QFile manifest(dir.filePath(QStringLiteral("bundle.json")));
+    QVERIFY(manifest.open(QIODevice::WriteOnly));
+    manifest.write(ManifestBuilder().bytes());
+    manifest.close();
+    const ManifestLoadResult bare = ManifestLoader::loadFile(manifest.fileName());
+    QVERIFY(bare.valid());
+    QCOMPARE(test::diagnosticPaths(bare.diagnostics, Diagnostic::Severity::Warning),
+             QStringList {QStringLiteral("/services/1/assets/0/path")});
+    QVERIFY2(bare.diagnostics.first().message.contains(QLatin1String("has no index.html")),
+             qPrintable(bare.diagnostics.first().message));
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("ui")));
+    QFile index(dir.filePath(QStringLiteral("ui/index.html")));
+    QVERIFY(index.open(QIODevice::WriteOnly));
+    index.close();
+    QVERIFY(ManifestLoader::loadFile(manifest.fileName()).diagnostics.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_ManifestLoader)

@@ -53,7 +53,7 @@ void tst_PlanReport::servicesInStartOrderWithWhatTheyGet()
 {
     const json plan = PlanReport::toJson(m_manifest, QStringLiteral("linux-x64"));
     const json &services = plan["services"];
-    QCOMPARE(services.size(), 2u);
+    QCOMPARE(services.size(), 3u);
     const json &api = services[0];
     QCOMPARE(test::dumped(api["id"]), test::dumped("api"));
     QCOMPARE(test::dumped(api["start_position"]), test::dumped(1));
@@ -70,6 +70,14 @@ void tst_PlanReport::servicesInStartOrderWithWhatTheyGet()
     QCOMPARE(test::dumped(services[1]["id"]), test::dumped("web"));
     QCOMPARE(test::dumped(services[1]["dependencies"]), test::dumped(json::array({"api"})));
     QVERIFY(services[1]["waits_for_secrets"].empty());
+    // The ui-bundle runs no binary: Steward serves its folder and forwards /api and /ws to api.
+    const json &ui = services[2];
+    QCOMPARE(test::dumped(ui["id"]), test::dumped("ui"));
+    QVERIFY(ui["binary"].is_null());
+    QVERIFY(!ui.contains("problem"));
+    QCOMPARE(test::dumped(ui["served"]),
+             test::dumped(json {{"folder", "ui"}, {"port", "http"}, {"api", "api.http"}}));
+    QCOMPARE(test::dumped(ui["ready_when"]), test::dumped("its port answers"));
 }
 
 void tst_PlanReport::textTellsAPersonWhatHappens()
@@ -83,6 +91,9 @@ void tst_PlanReport::textTellsAPersonWhatHappens()
     QVERIFY(text.contains(QLatin1String("after:  api ready")));
     QVERIFY(text.contains(QLatin1String("waits for secrets: api_token")));
     QVERIFY(text.contains(QLatin1String("<app data>/runtime/secrets/api/keys/signing.key")));
+    QVERIFY2(text.contains(
+                 QLatin1String("serves: ui/ (Steward's own server); /api and /ws go to api.http")),
+             qPrintable(text));
 }
 
 void tst_PlanReport::missingBinaryForPlatformIsAProblem()

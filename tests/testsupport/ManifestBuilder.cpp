@@ -33,6 +33,7 @@ ManifestBuilder::ManifestBuilder()
           "readiness": { "type": "health_success" } },
         { "id": "web", "type": "ui-bundle",
           "binaries": { "linux-x64": { "path": "bin/web" } },
+          "assets": [ { "path": "ui/index.html" } ],
           "env": { "API_URL": "http://127.0.0.1:${api.http}" },
           "ports": { "requested": [ { "name": "http", "range": { "min": 47200, "max": 47299 } } ] },
           "health": { "type": "tcp", "port_name": "http" },

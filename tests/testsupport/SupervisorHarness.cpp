@@ -2,6 +2,7 @@
 
 #include "TestPaths.h"
 #include "manifest/ManifestLoader.h"
+#include "runtime/UiBundleService.h"
 
 #include <QFile>
 #include <QTest>
@@ -106,6 +107,7 @@ QString SupervisorHarness::load(json services, json secrets, const QString &appV
             m_events.append({id, st, m_clock.elapsed(), m_supervisor->service(id)->message()});
         });
     m_supervisor->setInstallState(m_state.get());
+    m_supervisor->setEmbeddedServices(&UiBundleService::create);
     if (Status s = m_supervisor->prepare(); !s)
         return s.error();
     return {};

@@ -43,6 +43,8 @@ public:
     MemoryStore &store() { return m_store; }
     const Manifest &manifest() const { return m_manifest; }
     QString appData() const { return m_dir.path(); }
+    // Where bundle.json is written: the bundle root that assets paths are relative to.
+    QString bundleRoot() const { return m_dir.path(); }
     ManagedService *svc(const QString &id) { return m_supervisor->service(id); }
     const QList<Event> &events() const { return m_events; }
     // The time of the first event of `service` entering `state` at or after `fromMs`, or -1.

@@ -96,7 +96,7 @@ void tst_FirstRunWizard::invalidValueKeepsNextDisabled()
     QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
     FirstRunWizard *wizard = h.shell().wizard();
     QCOMPARE(wizard->windowTitle(), QStringLiteral("Set up hello-steward"));
-    QVERIFY(labelsOf(wizard->currentPage()).contains(QLatin1String("two-service demo app")));
+    QVERIFY(labelsOf(wizard->currentPage()).contains(QLatin1String("A demo app: an API")));
     press(wizard, QWizard::NextButton);
     QCOMPARE(wizard->currentId(), int(FirstRunWizard::Generated));
     // Generated before the page showed, listed with their lengths, never their values.
@@ -171,13 +171,17 @@ void tst_FirstRunWizard::finishStoresTheSecretsAndStartsTheServices()
     // The entered value was wiped from the widget once stored.
     QVERIFY(page->field(QStringLiteral("api_token"))->lineEdit()->text().isEmpty());
 
-    // Open the app from the last page: the web service's URL.
+    // Open the app from the last page: the URL Steward serves the ui-bundle service on.
+    QCOMPARE(supervisor->service(QStringLiteral("ui"))->state(), ManagedService::State::Ready);
     auto *openApp = wizard->currentPage()->findChild<QPushButton *>(QStringLiteral("openApp"));
     QVERIFY(openApp && openApp->isEnabled());
     openApp->click();
     QCOMPARE(h.opened().size(), 1);
-    QCOMPARE(h.opened().first().port(),
-             supervisor->ports().value(QStringLiteral("web")).value(QStringLiteral("http")));
+    QCOMPARE(h.opened().first(),
+             QUrl(QStringLiteral("http://127.0.0.1:%1/")
+                      .arg(supervisor->ports()
+                               .value(QStringLiteral("ui"))
+                               .value(QStringLiteral("http")))));
 
     press(wizard, QWizard::FinishButton);
     QTRY_VERIFY(!h.shell().wizard());

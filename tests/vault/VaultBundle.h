@@ -18,10 +18,16 @@ inline QString writeVaultBundle(const QString &dir, int refreshIntervalS,
                                 bool tokenFromPerson = false)
 {
     const QDir staged = QFileInfo(exampleBundle()).absoluteDir();
-    if (!QDir(dir).mkpath(QStringLiteral("bin"))
+    if (!QDir(dir).mkpath(QStringLiteral("bin")) || !QDir(dir).mkpath(QStringLiteral("ui"))
         || !QFile::copy(staged.filePath(QStringLiteral("bin/hello-service")),
                         dir + QStringLiteral("/bin/hello-service")))
         return {};
+    // The page its ui-bundle service serves.
+    for (const QString &file : QDir(staged.filePath(QStringLiteral("ui"))).entryList(QDir::Files)) {
+        if (!QFile::copy(staged.filePath(QStringLiteral("ui/") + file),
+                         dir + QStringLiteral("/ui/") + file))
+            return {};
+    }
     QFile example(exampleBundle());
     if (!example.open(QIODevice::ReadOnly))
         return {};

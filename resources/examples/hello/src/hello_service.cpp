@@ -1,5 +1,6 @@
-// hello-service: the demo service of the example bundle. Serves /healthz and a page listing
-// which secrets it received, by name and length only; never a value.
+// hello-service: the demo service of the example bundle. Serves /healthz, a page listing which
+// secrets it received (by name and length only; never a value), and for the bundle's page
+// /api/hello and a WebSocket echo on /ws.
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -7,6 +8,8 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +20,7 @@
 #include <QTcpServer>
 #include <QTextStream>
 #include <QTimer>
+#include <QWebSocket>
 
 #include <csignal>
 #include <memory>
@@ -206,6 +210,34 @@ int main(int argc, char *argv[])
                                           : QStringLiteral(", ") + greeting.toHtmlEscaped(),
                        secretsReport(secretEnv));
         return QHttpServerResponse(QByteArrayLiteral("text/html; charset=utf-8"), page.toUtf8());
+    });
+    // What the bundle's page asks for, through Steward's /api and /ws forwarding.
+    server.route(QStringLiteral("/api/hello"), [name] {
+        return QHttpServerResponse(
+            QJsonObject {{QStringLiteral("service"), name},
+                         {QStringLiteral("message"), QStringLiteral("Hello from %1").arg(name)}});
+    });
+    // Qt HTTP Server hands an upgrade over to its WebSocket server only once a route took the
+    // request: this one answers only requests that are not upgrades.
+    server.route(QStringLiteral("/ws"),
+                 [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) != 0)
+                         responder.write(QHttpServerResponder::StatusCode::BadRequest);
+                 });
+    QObject::connect(&server, &QHttpServer::newWebSocketConnection, &app, [&server, &app] {
+        while (server.hasPendingWebSocketConnections()) {
+            QWebSocket *socket = server.nextPendingWebSocketConnection().release();
+            socket->setParent(&app);
+            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            if (socket->requestUrl().path() != QLatin1String("/ws")) {
+                socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
+                continue;
+            }
+            QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
+                             [socket](const QString &text) { socket->sendTextMessage(text); });
+            QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket,
+                             [socket](const QByteArray &data) { socket->sendBinaryMessage(data); });
+        }
     });
     if (server.listen(QHostAddress::LocalHost, port) == 0) {
         QTextStream(stderr) << "hello-service: cannot listen on 127.0.0.1:" << port << "\n";
