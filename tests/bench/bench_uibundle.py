@@ -76,8 +76,11 @@ def ms(text):
 
 
 def wrk(url, conns):
-    out = subprocess.run(["wrk", "-t", "1" if conns == 1 else "2", "-c", str(conns), "-d", "5s", "--latency", url],
-                         capture_output=True, text=True).stdout
+    run = subprocess.run(["wrk", "-t", "1" if conns == 1 else "2", "-c", str(conns), "-d", "5s", "--latency", url],
+                         capture_output=True, text=True)
+    out = run.stdout
+    if "Requests/sec" not in out:
+        raise RuntimeError(f"wrk {url} ({conns} connections) gave no figures: {out} {run.stderr}")
     rps = float(next(l.split()[1] for l in out.splitlines() if l.startswith("Requests/sec")))
     latency = {l.split()[0]: ms(l.split()[1]) for l in out.splitlines()
                if l.strip().startswith(("50%", "99%"))}
@@ -99,8 +102,9 @@ def main():
         return 0
     with tempfile.TemporaryDirectory() as d:
         path, site = bundle(d, args.service)
+        log = open(os.path.join(d, "steward.log"), "w")
         steward = subprocess.Popen([args.steward, "--headless", "--manifest", path, "--app-data", os.path.join(d, "data")],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   stdout=log, stderr=subprocess.STDOUT)
         python = subprocess.Popen([sys.executable, "-m", "http.server", str(PY_PORT), "--bind", "127.0.0.1",
                                    "--directory", site], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -122,6 +126,10 @@ def main():
                       f"{via[0]:.0f} / {direct[0]:.0f} requests/s, p50 {via[1]:.3f} / {direct[1]:.3f} ms "
                       f"(+{via[1] - direct[1]:.3f} ms), p99 {via[2]:.2f} / {direct[2]:.2f} ms{note(via[3] + direct[3])} | "
                       f"proxy adds < 0.3 ms p50 |")
+        except Exception:
+            print(open(os.path.join(d, "steward.log")).read()[-3000:], file=sys.stderr)
+            print(f"steward's exit status: {steward.poll()}", file=sys.stderr)
+            raise
         finally:
             python.terminate()
             steward.send_signal(signal.SIGTERM)
