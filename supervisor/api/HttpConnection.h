@@ -85,6 +85,7 @@ private:
     bool exchangeCanWrite() const;
     void exchangeSendBody(std::unique_ptr<QIODevice> device, qint64 length);
     void pumpBody();
+    bool sendFileDirectly();
     void onBytesWritten();
     void exchangeBodyRead();
     QTcpSocket *exchangeSwitchProtocols(const QList<std::pair<QByteArray, QByteArray>> &headers,
@@ -126,6 +127,7 @@ private:
     bool m_headOnly = false; // no body goes out (HEAD, 1xx, 204, 304)
     bool m_closeAfterAnswer = false;
     std::unique_ptr<QIODevice> m_bodySource;
+    bool m_pumping = false;
     qint64 m_bodySourceLeft = 0;
 };
 

@@ -5,7 +5,6 @@
 #include "api/HttpExchange.h"
 
 #include <QHostAddress>
-#include <QSet>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -21,21 +20,56 @@ constexpr qsizetype MaxAnswerHeadBytes = 64 * 1024;
 using Headers = QList<std::pair<QByteArray, QByteArray>>;
 
 // Hop-by-hop headers (RFC 9110 7.6.1) stop at a proxy, with any header the Connection header
-// names; the framing is redone by each side.
-QSet<QByteArray> hopByHop(const Headers &headers)
+// names; the framing is redone by each side. Checked for every header of every request and
+// answer, so without building a set each time.
+bool isHopByHop(QByteArrayView name, const QList<QByteArray> &namedByConnection)
 {
-    QSet<QByteArray> drop {"connection",          "keep-alive", "proxy-connection",
-                           "proxy-authenticate",  "te",         "trailer",
-                           "proxy-authorization", "upgrade",    "transfer-encoding",
-                           "content-length"};
-    for (const auto &[name, value] : headers) {
-        if (name.toLower() != "connection")
-            continue;
-        for (const QByteArray &token : value.split(','))
-            drop.insert(token.trimmed().toLower());
+    static const char *const fixed[] = {"connection",
+                                        "keep-alive",
+                                        "proxy-connection",
+                                        "proxy-authenticate",
+                                        "proxy-authorization",
+                                        "te",
+                                        "trailer",
+                                        "transfer-encoding",
+                                        "upgrade",
+                                        "content-length"};
+    for (const char *f : fixed) {
+        if (name.compare(f, Qt::CaseInsensitive) == 0)
+            return true;
     }
-    drop.remove("host");
-    return drop;
+    for (const QByteArray &n : namedByConnection) {
+        if (name.compare(n, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+// The headers a Connection header names (never Host, which a proxy must pass on).
+QList<QByteArray> namedByConnection(const Headers &headers)
+{
+    QList<QByteArray> out;
+    for (const auto &[name, value] : headers) {
+        if (name.compare("connection", Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &token : value.split(',')) {
+            const QByteArray t = token.trimmed();
+            if (!t.isEmpty() && t.compare("host", Qt::CaseInsensitive) != 0)
+                out.append(t);
+        }
+    }
+    return out;
+}
+
+Headers endToEnd(const Headers &headers)
+{
+    const QList<QByteArray> named = namedByConnection(headers);
+    Headers out;
+    for (const auto &header : headers) {
+        if (!isHopByHop(header.first, named))
+            out.append(header);
+    }
+    return out;
 }
 
 QByteArray headerValue(const Headers &headers, const char *name)
@@ -88,15 +122,16 @@ ProxiedRequest::~ProxiedRequest()
 QByteArray ProxiedRequest::backendHead() const
 {
     const HttpRequest &r = m_exchange->request();
-    const QSet<QByteArray> drop = hopByHop(r.headerList)
-        + QSet<QByteArray> {"expect", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"};
+    // Besides the hop-by-hop headers: Expect (the client had its 100 Continue from us) and the
+    // X-Forwarded-* headers, which are set below.
+    const QList<QByteArray> named = namedByConnection(r.headerList)
+        + QList<QByteArray> {"expect", "x-forwarded-host", "x-forwarded-proto"};
     QByteArray out = r.method + ' ' + r.target + " HTTP/1.1\r\n";
     QByteArray forwardedFor;
     for (const auto &[name, value] : r.headerList) {
-        const QByteArray lower = name.toLower();
-        if (lower == "x-forwarded-for")
+        if (name.compare("x-forwarded-for", Qt::CaseInsensitive) == 0)
             forwardedFor += (forwardedFor.isEmpty() ? "" : ", ") + value;
-        if (!drop.contains(lower))
+        else if (!isHopByHop(name, named))
             out += name + ": " + value + "\r\n";
     }
     // Host stays as the browser sent it (as Go's reverse proxy does), so a backend that compares
@@ -163,8 +198,11 @@ void ProxiedRequest::sendHead()
     if (m_finished || m_headSent)
         return;
     m_headSent = true;
+    if (!m_reused) // a request's last short piece goes out at once, not after a delayed ACK
+        m_backend->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_backend->write(m_head);
     pumpBody();
+    m_backend->flush(); // now, not at the next turn of the event loop
 }
 
 void ProxiedRequest::pumpBody()
@@ -271,12 +309,7 @@ void ProxiedRequest::backendFailed(const QString &why)
 void ProxiedRequest::switchProtocols()
 {
     m_timeout->stop();
-    Headers headers;
-    const QSet<QByteArray> drop = hopByHop(m_headers);
-    for (const auto &header : std::as_const(m_headers)) {
-        if (!drop.contains(header.first.toLower()))
-            headers.append(header);
-    }
+    Headers headers = endToEnd(m_headers);
     headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("Upgrade")});
     headers.append({QByteArrayLiteral("Upgrade"), headerValue(m_headers, "upgrade")});
     QByteArray fromClient;
@@ -408,16 +441,10 @@ int ProxiedRequest::onHeadersComplete(http_parser *p)
     self->m_timeout->stop();
     const bool head = exchange && exchange->request().method == "HEAD";
     if (exchange) {
-        Headers headers;
-        const QSet<QByteArray> drop = hopByHop(self->m_headers);
-        for (const auto &header : std::as_const(self->m_headers)) {
-            if (!drop.contains(header.first.toLower()))
-                headers.append(header);
-        }
         const qint64 length = (p->flags & F_CONTENTLENGTH) && !(p->flags & F_CHUNKED)
             ? qint64(p->content_length)
             : -1;
-        exchange->writeHead(status, headers, length, self->m_reason);
+        exchange->writeHead(status, endToEnd(self->m_headers), length, self->m_reason);
     }
     return head ? 1 : 0; // an answer to HEAD has no body, whatever it announces
 }

@@ -113,6 +113,9 @@ void UiBundleServer::accept()
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             continue;
         }
+        // Answers go out as they are written: with Nagle's algorithm the last short piece of
+        // one would wait for the browser's delayed ACK (40 ms).
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         auto *conn = new HttpConnection(
             socket, [this](HttpExchange *exchange) { handle(exchange); },
             // The API's request bodies stream through (uploads); a file request's body is

@@ -135,16 +135,16 @@ UiPathResolver::Resolution UiPathResolver::resolve(const QByteArray &rawPath) co
         return fallback();
     // It exists: through a symlink that leads out, inside an excluded folder, or as something
     // that is not a file or folder, it is refused rather than replaced by index.html.
-    if (!inside(info.canonicalFilePath()))
+    const QString canonicalPath = info.canonicalFilePath();
+    if (!inside(canonicalPath))
         return {};
     if (info.isDir()) {
-        const QString index = servable(info.canonicalFilePath() + QStringLiteral("/index.html"));
+        const QString index = servable(canonicalPath + QStringLiteral("/index.html"));
         return index.isEmpty() ? fallback() : Resolution {Outcome::File, index};
     }
     if (asFolder) // "file.js/": not a folder
         return fallback();
-    const QString file = servable(path);
-    return file.isEmpty() ? Resolution {} : Resolution {Outcome::File, file};
+    return info.isFile() ? Resolution {Outcome::File, canonicalPath} : Resolution {};
 }
 
 } // namespace steward

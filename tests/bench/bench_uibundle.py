@@ -76,8 +76,11 @@ def ms(text):
 
 
 def wrk(url, conns):
-    out = subprocess.run(["wrk", "-t", "1" if conns == 1 else "2", "-c", str(conns), "-d", "5s", "--latency", url],
-                         capture_output=True, text=True).stdout
+    run = subprocess.run(["wrk", "-t", "1" if conns == 1 else "2", "-c", str(conns), "-d", "5s", "--latency", url],
+                         capture_output=True, text=True)
+    out = run.stdout
+    if "Requests/sec" not in out:
+        raise RuntimeError(f"wrk {url} ({conns} connections) gave no figures: {out} {run.stderr}")
     rps = float(next(l.split()[1] for l in out.splitlines() if l.startswith("Requests/sec")))
     latency = {l.split()[0]: ms(l.split()[1]) for l in out.splitlines()
                if l.strip().startswith(("50%", "99%"))}
@@ -85,8 +88,8 @@ def wrk(url, conns):
     return rps, latency["50%"], latency["99%"], errors
 
 
-def note(errors):
-    return f"; {', '.join(errors)}" if errors else ""
+def note(who, errors):
+    return f"; {who}: {', '.join(errors)}" if errors else ""
 
 
 def main():
@@ -99,8 +102,9 @@ def main():
         return 0
     with tempfile.TemporaryDirectory() as d:
         path, site = bundle(d, args.service)
+        log = open(os.path.join(d, "steward.log"), "w")
         steward = subprocess.Popen([args.steward, "--headless", "--manifest", path, "--app-data", os.path.join(d, "data")],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   stdout=log, stderr=subprocess.STDOUT)
         python = subprocess.Popen([sys.executable, "-m", "http.server", str(PY_PORT), "--bind", "127.0.0.1",
                                    "--directory", site], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -113,15 +117,20 @@ def main():
                 p = wrk(f"http://127.0.0.1:{PY_PORT}/{FILE}", conns)
                 print(f"| ui-bundle static 100 KB file, {conns} connection{plural} (wrk, 5 s): Steward / python3 -m http.server | "
                       f"{s[0]:.0f} / {p[0]:.0f} requests/s ({s[0] / p[0]:.1f}x), p99 {s[2]:.2f} / {p[2]:.2f} ms"
-                      f"{note(s[3] + p[3])} | Steward >= 5x python |")
+                      f"{note('Steward', s[3])}{note('python', p[3])} | Steward >= 5x python |")
             for conns in (1, 50):
                 plural = "s" if conns > 1 else ""
                 via = wrk(f"http://127.0.0.1:{UI_PORT}/api/hello", conns)
                 direct = wrk(f"http://127.0.0.1:{API_PORT}/api/hello", conns)
                 print(f"| ui-bundle GET /api/hello, {conns} connection{plural} (wrk, 5 s): through the proxy / the API directly | "
                       f"{via[0]:.0f} / {direct[0]:.0f} requests/s, p50 {via[1]:.3f} / {direct[1]:.3f} ms "
-                      f"(+{via[1] - direct[1]:.3f} ms), p99 {via[2]:.2f} / {direct[2]:.2f} ms{note(via[3] + direct[3])} | "
+                      f"(+{via[1] - direct[1]:.3f} ms), p99 {via[2]:.2f} / {direct[2]:.2f} ms"
+                      f"{note('proxy', via[3])}{note('direct', direct[3])} | "
                       f"proxy adds < 0.3 ms p50 |")
+        except Exception:
+            print(open(os.path.join(d, "steward.log")).read()[-3000:], file=sys.stderr)
+            print(f"steward's exit status: {steward.poll()}", file=sys.stderr)
+            raise
         finally:
             python.terminate()
             steward.send_signal(signal.SIGTERM)

@@ -274,6 +274,7 @@ private Q_SLOTS:
     void limitsOfTheControlApi();
     void slowHeadTimesOut();
     void largeFileIsStreamedNotRead();
+    void clientLeavingMidFileIsHarmless();
     void requestLogHasNoQueryString();
 
     void proxyForwardsHeadersBothWays();
@@ -749,6 +750,27 @@ void tst_UiBundleServer::largeFileIsStreamedNotRead()
     if (RssIsMeaningful)
         QVERIFY2(peak - before < 32 * 1024,
                  qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(peak - before)));
+}
+
+void tst_UiBundleServer::clientLeavingMidFileIsHarmless()
+{
+    // Clients that reset the connection while a file is on its way, at every moment they can.
+    write(QStringLiteral("four-mib.bin"), QByteArray(4 * 1024 * 1024, 'f'));
+    server();
+    for (int i = 0; i < 30; ++i) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, quint16(m_server->port()));
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(i % 2 ? request("GET", "/four-mib.bin")
+                           : "GET /four-mib.bin HTTP/1.0\r\nHost: 127.0.0.1:"
+                             + QByteArray::number(m_server->port()) + "\r\n\r\n");
+        socket.flush();
+        if (i % 3)
+            QVERIFY(QTest::qWaitFor([&] { return socket.bytesAvailable() > 0; }, 5000));
+        socket.abort(); // unread data: a reset
+    }
+    QCOMPARE(get("/app.js").body, m_appJs);
+    QVERIFY(m_server->isListening());
 }
 
 void tst_UiBundleServer::requestLogHasNoQueryString()
