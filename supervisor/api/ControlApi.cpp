@@ -1,7 +1,7 @@
 #include "ControlApi.h"
 
-#include "ServiceTimeline.h"
 #include "LoopbackGuard.h"
+#include "ServiceTimeline.h"
 #include "logging/Logging.h"
 #include "process/GpuProbe.h"
 #include "process/Sandbox.h"

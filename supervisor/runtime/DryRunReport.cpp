@@ -50,6 +50,17 @@ DryRunReport::DryRunReport(const Manifest &manifest, const QString &platform,
         svc.ports = context.ports.value(id);
         if (spec.isOnDemand())
             svc.note = QStringLiteral("on demand: not started at launch");
+        if (spec.type == ServiceSpec::Type::UiBundle) {
+            // Steward serves a ui-bundle itself; it runs no program.
+            const QString folder = manifest.servedFolder(spec);
+            svc.note = QStringLiteral("served by Steward from %1").arg(folder);
+            if (folder.isEmpty())
+                svc.problems << QStringLiteral("a ui-bundle needs an assets entry to serve");
+            else if (!QFileInfo(folder + QStringLiteral("/index.html")).isFile())
+                svc.problems << QStringLiteral("%1 has no index.html to serve").arg(folder);
+            m_services << svc;
+            continue;
+        }
         const Binary *binary = spec.binaryFor(platform);
         if (!binary) {
             svc.problems << QStringLiteral("no binary for %1 in the manifest").arg(platform);
@@ -63,12 +74,9 @@ DryRunReport::DryRunReport(const Manifest &manifest, const QString &platform,
             svc.problems << QStringLiteral("%1 does not exist").arg(svc.program);
         else if (!info.isFile() || !info.isExecutable())
             svc.problems << QStringLiteral("%1 is not an executable file").arg(svc.program);
-        for (const QString &arg : binary->args) {
-            const Result<QString> r = templates.render(arg);
-            if (!r)
-                svc.problems << r.error();
-            svc.args << (r ? r.value() : arg);
-        }
+        // Unresolvable tokens stay as written, as the service will get them.
+        for (const QString &arg : binary->args)
+            svc.args << templates.render(arg);
         m_services << svc;
     }
 }

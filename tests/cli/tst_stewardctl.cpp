@@ -112,7 +112,7 @@ void tst_StewardCtl::validateJson()
     const json report = json::parse(r.out.toStdString());
     QCOMPARE(test::dumped(report["valid"]), test::dumped(true));
     QCOMPARE(report["errors"].size(), 0u);
-    QCOMPARE(report["warnings"].size(), 5u);
+    QCOMPARE(report["warnings"].size(), 6u);
     QCOMPARE(test::dumped(report["warnings"][0]["path"]), test::dumped("/services/0/binaries"));
     QVERIFY(report["warnings"][0]["message"].get<std::string>().find("add the built binary")
             != std::string::npos);
@@ -123,7 +123,7 @@ void tst_StewardCtl::validateJson()
     const json strictReport = json::parse(strict.out.toStdString());
     QCOMPARE(test::dumped(strictReport["valid"]), test::dumped(false));
     QCOMPARE(test::dumped(strictReport["strict"]), test::dumped(true));
-    QCOMPARE(strictReport["errors"].size(), 5u);
+    QCOMPARE(strictReport["errors"].size(), 6u);
 }
 
 void tst_StewardCtl::validateUnreadable()

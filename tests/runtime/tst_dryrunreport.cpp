@@ -18,6 +18,7 @@ class tst_DryRunReport : public QObject
 private Q_SLOTS:
     void init();
     void servicesInStartOrderResolved();
+    void uiBundleIsServedNotRun();
     void onDemandServicesAreNamed();
     void textShowsTheCommandLines();
 
@@ -40,6 +41,9 @@ void tst_DryRunReport::init()
 
 Manifest tst_DryRunReport::load(test::ManifestBuilder builder)
 {
+    // Both services are programs here; a ui-bundle (which web is in the builder) runs none.
+    if (builder.doc["services"][1]["type"] == "ui-bundle")
+        builder.set("/services/1/type", "worker");
     for (const char *svc : {"0", "1"}) {
         const std::string at = std::string("/services/") + svc + "/binaries";
         builder.doc[nlohmann::json::json_pointer(at)][Platform::current().toStdString()]
@@ -51,6 +55,22 @@ Manifest tst_DryRunReport::load(test::ManifestBuilder builder)
     Manifest m = *loaded.manifest;
     m.bundleRoot = m_root->path();
     return m;
+}
+
+void tst_DryRunReport::uiBundleIsServedNotRun()
+{
+    test::ManifestBuilder b;
+    b.set("/services/1/type", "ui-bundle");
+    b.set("/services/1/assets", nlohmann::json::array({{{"path", "ui/index.html"}}}));
+    ManifestLoadResult loaded = b.load();
+    QVERIFY(loaded.valid());
+    Manifest m = *loaded.manifest;
+    m.bundleRoot = m_root->path();
+    const DryRunReport report(m, Platform::current(), QStringLiteral("/data/demo"));
+    QCOMPARE(
+        report.services().at(1).note,
+        QStringLiteral("served by Steward from %1").arg(m_root->filePath(QStringLiteral("ui"))));
+    QVERIFY(report.services().at(1).program.isEmpty());
 }
 
 void tst_DryRunReport::servicesInStartOrderResolved()
