@@ -222,4 +222,19 @@ Status InstallState::save() const
     return AtomicFile::write(path(), QByteArray::fromStdString(doc.dump(2)) + '\n', 0600);
 }
 
+InstallState::SecretSource InstallState::sourceFor(SecretClass c)
+{
+    switch (c) {
+    case SecretClass::PerInstallGenerated:
+        return SecretSource::Generated;
+    case SecretClass::UserPrompt:
+        return SecretSource::UserProvided;
+    case SecretClass::RemoteFetch:
+        return SecretSource::Remote;
+    case SecretClass::Infrastructure:
+        break;
+    }
+    return SecretSource::None;
+}
+
 } // namespace steward

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "manifest/Manifest.h"
 
 #include <QDateTime>
 #include <QMap>
@@ -15,6 +16,8 @@ class InstallState
 public:
     enum class SecretSource { None, Generated, UserProvided, Remote };
     enum class SecretStatus { Missing, Configured, Invalid, Stale };
+    // Where a secret of a class comes from (None for infrastructure secrets, never stored).
+    static SecretSource sourceFor(SecretClass c);
 
     struct SecretRecord
     {

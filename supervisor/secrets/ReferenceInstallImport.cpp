@@ -20,21 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 
-InstallState::SecretSource sourceFor(SecretClass c)
-{
-    switch (c) {
-    case SecretClass::PerInstallGenerated:
-        return InstallState::SecretSource::Generated;
-    case SecretClass::UserPrompt:
-        return InstallState::SecretSource::UserProvided;
-    case SecretClass::RemoteFetch:
-        return InstallState::SecretSource::Remote;
-    case SecretClass::Infrastructure:
-        break;
-    }
-    return InstallState::SecretSource::None;
-}
-
 // Reads a whole JSON file. The parser's own message is never passed on: it quotes the text
 // around the fault, which in secrets.json is a secret.
 std::optional<json> readJson(const QString &path, QString *error)
@@ -256,7 +241,7 @@ void ReferenceInstallImport::finish()
         const SecretSpec *spec = m_manifest.secret(id);
         InstallState::SecretRecord &rec = m_state.secret(id);
         rec.secretClass = enumName(spec->secretClass);
-        rec.source = sourceFor(spec->secretClass);
+        rec.source = InstallState::sourceFor(spec->secretClass);
         rec.status = InstallState::SecretStatus::Configured;
         rec.detail.clear();
         rec.updatedAt = now;

@@ -17,21 +17,6 @@ std::string s(const QString &q)
     return q.toStdString();
 }
 
-InstallState::SecretSource sourceForClass(SecretClass c)
-{
-    switch (c) {
-    case SecretClass::PerInstallGenerated:
-        return InstallState::SecretSource::Generated;
-    case SecretClass::UserPrompt:
-        return InstallState::SecretSource::UserProvided;
-    case SecretClass::RemoteFetch:
-        return InstallState::SecretSource::Remote;
-    case SecretClass::Infrastructure:
-        break;
-    }
-    return InstallState::SecretSource::None;
-}
-
 } // namespace
 
 SecretKeeper::SecretKeeper(const Manifest &manifest, InstallState &state, SecretStore &store,
@@ -253,7 +238,7 @@ void SecretKeeper::loadAll()
                     if (rec.status == InstallState::SecretStatus::Missing
                         || rec.source == InstallState::SecretSource::None) {
                         // A value without a record: a rebuilt state, or an older Steward's store.
-                        rec.source = sourceForClass(spec->secretClass);
+                        rec.source = InstallState::sourceFor(spec->secretClass);
                         rec.status = InstallState::SecretStatus::Configured;
                         rec.detail.clear();
                     }
