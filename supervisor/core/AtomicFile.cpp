@@ -42,6 +42,23 @@ Status AtomicFile::ensureDirectory(const QString &dir, int mode, Links links)
     return {};
 }
 
+std::optional<QString> AtomicFile::writeAndSync(int fd, const QByteArray &data)
+{
+    qsizetype written = 0;
+    while (written < data.size()) {
+        const ssize_t n = ::write(fd, data.constData() + written, size_t(data.size() - written));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return QStringLiteral("cannot write");
+        }
+        written += n;
+    }
+    if (::fsync(fd) != 0)
+        return QStringLiteral("cannot flush");
+    return std::nullopt;
+}
+
 Status AtomicFile::write(const QString &path, const QByteArray &data, int mode)
 {
 #ifdef Q_OS_UNIX
@@ -61,18 +78,8 @@ Status AtomicFile::write(const QString &path, const QByteArray &data, int mode)
     };
     if (::fchmod(fd, mode_t(mode)) != 0)
         return fail(QStringLiteral("cannot set permissions of"));
-    qsizetype written = 0;
-    while (written < data.size()) {
-        const ssize_t n = ::write(fd, data.constData() + written, size_t(data.size() - written));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return fail(QStringLiteral("cannot write"));
-        }
-        written += n;
-    }
-    if (::fsync(fd) != 0)
-        return fail(QStringLiteral("cannot flush"));
+    if (const std::optional<QString> step = AtomicFile::writeAndSync(fd, data))
+        return fail(*step);
     if (::close(fd) != 0) {
         ::unlink(tmp.constData());
         return Status::failure(QStringLiteral("cannot close %1: %2").arg(path, errnoText()));

@@ -1,5 +1,7 @@
 #include "SafeFile.h"
 
+#include "AtomicFile.h"
+
 #include <QFile>
 #include <QRandomGenerator>
 #include <QStringList>
@@ -202,18 +204,8 @@ Status SafeFile::writeBeneath(const QString &baseDir, const QString &relative,
         return fail(QStringLiteral("cannot create"), -1);
     if (::fchmod(fd, mode_t(mode)) != 0)
         return fail(QStringLiteral("cannot set permissions of"), fd);
-    qsizetype written = 0;
-    while (written < data.size()) {
-        const ssize_t n = ::write(fd, data.constData() + written, size_t(data.size() - written));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return fail(QStringLiteral("cannot write"), fd);
-        }
-        written += n;
-    }
-    if (::fsync(fd) != 0)
-        return fail(QStringLiteral("cannot flush"), fd);
+    if (const std::optional<QString> step = AtomicFile::writeAndSync(fd, data))
+        return fail(*step, fd);
     ::close(fd);
     // renameat() replaces a link planted at the name; it never writes through it.
     if (::renameat(dir, tmp.constData(), dir, name.constData()) != 0)
