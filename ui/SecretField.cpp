@@ -1,6 +1,6 @@
 #include "SecretField.h"
 
-#include "secrets/SecretValidator.h"
+#include "manifest/SecretValidator.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,8 +1,8 @@
 #include "Logging.h"
 
 #include "core/AtomicFile.h"
+#include "core/Redactor.h"
 #include "core/SafeFile.h"
-#include "secrets/Redactor.h"
 
 #include <QDir>
 #include <QFileInfo>

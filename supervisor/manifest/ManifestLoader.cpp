@@ -1,9 +1,9 @@
 #include "ManifestLoader.h"
 
+#include "GeneratorAlphabet.h"
 #include "JsonReader.h"
 #include "ManifestValidator.h"
 #include "core/Platform.h"
-#include "secrets/SecretGenerator.h"
 
 #include <QDir>
 #include <QFile>
@@ -378,9 +378,9 @@ SecretSpec Parser::parseSecret(const json &v, const QString &path)
     // found here rather than as an endless loop at first run.
     if (s.generator && s.secretClass == SecretClass::PerInstallGenerated && !s.format.isEmpty()) {
         const QRegularExpression re(s.format);
-        if (re.isValid() && !SecretGenerator::alphabetOf(*s.generator).isEmpty()
+        if (re.isValid() && !GeneratorAlphabet::alphabetOf(*s.generator).isEmpty()
             && (s.generator->type == SecretGeneratorSpec::Type::Uuid || s.generator->length > 0)) {
-            if (!SecretGenerator::generateMatching(*s.generator, re, 32).ok())
+            if (!GeneratorAlphabet::canMatch(*s.generator, re, 32))
                 r.error(path + QStringLiteral("/format"),
                         QStringLiteral("the generator never produces a value matching this format; "
                                        "change the generator's length or charset, or the format"));
@@ -419,7 +419,8 @@ void Parser::parseGenerator(const json &v, const QString &path, SecretSpec &s)
                       .arg(SecretGeneratorSpec::DefaultLength));
     }
     const auto charsetText = r.string(v, "charset", path);
-    const bool namedCharset = charsetText && SecretGenerator::charsetNames().contains(*charsetText);
+    const bool namedCharset
+        = charsetText && GeneratorAlphabet::charsetNames().contains(*charsetText);
     const auto alphabet = r.string(v, "alphabet", path);
     if (charsetText && alphabet) {
         r.error(path, QStringLiteral("give either charset or alphabet, not both"));
@@ -458,14 +459,14 @@ void Parser::literalCharset(const QString &charset, const QString &path, SecretG
         r.error(path,
                 QStringLiteral("must name a charset (%1) or list between 2 and 256 different "
                                "characters to draw from (got %2)")
-                    .arg(SecretGenerator::charsetNames().join(QStringLiteral(", ")), q(charset)));
+                    .arg(GeneratorAlphabet::charsetNames().join(QStringLiteral(", ")), q(charset)));
         return;
     }
     g.alphabet = distinct;
     r.warning(path,
               QStringLiteral("%1 is not a charset name (%2), so its characters are the alphabet%3; "
                              "write them as \"alphabet\" to say so")
-                  .arg(q(charset), SecretGenerator::charsetNames().join(QStringLiteral(", ")),
+                  .arg(q(charset), GeneratorAlphabet::charsetNames().join(QStringLiteral(", ")),
                        distinct.size() < charset.size() ? QStringLiteral(" (each counted once)")
                                                         : QString()));
 }

@@ -1,7 +1,6 @@
 #include "PlanReport.h"
 
-#include "secrets/SecretGenerator.h"
-#include "secrets/SecretValidator.h"
+#include "SecretValidator.h"
 
 #include <QDir>
 #include <QTextStream>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "secrets/Redactor.h"
+#include "core/Redactor.h"
 
 #include <QObject>
 #include <QRegularExpression>

@@ -1,9 +1,9 @@
 #include "TelemetryLog.h"
 
 #include "core/AtomicFile.h"
+#include "core/Redactor.h"
 #include "core/SafeFile.h"
 #include "logging/Logging.h"
-#include "secrets/Redactor.h"
 
 #include <QDateTime>
 #include <QFile>

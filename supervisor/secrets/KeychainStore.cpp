@@ -1,6 +1,7 @@
 #include "KeychainStore.h"
 
 #include "SecretGenerator.h"
+#include "manifest/GeneratorAlphabet.h"
 
 #include <QCryptographicHash>
 #include <QLibrary>
@@ -300,8 +301,8 @@ void KeychainStore::write(const QString &secretId, const QByteArray &value, QObj
             }
             const int count = int((value.size() + ChunkBytes - 1) / ChunkBytes);
             const QByteArray generation
-                = SecretGenerator::randomString(SecretGenerator::alphabetFor(QStringLiteral("hex")),
-                                                12)
+                = SecretGenerator::randomString(
+                      GeneratorAlphabet::alphabetFor(QStringLiteral("hex")), 12)
                       .value()
                       .toLatin1();
             const QByteArray header = ChunkedTag + generation + ':' + QByteArray::number(count)

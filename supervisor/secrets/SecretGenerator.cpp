@@ -1,51 +1,12 @@
 #include "SecretGenerator.h"
 
+#include "manifest/GeneratorAlphabet.h"
+
 #include <climits>
 #include <openssl/rand.h>
 #include <vector>
 
 namespace steward {
-
-const QStringList &SecretGenerator::charsetNames()
-{
-    static const QStringList names {
-        QStringLiteral("alnum"),     QStringLiteral("hex"),    QStringLiteral("base64"),
-        QStringLiteral("base64url"), QStringLiteral("alpha"),  QStringLiteral("lower"),
-        QStringLiteral("upper"),     QStringLiteral("digits"),
-    };
-    return names;
-}
-
-QString SecretGenerator::alphabetFor(const QString &charset)
-{
-    const QString lower = QStringLiteral("abcdefghijklmnopqrstuvwxyz");
-    const QString upper = QStringLiteral("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-    const QString digits = QStringLiteral("0123456789");
-    if (charset == QLatin1String("alnum"))
-        return upper + lower + digits;
-    if (charset == QLatin1String("hex"))
-        return digits + QStringLiteral("abcdef");
-    if (charset == QLatin1String("base64")) // RFC 4648 section 4 alphabet
-        return upper + lower + digits + QStringLiteral("+/");
-    if (charset == QLatin1String("base64url")) // RFC 4648 section 5 alphabet
-        return upper + lower + digits + QStringLiteral("-_");
-    if (charset == QLatin1String("alpha"))
-        return upper + lower;
-    if (charset == QLatin1String("lower"))
-        return lower;
-    if (charset == QLatin1String("upper"))
-        return upper;
-    if (charset == QLatin1String("digits"))
-        return digits;
-    return {};
-}
-
-QString SecretGenerator::alphabetOf(const SecretGeneratorSpec &spec)
-{
-    if (!spec.alphabet.isEmpty())
-        return spec.alphabet;
-    return alphabetFor(spec.charset.isEmpty() ? QStringLiteral("alnum") : spec.charset);
-}
 
 bool SecretGenerator::randomBytes(unsigned char *out, std::size_t size)
 {
@@ -116,7 +77,7 @@ Result<QString> SecretGenerator::generate(const SecretGeneratorSpec &spec)
             return Result<QString>::failure(QStringLiteral("the system random generator failed"));
         return id;
     }
-    return randomString(alphabetOf(spec), spec.length);
+    return randomString(GeneratorAlphabet::alphabetOf(spec), spec.length);
 }
 
 Result<QString> SecretGenerator::generateMatching(const SecretGeneratorSpec &spec,

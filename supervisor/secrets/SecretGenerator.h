@@ -7,18 +7,12 @@
 
 namespace steward {
 
-// Generates per-install secrets with OpenSSL's CSPRNG (RAND_bytes).
+// Generates per-install secrets with OpenSSL's CSPRNG (RAND_bytes), over the alphabets
+// GeneratorAlphabet names.
 // Characters are drawn by rejection sampling, so every alphabet symbol is equally likely.
 class SecretGenerator
 {
 public:
-    // Names accepted as generator.charset.
-    static const QStringList &charsetNames();
-    // The alphabet behind a charset name; empty for an unknown name.
-    static QString alphabetFor(const QString &charset);
-    // The alphabet a spec draws from (explicit alphabet, named charset, or alnum by default).
-    static QString alphabetOf(const SecretGeneratorSpec &spec);
-
     static Result<QString> generate(const SecretGeneratorSpec &spec);
     // Draws until the value matches `format` (when valid and non-empty), at most `attempts` times.
     static Result<QString> generateMatching(const SecretGeneratorSpec &spec,

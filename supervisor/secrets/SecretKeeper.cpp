@@ -1,10 +1,10 @@
 #include "SecretKeeper.h"
 
-#include "Redactor.h"
 #include "RemoteSecretSource.h"
 #include "SecretGenerator.h"
-#include "SecretValidator.h"
+#include "core/Redactor.h"
 #include "logging/Logging.h"
+#include "manifest/SecretValidator.h"
 
 #include <QRegularExpression>
 

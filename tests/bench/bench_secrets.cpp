@@ -2,9 +2,9 @@
 // Prints one Markdown table row per measurement: | benchmark | result | target |
 
 #include "StoreSync.h"
+#include "core/Redactor.h"
 #include "secrets/EncryptedFileStore.h"
 #include "secrets/KeychainStore.h"
-#include "secrets/Redactor.h"
 #include "secrets/SecretGenerator.h"
 
 #include <QCoreApplication>

@@ -5,9 +5,9 @@
 
 #include "../vault/FakeVault.h"
 #include "ManifestBuilder.h"
+#include "core/Redactor.h"
 #include "secrets/InstallState.h"
 #include "secrets/MemoryStore.h"
-#include "secrets/Redactor.h"
 #include "secrets/SecretKeeper.h"
 #include "vault/VaultSecretSource.h"
 

@@ -1,9 +1,9 @@
 #include "core/AtomicFile.h"
+#include "core/Redactor.h"
 #include "core/SafeFile.h"
 #include "logging/Logging.h"
 #include "process/ServiceLog.h"
 #include "process/TelemetryLog.h"
-#include "secrets/Redactor.h"
 
 #include <QDir>
 #include <QFile>

@@ -10,10 +10,10 @@
 #include "api/ControlApi.h"
 #include "api/HttpConnection.h"
 #include "api/TokenBook.h"
+#include "core/Redactor.h"
 #include "manifest/ManifestLoader.h"
 #include "secrets/InstallState.h"
 #include "secrets/MemoryStore.h"
-#include "secrets/Redactor.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QCoreApplication>

@@ -6,7 +6,7 @@
 // first value permanent (bit 0, no minimum); then the values separated by 0x01, a 0x00, and the
 // text.
 
-#include "secrets/Redactor.h"
+#include "core/Redactor.h"
 
 #include <cstdio>
 #include <cstdlib>

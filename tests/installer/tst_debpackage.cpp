@@ -81,6 +81,7 @@ QList<std::pair<QString, QString>> expectedFiles()
     const QString rwx = QStringLiteral("-rwxr-xr-x");
     QList<std::pair<QString, QString>> files {
         {app + QStringLiteral("/bin/steward"), rwx},
+        {app + QStringLiteral("/bin/steward-desktop"), rwx},
         {app + QStringLiteral("/bin/stewardctl"), rwx},
         {app + QStringLiteral("/bin/") + Launcher, rwx},
         {app + QStringLiteral("/bundle/bundle.json"), rw},

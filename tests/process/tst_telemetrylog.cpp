@@ -1,6 +1,6 @@
 #include "TestPrinters.h"
+#include "core/Redactor.h"
 #include "process/TelemetryLog.h"
-#include "secrets/Redactor.h"
 
 #include <QDateTime>
 #include <QFile>

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void dryRunStartsNothing();
     void dryRunOfAnInvalidManifest();
     void bundleRootIsWhereBinariesAre();
+    void headlessMapsNoGuiLibrary();
 };
 
 void tst_StewardHeadless::firstRunGeneratesThenWaits()
@@ -421,6 +422,25 @@ void tst_StewardHeadless::bundleRootIsWhereBinariesAre()
         = runSteward({QStringLiteral("--bundle-root"), dir.filePath(QStringLiteral("nowhere"))});
     QCOMPARE(r.code, 64);
     QVERIFY(r.err.contains(QLatin1String("is not a directory")));
+}
+
+// A headless Steward is the core alone: with the app ready, its memory maps no Qt Gui or
+// Widgets, no X11, xcb, EGL or OpenGL, and no font library.
+void tst_StewardHeadless::headlessMapsNoGuiLibrary()
+{
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path(), QStringLiteral("--prompt")},
+                           Token + "\n\n");
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+    QFile maps(QStringLiteral("/proc/%1/maps").arg(steward.pid()));
+    QVERIFY(maps.open(QIODevice::ReadOnly));
+    const QByteArray mapped = maps.readAll();
+    QVERIFY(mapped.contains("libQt6Core"));
+    QVERIFY(mapped.contains("libQt6Network"));
+    for (const char *library : {"libQt6Gui", "libQt6Widgets", "libX11", "libxcb", "libEGL", "libGL",
+                                "libOpenGL", "libfontconfig", "libfreetype"})
+        QVERIFY2(!mapped.contains(library), library);
+    QCOMPARE(steward.terminate().code, 0);
 }
 
 QTEST_GUILESS_MAIN(tst_StewardHeadless)

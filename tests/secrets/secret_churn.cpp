@@ -2,10 +2,10 @@
 // SecretKeeper and the real keychain, printing "ack <n>" after each change is stored.
 // Usage: secret_churn MANIFEST APP_DATA FIRST_N
 
+#include "core/Redactor.h"
 #include "manifest/ManifestLoader.h"
 #include "secrets/InstallState.h"
 #include "secrets/KeychainStore.h"
-#include "secrets/Redactor.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QCoreApplication>

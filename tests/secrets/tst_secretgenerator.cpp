@@ -1,3 +1,4 @@
+#include "manifest/GeneratorAlphabet.h"
 #include "secrets/SecretGenerator.h"
 
 #include <QRegularExpression>
@@ -76,8 +77,8 @@ void tst_SecretGenerator::charsetAlphabets()
 {
     QFETCH(QString, charset);
     QFETCH(QString, alphabet);
-    QCOMPARE(SecretGenerator::alphabetFor(charset), alphabet);
-    QVERIFY(SecretGenerator::charsetNames().contains(charset));
+    QCOMPARE(GeneratorAlphabet::alphabetFor(charset), alphabet);
+    QVERIFY(GeneratorAlphabet::charsetNames().contains(charset));
 }
 
 void tst_SecretGenerator::everySymbolIsDrawnAndNothingElse_data()
@@ -120,7 +121,7 @@ void tst_SecretGenerator::explicitAlphabet()
 void tst_SecretGenerator::noModuloBias()
 {
     // 62 symbols do not divide 256: a plain `byte % 62` would favour the first 8 symbols.
-    const QString alphabet = SecretGenerator::alphabetFor(QStringLiteral("alnum"));
+    const QString alphabet = GeneratorAlphabet::alphabetFor(QStringLiteral("alnum"));
     const qint64 draws = 62 * 10000;
     const Result<QString> v = SecretGenerator::randomString(alphabet, int(draws));
     QVERIFY(v.ok());

@@ -1,8 +1,8 @@
 #include "FileMode.h"
 #include "TestPaths.h"
+#include "core/Redactor.h"
 #include "manifest/ManifestLoader.h"
 #include "secrets/MemoryStore.h"
-#include "secrets/Redactor.h"
 #include "secrets/SecretInjector.h"
 #include "secrets/SecretKeeper.h"
 

@@ -1,8 +1,8 @@
 #include "TestPaths.h"
 #include "TestPrinters.h"
+#include "core/Redactor.h"
 #include "manifest/ManifestLoader.h"
 #include "secrets/MemoryStore.h"
-#include "secrets/Redactor.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QSignalSpy>

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/Redactor.h"
 #include "manifest/Manifest.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
 #include "secrets/InstallState.h"
 #include "secrets/MemoryStore.h"
-#include "secrets/Redactor.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QElapsedTimer>

@@ -6,9 +6,9 @@
 #include "ManifestBuilder.h"
 #include "TestPrinters.h"
 #include "VaultTestData.h"
+#include "core/Redactor.h"
 #include "secrets/InstallState.h"
 #include "secrets/MemoryStore.h"
-#include "secrets/Redactor.h"
 #include "secrets/SecretKeeper.h"
 #include "vault/VaultSecretSource.h"
 

@@ -1,4 +1,4 @@
-#include "secrets/Redactor.h"
+#include "core/Redactor.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "secrets/SecretValidator.h"
+#include "manifest/SecretValidator.h"
 
 #include <QTest>
 

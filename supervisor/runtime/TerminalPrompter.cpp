@@ -1,6 +1,6 @@
 #include "TerminalPrompter.h"
 
-#include "secrets/SecretValidator.h"
+#include "manifest/SecretValidator.h"
 
 #include <QRegularExpression>
 #include <QSocketNotifier>
