@@ -89,6 +89,108 @@
     </message>
 </context>
 <context>
+    <name>SecretValidator</name>
+    <message>
+        <source>digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>letters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>capital letters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lower-case letters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 or %2</source>
+        <extracomment>A list of kinds of characters, e.g. &quot;letters, digits, - or _&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a value is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not start or end with spaces, tabs or line breaks (often a copy-and-paste slip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not contain a NUL character (it is passed as an environment variable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is %1 bytes; environment values may be at most %2 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is %1 bytes; file secrets may be at most %2 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>does not have the expected format; expected %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>does not have the expected format: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>does not have the expected format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in the format the app expects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any non-empty value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one or more characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any number of characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exactly %1 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at least %1 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <extracomment>How many characters, then which: &quot;at least 20 characters: letters or digits&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; then %2: %3</source>
+        <extracomment>A fixed beginning, then how many characters and which.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>steward::ChangeSecretDialog</name>
     <message>
         <source>%1: change %2</source>

@@ -1,5 +1,6 @@
 #include "SecretValidator.h"
 
+#include <QCoreApplication>
 #include <QRegularExpression>
 
 namespace steward {
@@ -22,14 +23,14 @@ QString classInWords(const QString &cls)
             lower = true;
             i += 2;
         } else if (range == QLatin1String("0-9")) {
-            kinds << QStringLiteral("digits");
+            kinds << SecretValidator::tr("digits");
             i += 2;
         } else if (cls.mid(i, 2) == QLatin1String("\\d")) {
-            kinds << QStringLiteral("digits");
+            kinds << SecretValidator::tr("digits");
             ++i;
         } else if (cls.mid(i, 2) == QLatin1String("\\w")) {
             upper = lower = true;
-            kinds << QStringLiteral("digits");
+            kinds << SecretValidator::tr("digits");
             singles << QStringLiteral("_");
             ++i;
         } else if (cls.at(i) == QLatin1Char('\\') && i + 1 < cls.size()
@@ -44,11 +45,11 @@ QString classInWords(const QString &cls)
         }
     }
     if (upper && lower)
-        kinds.prepend(QStringLiteral("letters"));
+        kinds.prepend(SecretValidator::tr("letters"));
     else if (upper)
-        kinds.prepend(QStringLiteral("capital letters"));
+        kinds.prepend(SecretValidator::tr("capital letters"));
     else if (lower)
-        kinds.prepend(QStringLiteral("lower-case letters"));
+        kinds.prepend(SecretValidator::tr("lower-case letters"));
     kinds.removeDuplicates();
     singles.removeDuplicates();
     const QStringList all = kinds + singles;
@@ -56,8 +57,9 @@ QString classInWords(const QString &cls)
         return {};
     if (all.size() == 1)
         return all.first();
-    return all.mid(0, all.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" or ")
-        + all.last();
+    //: A list of kinds of characters, e.g. "letters, digits, - or _".
+    return SecretValidator::tr("%1 or %2")
+        .arg(all.mid(0, all.size() - 1).join(SecretValidator::tr(", ")), all.last());
 }
 
 } // namespace
@@ -68,27 +70,27 @@ QStringList SecretValidator::problems(const SecretSpec &spec, const QString &val
     const QString who = spec.id + QStringLiteral(": ");
     if (value.isEmpty()) {
         if (spec.required)
-            out << who + QStringLiteral("a value is required");
+            out << who + tr("a value is required");
         return out;
     }
     if (value.front().isSpace() || value.back().isSpace())
         out << who
-                + QStringLiteral("must not start or end with spaces, tabs or line breaks "
-                                 "(often a copy-and-paste slip)");
+                + tr("must not start or end with spaces, tabs or line breaks "
+                     "(often a copy-and-paste slip)");
     const qsizetype bytes = value.toUtf8().size();
     if (spec.target.type == SecretTarget::Type::Env) {
         if (value.contains(QChar(0)))
             out << who
-                    + QStringLiteral("must not contain a NUL character (it is passed as an "
-                                     "environment variable)");
+                    + tr("must not contain a NUL character (it is passed as an "
+                         "environment variable)");
         if (bytes > MaxEnvValueBytes)
             out << who
-                    + QStringLiteral("is %1 bytes; environment values may be at most %2 bytes")
+                    + tr("is %1 bytes; environment values may be at most %2 bytes")
                           .arg(bytes)
                           .arg(MaxEnvValueBytes);
     } else if (bytes > MaxFileValueBytes) {
         out << who
-                + QStringLiteral("is %1 bytes; file secrets may be at most %2 bytes")
+                + tr("is %1 bytes; file secrets may be at most %2 bytes")
                       .arg(bytes)
                       .arg(MaxFileValueBytes);
     }
@@ -102,13 +104,11 @@ QStringList SecretValidator::problems(const SecretSpec &spec, const QString &val
                 : spec.prompt ? spec.prompt->description
                               : QString();
             if (!words.isEmpty())
-                out << who
-                        + QStringLiteral("does not have the expected format; expected %1")
-                              .arg(words);
+                out << who + tr("does not have the expected format; expected %1").arg(words);
             else if (!told.isEmpty())
-                out << who + QStringLiteral("does not have the expected format: %1").arg(told);
+                out << who + tr("does not have the expected format: %1").arg(told);
             else
-                out << who + QStringLiteral("does not have the expected format");
+                out << who + tr("does not have the expected format");
         }
     }
     return out;
@@ -121,9 +121,9 @@ QString SecretValidator::expectation(const SecretSpec &spec)
             return words;
         if (spec.prompt && !spec.prompt->hint.isEmpty())
             return spec.prompt->hint;
-        return QStringLiteral("in the format the app expects");
+        return tr("in the format the app expects");
     }
-    return spec.required ? QStringLiteral("any non-empty value") : QStringLiteral("optional");
+    return spec.required ? tr("any non-empty value") : tr("optional");
 }
 
 QString SecretValidator::formatInWords(const SecretSpec &spec)
@@ -140,18 +140,20 @@ QString SecretValidator::formatInWords(const SecretSpec &spec)
             const QString min = m.captured(4);
             const QString max = m.captured(6);
             if (quantifier == QLatin1String("+"))
-                count = QStringLiteral("one or more characters");
+                count = tr("one or more characters");
             else if (quantifier == QLatin1String("*"))
-                count = QStringLiteral("any number of characters");
+                count = tr("any number of characters");
             else if (m.captured(5).isEmpty())
-                count = QStringLiteral("exactly %1 characters").arg(min);
+                count = tr("exactly %1 characters").arg(min);
             else if (max.isEmpty())
-                count = QStringLiteral("at least %1 characters").arg(min);
+                count = tr("at least %1 characters").arg(min);
             else
-                count = QStringLiteral("%1 to %2 characters").arg(min, max);
+                count = tr("%1 to %2 characters").arg(min, max);
             const QString prefix = m.captured(1);
-            return prefix.isEmpty() ? QStringLiteral("%1: %2").arg(count, cls)
-                                    : QStringLiteral("\"%1\" then %2: %3").arg(prefix, count, cls);
+            //: How many characters, then which: "at least 20 characters: letters or digits".
+            return prefix.isEmpty() ? tr("%1: %2").arg(count, cls)
+                                    //: A fixed beginning, then how many characters and which.
+                                    : tr("\"%1\" then %2: %3").arg(prefix, count, cls);
         }
     }
     return {};

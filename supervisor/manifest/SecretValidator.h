@@ -2,6 +2,7 @@
 
 #include "manifest/Manifest.h"
 
+#include <QCoreApplication>
 #include <QStringList>
 
 namespace steward {
@@ -10,6 +11,8 @@ namespace steward {
 // Messages name the secret id and the rule that failed, never the value.
 class SecretValidator
 {
+    Q_DECLARE_TR_FUNCTIONS(SecretValidator)
+
 public:
     static constexpr qsizetype MaxEnvValueBytes = 64 * 1024;
     static constexpr qsizetype MaxFileValueBytes = 1024 * 1024;
