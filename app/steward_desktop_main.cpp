@@ -2,6 +2,7 @@
 // person launches `steward`, which hands a windowed launch to this executable.
 #include "DesktopShell.h"
 #include "core/ProcessHardening.h"
+#include "logging/Logging.h"
 #include "runtime/CommandLine.h"
 #include "runtime/ShutdownSignals.h"
 #include "runtime/StewardRuntime.h"
@@ -18,6 +19,7 @@ int main(int argc, char *argv[])
     // Before anything holds a secret: no other process of the user reads Steward's memory.
     if (const steward::Status st = steward::ProcessHardening::protectSelf(); !st)
         std::fprintf(stderr, "steward: warning: %s\n", qPrintable(st.error()));
+    steward::Logging::captureQtMessages();
     // Headless runs (and --help, --version, --dry-run) must not need a display, so pick the
     // application class before creating it.
     const bool headless = !steward::CommandLine::wantsWindows(argc, argv);

@@ -1,6 +1,7 @@
 // `steward`: the headless core. It links Qt Core and Network only, so a headless run maps no GUI
 // library; a launch that wants windows is handed to `steward-desktop` beside it.
 #include "core/ProcessHardening.h"
+#include "logging/Logging.h"
 #include "runtime/CommandLine.h"
 #include "runtime/ShutdownSignals.h"
 #include "runtime/StewardRuntime.h"
@@ -46,6 +47,7 @@ int main(int argc, char *argv[])
     // Before anything holds a secret: no other process of the user reads Steward's memory.
     if (const steward::Status st = steward::ProcessHardening::protectSelf(); !st)
         std::fprintf(stderr, "steward: warning: %s\n", qPrintable(st.error()));
+    steward::Logging::captureQtMessages();
 
     QCoreApplication app(argc, argv);
     steward::CommandLine::nameApplication();

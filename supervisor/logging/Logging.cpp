@@ -91,7 +91,40 @@ std::shared_ptr<RedactingSink> sink()
     return s;
 }
 
+spdlog::level::level_enum levelOf(QtMsgType type)
+{
+    switch (type) {
+    case QtDebugMsg:
+        return spdlog::level::debug;
+    case QtInfoMsg:
+        return spdlog::level::info;
+    case QtWarningMsg:
+        return spdlog::level::warn;
+    case QtCriticalMsg:
+        return spdlog::level::err;
+    case QtFatalMsg:
+        return spdlog::level::critical;
+    }
+    return spdlog::level::warn;
+}
+
+void qtMessage(QtMsgType type, const QMessageLogContext &context, const QString &text)
+{
+    static const std::shared_ptr<spdlog::logger> qt = Logging::get("qt");
+    const std::string message = context.category && qstrcmp(context.category, "default") != 0
+        ? std::string(context.category) + ": " + text.toStdString()
+        : text.toStdString();
+    qt->log(levelOf(type), message);
+    if (type == QtFatalMsg)
+        qt->flush(); // Qt aborts when this returns
+}
+
 } // namespace
+
+void Logging::captureQtMessages()
+{
+    qInstallMessageHandler(qtMessage);
+}
 
 std::shared_ptr<spdlog::logger> Logging::get(const std::string &module)
 {

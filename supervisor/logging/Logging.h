@@ -30,6 +30,10 @@ public:
     static void setRedactor(std::shared_ptr<const Redactor> redactor);
     // What reaches stderr (default: warnings and errors).
     static void setConsoleLevel(spdlog::level::level_enum level);
+    // Routes Qt's own messages (qDebug ... qFatal, from Qt, QtKeychain and Steward alike) to
+    // the "qt" logger, so they are redacted and reach the log file like every other line.
+    // For the executables; a test keeps QTest's handler.
+    static void captureQtMessages();
 };
 
 } // namespace steward

@@ -1,0 +1,54 @@
+#include "core/Redactor.h"
+#include "logging/Logging.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace steward;
+
+namespace {
+Q_LOGGING_CATEGORY(demo, "steward.demo")
+}
+
+// Steward's log with Qt's own messages routed into it: what Qt or QtKeychain print goes
+// through the same redactor and reaches the same file as Steward's lines.
+class tst_Logging : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void qtMessagesAreRedactedIntoTheLogFile();
+};
+
+void tst_Logging::qtMessagesAreRedactedIntoTheLogFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("logs/steward.log"));
+    QVERIFY(Logging::addFile(path));
+    auto redactor = std::make_shared<Redactor>();
+    redactor->setSecrets({QByteArrayLiteral("hunter2-opensesame")});
+    Logging::setRedactor(redactor);
+
+    const QtMessageHandler previous = qInstallMessageHandler(nullptr);
+    Logging::captureQtMessages();
+    qWarning("keychain said: the password hunter2-opensesame was refused");
+    qCWarning(demo) << "a categorised warning";
+    qInstallMessageHandler(previous);
+    Logging::get("qt")->flush();
+
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray log = f.readAll();
+    const QByteArray redacted
+        = QByteArray("[qt] keychain said: the password ") + Redactor::Marker + " was refused";
+    QVERIFY2(log.contains(redacted), log.constData());
+    QVERIFY(log.contains(" warning [qt] "));
+    QVERIFY(log.contains("[qt] steward.demo: a categorised warning"));
+    QVERIFY(!log.contains("hunter2-opensesame"));
+}
+
+QTEST_GUILESS_MAIN(tst_Logging)
+
+#include "tst_logging.moc"
