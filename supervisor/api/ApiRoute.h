@@ -67,12 +67,13 @@ public:
         QByteArrayList allowedMethods; // the methods routed at this path (none: unknown path)
     };
 
-    void add(ApiRoute route) { m_routes.append(std::move(route)); }
+    void add(ApiRoute route);
     Match match(const QByteArray &method, const QString &path) const;
     const QList<ApiRoute> &routes() const { return m_routes; }
 
 private:
     QList<ApiRoute> m_routes;
+    QList<QStringList> m_segments; // each route's pattern, split once
 };
 
 } // namespace steward

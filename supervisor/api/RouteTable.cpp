@@ -23,6 +23,14 @@ bool fits(const QStringList &pattern, const QStringList &parts, QStringList *par
 
 } // namespace
 
+void RouteTable::add(ApiRoute route)
+{
+    // Split here rather than at each request (callgrind showed the splitting at 5 % of a
+    // request to GET /secrets).
+    m_segments.append(route.pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts));
+    m_routes.append(std::move(route));
+}
+
 RouteTable::Match RouteTable::match(const QByteArray &method, const QString &path) const
 {
     const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
@@ -31,10 +39,10 @@ RouteTable::Match RouteTable::match(const QByteArray &method, const QString &pat
     // routes with fewer placeholders are tried first.
     const ApiRoute *best = nullptr;
     qsizetype bestPlaceholders = 0;
-    for (const ApiRoute &route : m_routes) {
-        const QStringList pattern = route.pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i < m_routes.size(); ++i) {
+        const ApiRoute &route = m_routes.at(i);
         QStringList params;
-        if (!fits(pattern, parts, &params))
+        if (!fits(m_segments.at(i), parts, &params))
             continue;
         if (route.method != method) {
             if (!m.allowedMethods.contains(route.method))

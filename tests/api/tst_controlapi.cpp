@@ -617,13 +617,14 @@ QByteArray tst_ControlApi::exchange(const QByteArray &raw)
         return {};
     socket.write(raw);
     QByteArray all;
-    QTest::qWaitFor(
+    const bool closed = QTest::qWaitFor(
         [&] {
             all += socket.readAll();
             return socket.state() == QAbstractSocket::UnconnectedState;
         },
         20000);
-    return all + socket.readAll();
+    // A server that never closes gives nothing: the caller's checks then fail.
+    return closed ? QByteArray(all + socket.readAll()) : QByteArray();
 }
 
 void tst_ControlApi::repeatedWrongTokensLockOut()
