@@ -1,94 +1,68 @@
 #pragma once
 
+#include "ApiContext.h"
+#include "ApiRoute.h"
+#include "AuthThrottle.h"
 #include "HttpMessage.h"
 #include "TokenBook.h"
-#include "manifest/Diagnostic.h"
-#include "manifest/Manifest.h"
-#include "secrets/ReferenceInstallImport.h"
 
 #include <QDateTime>
 #include <QObject>
 
-#include <deque>
-#include <functional>
-#include <optional>
+#include <memory>
 
 namespace steward {
 
-class SecretKeeper;
+class AppRoutes;
+class SecretRoutes;
+class ServiceRoutes;
 class ServiceTimeline;
 class Supervisor;
 
-// What the control API reads and drives.
-struct ApiContext
-{
-    const Manifest *manifest = nullptr;
-    SecretKeeper *keeper = nullptr;
-    Supervisor *supervisor = nullptr;
-    QString appData;
-    Diagnostics diagnostics; // from loading the manifest, for /validate
-    std::function<void()> shutdown;
-    // Brings up the running instance's window (a second launch of the app); false when headless.
-    std::function<bool()> activate;
-    // This run of Steward, for /status (the Vrooli runtime's fields).
-    QString instanceId;
-    QDateTime startedAt;
-    QString manifestSha256;
-    // What this run imported from the Vrooli runtime's install of the app, if anything.
-    std::optional<ReferenceInstallImport::Report> imported;
-};
-
-// The control API's guard and routes. Before any route: the Host header must name a loopback
-// address with our port (else 421), an Origin must be loopback (else 403), and every route
-// but /healthz needs a bearer token; repeated failures lock authentication for a while (429).
-// The admin token reaches everything except secret values; a service's token reads only its
-// own secrets and status. Answers never carry a secret value, except /secrets/{id}/value to
-// the service that owns the secret.
+// The control API: the guard, run once before any route, then the route table. The guard: the
+// Host header must name a loopback address with our port (else 421), an Origin must be loopback
+// (else 403), and every route not open to anyone needs a bearer token; repeated failures lock
+// a wrong token for a while (429;
+// AuthThrottle). The table says which token reaches which route: the admin
+// token reaches everything except secret values; a service's token reads only its own secrets
+// and status. Errors become HTTP answers in one place, and every answer's body goes through the
+// redactor there, except /secrets/{id}/value to the service that owns the secret.
 class ControlApi : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int MaxAuthFailures = 10; // within AuthWindowS seconds
-    static constexpr int AuthWindowS = 60;
-    static constexpr int LockoutS = 30;
-    static constexpr int MaxLogLines = 10000;
-
     ControlApi(ApiContext context, const TokenBook &tokens, QObject *parent = nullptr);
     ~ControlApi() override;
-    void setPort(int port) { m_port = port; }
+    void setPort(int port) { m_ctx.port = port; }
     // Before the supervisor starts its services: /readyz reports when they changed state.
     void setSupervisor(Supervisor *s);
     void handle(const HttpRequest &request, Responder respond);
+    // The guard and the route's admission, for a request head before its body is read (and
+    // before 100 Continue): the refusal, if any; `authenticated` tells whether the head carried a
+    // valid token.
+    std::optional<HttpResponse> checkHead(const HttpRequest &head, bool *authenticated);
+    const RouteTable &routes() const { return m_routes; }
 
 private:
-    nlohmann::json secretEntry(const SecretSpec &spec) const;
-    nlohmann::json serviceEntry(const QString &id) const;
-    nlohmann::json statusJson() const;
-    nlohmann::json gpuJson() const;
-    HttpResponse healthz() const;
-
-    HttpResponse getSecrets(const TokenBook::Principal &who) const;
-    void postSecrets(const HttpRequest &request, Responder respond);
-    // Fetches one remote secret (or all, with an empty id) now.
-    void refreshSecrets(const QString &id, Responder respond);
-    HttpResponse health(const TokenBook::Principal &who) const;
-    void deleteSecret(const QString &id, Responder respond);
-    HttpResponse secretValue(const QString &id, const TokenBook::Principal &who) const;
-    HttpResponse readyz() const;
-    HttpResponse ports() const;
-    HttpResponse services() const;
-    HttpResponse serviceAction(const QString &id, const QString &action);
-    HttpResponse logsTail(const HttpRequest &request) const;
-    HttpResponse telemetry() const;
-    HttpResponse validate() const;
-    HttpResponse openApi() const;
+    // The guard's answer when the caller may not go on; `who` is set when a token passed.
+    std::optional<ApiResult> guard(const HttpRequest &request, const RouteTable::Match &match,
+                                   TokenBook::Principal *who);
+    // Whether the route exists for this method and admits this caller (404, 405, 403).
+    std::optional<ApiResult> admission(const HttpRequest &request, const RouteTable::Match &match,
+                                       const TokenBook::Principal &who) const;
+    std::optional<ApiError> authenticate(const HttpRequest &request, TokenBook::Principal *who);
+    void dispatch(const ApiRoute &route, const ApiCall &call, const Responder &respond);
+    // The one place an answer becomes HTTP: errors get their envelope, bodies are redacted.
+    HttpResponse toHttp(ApiResult result, bool redact) const;
 
     ApiContext m_ctx;
     const TokenBook &m_tokens;
     ServiceTimeline *m_timeline;
-    int m_port = 0;
-    std::deque<QDateTime> m_failures;
-    QDateTime m_lockedUntil;
+    std::unique_ptr<ServiceRoutes> m_serviceRoutes;
+    std::unique_ptr<SecretRoutes> m_secretRoutes;
+    std::unique_ptr<AppRoutes> m_appRoutes;
+    RouteTable m_routes;
+    AuthThrottle m_throttle;
 };
 
 } // namespace steward

@@ -1,5 +1,6 @@
 #include "ControlServer.h"
 
+#include "ControlApi.h"
 #include "logging/Logging.h"
 
 #include <QTcpServer>
@@ -16,6 +17,16 @@ ControlServer::ControlServer(HttpConnection::Handler handler, QObject *parent)
     m_server->setListenBacklogSize(MaxConnections);
     m_server->setMaxPendingConnections(MaxConnections);
     connect(m_server, &QTcpServer::newConnection, this, &ControlServer::accept);
+}
+
+ControlServer::ControlServer(ControlApi *api, QObject *parent)
+    : ControlServer(
+        [api](const HttpRequest &r, Responder respond) { api->handle(r, std::move(respond)); },
+        parent)
+{
+    m_headCheck = [api](const HttpRequest &head, bool *authenticated) {
+        return api->checkHead(head, authenticated);
+    };
 }
 
 Status ControlServer::listen(const QString &host, int port)
@@ -43,6 +54,14 @@ void ControlServer::accept()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         if (m_connections >= m_maxConnections) {
+            for (HttpConnection *c : std::as_const(m_open)) {
+                if (!c->authenticated()) {
+                    c->evict(); // its closed() takes it off the list
+                    break;
+                }
+            }
+        }
+        if (m_connections >= m_maxConnections) {
             socket->write(
                 HttpResponse::error(
                     503, "too_many_connections",
@@ -54,7 +73,12 @@ void ControlServer::accept()
         }
         ++m_connections;
         auto *conn = new HttpConnection(socket, m_handler, this);
-        connect(conn, &HttpConnection::closed, this, [this] { --m_connections; });
+        conn->setHeadCheck(m_headCheck);
+        m_open.append(conn);
+        connect(conn, &HttpConnection::closed, this, [this, conn] {
+            m_open.removeOne(conn);
+            --m_connections;
+        });
     }
 }
 

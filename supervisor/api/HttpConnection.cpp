@@ -1,19 +1,12 @@
 #include "HttpConnection.h"
 
-#include <QFile>
 #include <QIODevice>
-#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
 
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
-#endif
-#ifdef Q_OS_LINUX
-#include <csignal>
-#include <pthread.h>
-#include <sys/sendfile.h>
 #endif
 
 namespace steward {
@@ -23,13 +16,6 @@ constexpr int LingerMs = 2000;
 // A streamed request body is handed over in pieces of about this size; parsing waits until the
 // exchange took what it has.
 constexpr qsizetype StreamedBodyChunk = 64 * 1024;
-// sendBody() reads its device in pieces of this size.
-constexpr qint64 PumpChunk = 64 * 1024;
-
-bool statusHasBody(int status)
-{
-    return status >= 200 && status != 204 && status != 304;
-}
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, Handler handler, QObject *parent)
@@ -51,6 +37,8 @@ HttpConnection::HttpConnection(QTcpSocket *socket, QObject *parent)
     , m_socket(socket)
     , m_headTimer(new QTimer(this))
     , m_idleTimer(new QTimer(this))
+    , m_requestTimer(new QTimer(this))
+    , m_bodyRateTimer(new QTimer(this))
 {
     socket->setParent(this);
     // Bounded read buffer: while a request is being answered, a client that keeps sending is
@@ -74,6 +62,13 @@ HttpConnection::HttpConnection(QTcpSocket *socket, QObject *parent)
                QStringLiteral("the request head did not arrive within %1 ms").arg(HeadTimeoutMs));
     });
     connect(m_idleTimer, &QTimer::timeout, this, [this] { m_socket->abort(); });
+    m_requestTimer->setSingleShot(true);
+    connect(m_requestTimer, &QTimer::timeout, this, [this] {
+        reject(408, "request_timeout",
+               QStringLiteral("the request did not arrive within %1 ms").arg(RequestDeadlineMs));
+    });
+    m_bodyRateTimer->setInterval(1000);
+    connect(m_bodyRateTimer, &QTimer::timeout, this, &HttpConnection::checkBodyRate);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadable);
     connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::finish);
@@ -87,6 +82,22 @@ HttpConnection::~HttpConnection()
     *m_alive = false;
 }
 
+void HttpConnection::evict()
+{
+    if (m_socket)
+        m_socket->abort();
+    finish();
+}
+
+void HttpConnection::checkBodyRate()
+{
+    const qint64 elapsed = m_bodyClock.elapsed();
+    if (elapsed >= BodyGraceMs && m_bodyReceived * 1000 < MinBodyBytesPerSecond * elapsed)
+        reject(408, "request_timeout",
+               QStringLiteral("the request body arrives slower than %1 bytes per second")
+                   .arg(MinBodyBytesPerSecond));
+}
+
 void HttpConnection::finish()
 {
     if (!*m_alive)
@@ -94,6 +105,8 @@ void HttpConnection::finish()
     *m_alive = false;
     m_headTimer->stop();
     m_idleTimer->stop();
+    m_requestTimer->stop();
+    m_bodyRateTimer->stop();
     m_bodySource.reset();
     if (m_exchange && !m_exchange->m_ended)
         Q_EMIT m_exchange->clientGone();
@@ -133,6 +146,10 @@ void HttpConnection::parseBuffered()
         const size_t n = http_parser_execute(&m_parser, &m_settings, m_pending.constData(),
                                              size_t(m_pending.size()));
         const http_errno err = HTTP_PARSER_ERRNO(&m_parser);
+        if (m_refusal) {
+            refuse(*m_refusal);
+            break;
+        }
         if (m_rejectStatus) {
             reject(m_rejectStatus, m_rejectCode, m_rejectMessage);
             break;
@@ -174,13 +191,25 @@ void HttpConnection::reject(int status, const char *code, const QString &message
         if (exchange->m_headWritten)
             return exchangeAbort();
     }
-    send(HttpResponse::error(status, code, message), false);
+    refuse(HttpResponse::error(status, code, message));
 }
 
-void HttpConnection::send(const HttpResponse &response, bool keepAlive)
+void HttpConnection::refuse(const HttpResponse &response)
+{
+    if (m_closing)
+        return;
+    m_requestTimer->stop();
+    m_bodyRateTimer->stop();
+    send(response, false, m_request.method == "HEAD");
+}
+
+void HttpConnection::send(const HttpResponse &response, bool keepAlive, bool headOnly)
 {
     const bool keep = keepAlive && !response.close;
-    m_socket->write(response.serialize(keep));
+    QByteArray out = response.serialize(keep);
+    if (headOnly)
+        out.chop(response.body.size()); // the head says what a GET would get, no more
+    m_socket->write(out);
     if (keep)
         return;
     closeGracefully();
@@ -228,8 +257,10 @@ int HttpConnection::onMessageBegin(http_parser *p)
     self->m_value.clear();
     self->m_inValue = false;
     self->m_headBytes = 0;
+    self->m_bodyReceived = 0;
     self->m_idleTimer->stop();
     self->m_headTimer->start(HeadTimeoutMs);
+    self->m_requestTimer->start(RequestDeadlineMs);
     return 0;
 }
 
@@ -291,11 +322,27 @@ int HttpConnection::onHeadersComplete(http_parser *p)
     self->m_request.versionMinor = p->http_major == 1 ? int(p->http_minor) : 0;
     self->m_request.upgrade = p->upgrade != 0;
     self->m_keepAlive = http_should_keep_alive(p) != 0;
+    // A repeated header that decides where a request goes, who sends it or where it ends is an
+    // attempt to make two readers of it disagree (RFC 9112 says 400 for Host).
+    for (const char *name : {"host", "origin", "authorization", "content-length"}) {
+        int seen = 0;
+        for (const auto &header : std::as_const(self->m_request.headerList))
+            seen += header.first.compare(name, Qt::CaseInsensitive) == 0 ? 1 : 0;
+        if (seen > 1) {
+            self->m_rejectStatus = 400;
+            self->m_rejectCode = "duplicate_header";
+            self->m_rejectMessage
+                = QStringLiteral("the request repeats the %1 header").arg(QLatin1String(name));
+            return -1;
+        }
+    }
     if (self->m_exchangeHandler) {
         self->m_requestComplete = false;
         self->m_streaming = self->m_streamsBody && self->m_streamsBody(self->m_request);
         if (self->m_streaming) {
-            // Handed over now; the body follows as it arrives, as large as the handler allows.
+            // Handed over now; the body follows as it arrives, as large and for as long as the
+            // handler allows.
+            self->m_requestTimer->stop();
             self->m_exchange = new HttpExchange(self, self->m_request, self);
             self->m_dispatchPending = true;
             if (self->m_request.header("expect").toLower() == "100-continue")
@@ -312,8 +359,20 @@ int HttpConnection::onHeadersComplete(http_parser *p)
             = QStringLiteral("request bodies may be at most %1 bytes").arg(MaxBodyBytes);
         return -1;
     }
+    if (self->m_headCheck) {
+        bool authenticated = false;
+        self->m_refusal = self->m_headCheck(self->m_request, &authenticated);
+        if (self->m_refusal)
+            return -1;
+        self->m_authenticated = self->m_authenticated || authenticated;
+    }
+    // Only now, after the guard: a refused client never gets the go-ahead to send its body.
     if (self->m_request.header("expect").toLower() == "100-continue")
         self->m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    if ((p->flags & F_CHUNKED) || ((p->flags & F_CONTENTLENGTH) && p->content_length > 0)) {
+        self->m_bodyClock.start();
+        self->m_bodyRateTimer->start();
+    }
     return 0;
 }
 
@@ -339,6 +398,7 @@ int HttpConnection::onBody(http_parser *p, const char *at, size_t len)
         return 1;
     }
     self->m_request.body.append(at, qsizetype(len));
+    self->m_bodyReceived += qint64(len);
     return 0;
 }
 
@@ -346,6 +406,8 @@ int HttpConnection::onMessageComplete(http_parser *p)
 {
     auto *self = static_cast<HttpConnection *>(p->data);
     self->m_busy = true;
+    self->m_requestTimer->stop();
+    self->m_bodyRateTimer->stop();
     // An upgrade request is the last HTTP on this connection.
     self->m_upgraded = p->upgrade != 0;
     if (self->m_exchangeHandler) {
@@ -362,12 +424,17 @@ int HttpConnection::onMessageComplete(http_parser *p)
         http_parser_pause(p, 1);
         return 0;
     }
-    const bool keepAlive = http_should_keep_alive(p) != 0 && !self->m_upgraded;
+    // The per-connection budget: a client that never showed a valid token gets a bounded
+    // number of answers per connection.
+    const bool withinBudget
+        = self->m_authenticated || ++self->m_unauthenticatedRequests < UnauthenticatedRequestBudget;
+    const bool keepAlive = http_should_keep_alive(p) != 0 && !self->m_upgraded && withinBudget;
+    const bool headOnly = self->m_request.method == "HEAD";
     std::weak_ptr<bool> alive = self->m_alive;
-    self->m_handler(self->m_request, [self, alive, keepAlive](HttpResponse response) {
+    self->m_handler(self->m_request, [self, alive, keepAlive, headOnly](HttpResponse response) {
         if (alive.expired() || !*alive.lock())
             return;
-        self->send(response, keepAlive);
+        self->send(response, keepAlive, headOnly);
         self->m_busy = false;
         if (!self->m_closing) {
             self->m_idleTimer->start(IdleTimeoutMs);
@@ -403,240 +470,6 @@ void HttpConnection::requestDone()
     m_idleTimer->start(IdleTimeoutMs);
     // On to a request already received (from within the parsing loop, that loop goes on).
     parseBuffered();
-}
-
-void HttpConnection::exchangeWriteHead(int status,
-                                       const QList<std::pair<QByteArray, QByteArray>> &headers,
-                                       qint64 length, const QByteArray &reason)
-{
-    if (!*m_alive || m_closing || !m_exchange || m_exchange->m_headWritten)
-        return;
-    const HttpRequest &request = m_exchange->request();
-    const bool hasBody = statusHasBody(status);
-    m_headOnly = !hasBody || request.method == "HEAD";
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' '
-        + (reason.isEmpty() ? QByteArray(HttpResponse::reason(status)) : reason) + "\r\n";
-    for (const auto &[name, value] : headers)
-        out += name + ": " + value + "\r\n";
-    m_framing = Framing::None;
-    if (hasBody && length >= 0) {
-        out += "Content-Length: " + QByteArray::number(length) + "\r\n";
-        m_framing = m_headOnly ? Framing::None : Framing::Length;
-        m_outLeft = length;
-    } else if (hasBody && !m_headOnly) {
-        if (request.versionMinor >= 1) {
-            out += "Transfer-Encoding: chunked\r\n";
-            m_framing = Framing::Chunked;
-        } else {
-            m_framing = Framing::UntilClose;
-            m_closeAfterAnswer = true;
-        }
-    }
-    if (!m_keepAlive || request.upgrade)
-        m_closeAfterAnswer = true;
-    out += m_closeAfterAnswer ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n";
-    m_socket->write(out);
-    m_exchange->m_headWritten = true;
-}
-
-void HttpConnection::exchangeRespond(const HttpResponse &response)
-{
-    if (!*m_alive || m_closing || !m_exchange)
-        return;
-    const HttpRequest &request = m_exchange->request();
-    const bool keep = m_keepAlive && !request.upgrade && !response.close;
-    QByteArray out = response.serialize(keep);
-    if (request.method == "HEAD")
-        out.chop(response.body.size());
-    m_socket->write(out);
-    m_closeAfterAnswer = !keep;
-    m_framing = Framing::None;
-    m_exchange->m_headWritten = true;
-    exchangeEnd();
-}
-
-void HttpConnection::exchangeWrite(const QByteArray &data)
-{
-    if (!*m_alive || m_closing || m_headOnly || data.isEmpty())
-        return;
-    switch (m_framing) {
-    case Framing::Length: {
-        const qint64 n = std::min<qint64>(data.size(), m_outLeft);
-        m_socket->write(data.constData(), n);
-        m_outLeft -= n;
-        break;
-    }
-    case Framing::Chunked:
-        m_socket->write(QByteArray::number(data.size(), 16) + "\r\n");
-        m_socket->write(data);
-        m_socket->write("\r\n", 2);
-        break;
-    case Framing::UntilClose:
-        m_socket->write(data);
-        break;
-    case Framing::None:
-        break;
-    }
-}
-
-void HttpConnection::exchangeEnd()
-{
-    if (!*m_alive || !m_exchange || m_exchange->m_ended)
-        return;
-    m_exchange->m_ended = true;
-    m_bodySource.reset();
-    if (m_closing)
-        return; // cut off already: nothing more goes out
-    if (!m_exchange->m_headWritten) {
-        m_socket->write(
-            HttpResponse::error(500, "no_answer", QStringLiteral("the request was not answered"))
-                .serialize(false));
-        m_closeAfterAnswer = true;
-    } else if (m_framing == Framing::Chunked) {
-        m_socket->write("0\r\n\r\n", 5);
-    } else if (m_framing == Framing::Length && m_outLeft > 0) {
-        m_closeAfterAnswer = true; // short: the client must not take it for complete
-    }
-    // Out now rather than at the next turn of the event loop: a turn less per request.
-    m_socket->flush();
-    if (!*m_alive)
-        return; // the client was gone
-    if (m_requestComplete)
-        return requestDone();
-    // The request body is still arriving: it is read and dropped, unless the connection closes.
-    if (m_closeAfterAnswer)
-        return closeGracefully();
-    if (m_bodyPaused) {
-        m_bodyPaused = false;
-        QTimer::singleShot(0, this, [this] { parseBuffered(); });
-    }
-}
-
-void HttpConnection::exchangeAbort()
-{
-    if (!*m_alive)
-        return;
-    // What was written still goes out, then the connection ends: short of its announced length
-    // or its last chunk, the answer cannot pass for a complete one.
-    m_bodySource.reset();
-    closeGracefully();
-}
-
-bool HttpConnection::exchangeCanWrite() const
-{
-    return *m_alive && m_socket && m_socket->bytesToWrite() < HttpExchange::OutputHighWater;
-}
-
-void HttpConnection::exchangeSendBody(std::unique_ptr<QIODevice> device, qint64 length)
-{
-    if (!*m_alive || !m_exchange || m_exchange->m_ended)
-        return;
-    m_bodySource = std::move(device);
-    m_bodySourceLeft = length;
-    pumpBody();
-}
-
-void HttpConnection::pumpBody()
-{
-    // flush() and write() may report bytesWritten() at once, which calls back here.
-    if (m_pumping)
-        return;
-    m_pumping = true;
-    const auto done = qScopeGuard([this] { m_pumping = false; });
-    while (m_bodySource && *m_alive && !m_closing
-           && m_socket->bytesToWrite() < HttpExchange::OutputHighWater) {
-        if (!m_headOnly && m_bodySourceLeft > 0 && sendFileDirectly())
-            continue;
-        if (!m_bodySource || !*m_alive || m_closing)
-            return; // the flush in sendFileDirectly() met a client gone
-        const QByteArray chunk = m_headOnly || m_bodySourceLeft <= 0
-            ? QByteArray()
-            : m_bodySource->read(std::min(PumpChunk, m_bodySourceLeft));
-        if (chunk.isEmpty()) // all of it, or the file shrank: end() tells the client which
-            return exchangeEnd();
-        m_bodySourceLeft -= chunk.size();
-        exchangeWrite(chunk);
-    }
-}
-
-bool HttpConnection::sendFileDirectly()
-{
-#ifdef Q_OS_LINUX
-    // A file body with a known length goes from the page cache to the socket (sendfile(2))
-    // while nothing waits in the socket's buffer before it; whatever the kernel does not take
-    // now goes the buffered way, whose bytesWritten() brings us back here.
-    auto *file = qobject_cast<QFile *>(m_bodySource.get());
-    if (!file || m_framing != Framing::Length)
-        return false;
-    if (m_socket->bytesToWrite() > 0)
-        m_socket->flush(); // the head goes first
-    // (a write error met by flush() ends the connection and its body source)
-    if (!*m_alive || m_bodySource.get() != file || m_socket->bytesToWrite() > 0)
-        return false;
-    off_t offset = file->pos();
-    // sendfile(2) has no MSG_NOSIGNAL: a client that went away raises SIGPIPE, which would end
-    // Steward. The signal is blocked for the call, and one it raised is taken back before the
-    // mask is restored (as libcurl does), so nothing else in the process is changed.
-    sigset_t pipe, previous;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, &previous);
-    const ssize_t sent = ::sendfile(int(m_socket->socketDescriptor()), file->handle(), &offset,
-                                    size_t(std::min(m_bodySourceLeft, m_outLeft)));
-    if (sent < 0 && errno == EPIPE && !sigismember(&previous, SIGPIPE)) {
-        const timespec now {0, 0};
-        while (sigtimedwait(&pipe, nullptr, &now) < 0 && errno == EINTR) { }
-    }
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    if (sent <= 0)
-        return false; // full for now, or an error the buffered path meets and reports
-    if (!file->seek(offset))
-        return false;
-    m_bodySourceLeft -= sent;
-    m_outLeft -= sent;
-    return true;
-#else
-    return false;
-#endif
-}
-
-void HttpConnection::onBytesWritten()
-{
-    if (m_bodySource)
-        return pumpBody();
-    if (m_exchange && !m_exchange->m_ended
-        && m_socket->bytesToWrite() < HttpExchange::OutputHighWater)
-        Q_EMIT m_exchange->outputDrained();
-}
-
-void HttpConnection::exchangeBodyRead()
-{
-    if (!m_bodyPaused)
-        return;
-    m_bodyPaused = false;
-    QTimer::singleShot(0, this, [this] { parseBuffered(); });
-}
-
-QTcpSocket *
-HttpConnection::exchangeSwitchProtocols(const QList<std::pair<QByteArray, QByteArray>> &headers,
-                                        QByteArray *received)
-{
-    if (!*m_alive || m_closing || !m_exchange || m_exchange->m_headWritten || !m_upgraded)
-        return nullptr;
-    QByteArray out = "HTTP/1.1 101 Switching Protocols\r\n";
-    for (const auto &[name, value] : headers)
-        out += name + ": " + value + "\r\n";
-    m_socket->write(out + "\r\n");
-    m_exchange->m_headWritten = true;
-    m_exchange->m_ended = true;
-    *received = m_pending;
-    m_pending.clear();
-    QTcpSocket *socket = m_socket;
-    socket->disconnect(this);
-    socket->setParent(nullptr);
-    m_socket = nullptr;
-    finish();
-    return socket;
 }
 
 } // namespace steward

@@ -3,11 +3,13 @@
 #include "HttpExchange.h"
 #include "HttpMessage.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 
 #include <http_parser.h>
 #include <memory>
+#include <optional>
 
 class QIODevice;
 class QTcpSocket;
@@ -17,11 +19,14 @@ namespace steward {
 
 // One client connection of the control API: parses HTTP/1.1 with http-parser behind hard
 // limits checked before anything large is buffered (request head 16 KiB -> 431, declared or
-// streamed body over 64 KiB -> 413 without reading it, head not complete within 5 s -> 408,
-// idle keep-alive closed after 30 s), then hands complete requests to the handler one at a
-// time and writes the answers. A connection made with an ExchangeHandler answers through
-// HttpExchange instead (streamed answers, streamed request bodies, protocol switches), under
-// the same limits except for the bodies it chose to stream.
+// streamed body over 64 KiB -> 413 without reading it, head not complete within 5 s or the whole
+// request within 10 s -> 408, a body arriving slower than 1 KiB/s -> 408, Host, Origin,
+// Authorization or Content-Length repeated -> 400, idle keep-alive closed after 30 s), then
+// hands complete requests to the handler one at a time and writes the answers (without a body
+// to HEAD). A head check, when set, sees each request head before its body is read and before
+// 100 Continue is sent, and may refuse it. A connection made with an ExchangeHandler answers
+// through HttpExchange instead (streamed answers, streamed request bodies, protocol switches),
+// under the same limits except for the bodies it chose to stream.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -31,6 +36,11 @@ public:
     static constexpr int MaxHeaders = 100;
     static constexpr int HeadTimeoutMs = 5000;
     static constexpr int IdleTimeoutMs = 30000;
+    static constexpr int RequestDeadlineMs = 10000; // head and body
+    static constexpr int MinBodyBytesPerSecond = 1024; // averaged, after BodyGraceMs
+    static constexpr int BodyGraceMs = 2000;
+    // A connection that never showed a valid token is closed after this many requests.
+    static constexpr int UnauthenticatedRequestBudget = 100;
 
     using Handler = std::function<void(const HttpRequest &, Responder)>;
     HttpConnection(QTcpSocket *socket, Handler handler, QObject *parent = nullptr);
@@ -43,6 +53,16 @@ public:
     HttpConnection(QTcpSocket *socket, ExchangeHandler handler, StreamPolicy streamsBody,
                    QObject *parent = nullptr);
     ~HttpConnection() override;
+
+    // Sees a request head before its body is read: an answer refuses the request (the connection
+    // closes after it); `authenticated` says whether the head carried a valid token.
+    using HeadCheck
+        = std::function<std::optional<HttpResponse>(const HttpRequest &head, bool *authenticated)>;
+    void setHeadCheck(HeadCheck check) { m_headCheck = std::move(check); }
+    // A request of this connection carried a valid token.
+    bool authenticated() const { return m_authenticated; }
+    // Closes the connection now, whatever it is doing.
+    void evict();
 
 Q_SIGNALS:
     void closed();
@@ -67,7 +87,9 @@ private:
     void onReadable();
     void parseBuffered();
     void reject(int status, const char *code, const QString &message);
-    void send(const HttpResponse &response, bool keepAlive);
+    void refuse(const HttpResponse &response);
+    void checkBodyRate();
+    void send(const HttpResponse &response, bool keepAlive, bool headOnly = false);
     // Half-closes after the last byte is out, then drops the connection.
     void closeGracefully();
     void finish();
@@ -99,6 +121,14 @@ private:
     http_parser_settings m_settings;
     QTimer *m_headTimer;
     QTimer *m_idleTimer;
+    QTimer *m_requestTimer; // the whole request's deadline
+    QTimer *m_bodyRateTimer;
+    QElapsedTimer m_bodyClock;
+    qint64 m_bodyReceived = 0;
+    HeadCheck m_headCheck;
+    std::optional<HttpResponse> m_refusal; // the head check's, to send once the parser stopped
+    bool m_authenticated = false;
+    int m_unauthenticatedRequests = 0;
     QByteArray m_pending; // received, not yet parsed (while a request is being answered)
     HttpRequest m_request;
     QByteArray m_url;

@@ -1,6 +1,7 @@
 #include "StewardCtl.h"
 
 #include "AppLocator.h"
+#include "OnlineCommand.h"
 #include "core/AtomicFile.h"
 #include "core/Platform.h"
 #include "manifest/ManifestLoader.h"
@@ -24,25 +25,6 @@ namespace steward {
 namespace {
 
 using json = nlohmann::json;
-
-// Parses `args` (subcommand first) and prints help or a usage error. Returns -1 to go on.
-int parseCommand(QCommandLineParser &parser, const QStringList &args, QTextStream &out,
-                 QTextStream &err)
-{
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  QStringLiteral("Show this help."));
-    parser.addOption(help);
-    if (!parser.parse(QStringList {QStringLiteral("stewardctl")} + args)) {
-        err << "stewardctl: " << parser.errorText() << "\n";
-        return StewardCtl::Usage;
-    }
-    if (parser.isSet(help)) {
-        out << parser.helpText();
-        return StewardCtl::Ok;
-    }
-    return -1;
-}
 
 json diagnosticsJson(const Diagnostics &diags, bool errors)
 {
@@ -95,6 +77,24 @@ void printDiagnostics(const QString &file, const Diagnostics &diags, QTextStream
 
 } // namespace
 
+int StewardCtl::parseCommand(QCommandLineParser &parser, const QStringList &args, QTextStream &out,
+                             QTextStream &err)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(QStringList {QStringLiteral("stewardctl")} + args)) {
+        err << "stewardctl: " << parser.errorText() << "\n";
+        return StewardCtl::Usage;
+    }
+    if (parser.isSet(help)) {
+        out << parser.helpText();
+        return StewardCtl::Ok;
+    }
+    return -1;
+}
+
 StewardCtl::StewardCtl(QTextStream &out, QTextStream &err, QObject *parent)
     : QObject(parent)
     , m_out(out)
@@ -127,11 +127,10 @@ int StewardCtl::run(const QStringList &given)
         return sign(rest);
     if (command == QLatin1String("verify"))
         return verify(rest);
-    static const QStringList onlineCommands {QStringLiteral("status"), QStringLiteral("secrets"),
-                                             QStringLiteral("logs"), QStringLiteral("restart"),
-                                             QStringLiteral("shutdown")};
-    if (onlineCommands.contains(command))
-        return online(command, rest);
+    for (const auto &c : OnlineCommand::all()) {
+        if (c->name() == command)
+            return online(command, rest);
+    }
     if (command == QLatin1String("list")) {
         const QList<AppLocator::RunningApp> apps = AppLocator::running();
         if (apps.isEmpty())
@@ -305,230 +304,6 @@ int StewardCtl::plan(const QStringList &args)
     return Ok;
 }
 
-namespace {
-
-// The bundle directory and its manifest, from a command's positional argument and --manifest.
-struct BundleArgs
-{
-    QString root;
-    QString manifest;
-};
-
-std::optional<BundleArgs> bundleArgs(const QCommandLineParser &parser,
-                                     const QCommandLineOption &manifestOpt, const char *command,
-                                     QTextStream &err)
-{
-    if (parser.positionalArguments().size() != 1) {
-        err << "stewardctl " << command << ": expected exactly one BUNDLE_DIR\n";
-        return std::nullopt;
-    }
-    const QString root = parser.positionalArguments().first();
-    if (!QFileInfo(root).isDir()) {
-        err << "stewardctl " << command << ": " << root << " is not a directory\n";
-        return std::nullopt;
-    }
-    return BundleArgs {root,
-                       parser.isSet(manifestOpt)
-                           ? parser.value(manifestOpt)
-                           : QDir(root).filePath(QStringLiteral("bundle.json"))};
-}
-
-QCommandLineOption manifestOption()
-{
-    return QCommandLineOption(QStringLiteral("manifest"),
-                              QStringLiteral("The manifest (default: BUNDLE_DIR/bundle.json)."),
-                              QStringLiteral("PATH"));
-}
-
-} // namespace
-
-int StewardCtl::keygen(const QStringList &args)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Makes an Ed25519 key pair for signing bundles: KEY (the private key, PEM, mode 0600; "
-        "keep it out of the bundle and out of version control) and KEY.pub (the public key that "
-        "the package installs with Steward). Never overwrites a key."));
-    parser.addPositionalArgument(QStringLiteral("KEY"), QStringLiteral("The private key file."));
-    if (int rc = parseCommand(parser, args, m_out, m_err); rc >= 0)
-        return rc;
-    if (parser.positionalArguments().size() != 1) {
-        m_err << "stewardctl keygen: expected exactly one KEY\n";
-        return Usage;
-    }
-    const QString key = parser.positionalArguments().first();
-    const QString pub = key + QStringLiteral(".pub");
-    for (const QString &path : {key, pub}) {
-        if (QFileInfo::exists(path)) {
-            m_err << "stewardctl keygen: " << path << " exists; it is not overwritten\n";
-            return Invalid;
-        }
-    }
-    const Result<BundleSignature::KeyPair> pair = BundleSignature::generate();
-    if (!pair) {
-        m_err << "stewardctl keygen: " << pair.error() << "\n";
-        return Invalid;
-    }
-    if (Status st = AtomicFile::write(key, pair->privatePem, 0600); !st) {
-        m_err << "stewardctl keygen: " << st.error() << "\n";
-        return Unreadable;
-    }
-    if (Status st = AtomicFile::write(pub, pair->publicPem, 0644); !st) {
-        m_err << "stewardctl keygen: " << st.error() << "\n";
-        return Unreadable;
-    }
-    m_out << "Wrote the private key " << key << " and the public key " << pub << ".\n";
-    return Ok;
-}
-
-int StewardCtl::lock(const QStringList &args)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Writes BUNDLE_DIR/bundle.lock: the SHA-256 and size of the manifest and of every file "
-        "under BUNDLE_DIR. Steward then runs a program of the bundle only while it matches, and "
-        "no program outside the bundle. An earlier signature no longer applies and is "
-        "removed; sign again after locking."));
-    parser.addPositionalArgument(QStringLiteral("BUNDLE_DIR"),
-                                 QStringLiteral("The bundle's root directory."));
-    const QCommandLineOption manifestOpt = manifestOption();
-    parser.addOption(manifestOpt);
-    if (int rc = parseCommand(parser, args, m_out, m_err); rc >= 0)
-        return rc;
-    const std::optional<BundleArgs> bundle = bundleArgs(parser, manifestOpt, "lock", m_err);
-    if (!bundle)
-        return Usage;
-    const ManifestLoadResult loaded = ManifestLoader::loadFile(bundle->manifest);
-    if (const int rc = refuseUnusable(bundle->manifest, loaded); rc != Ok)
-        return rc;
-    const Result<BundleLock> made = BundleLock::create(bundle->root, bundle->manifest);
-    if (!made) {
-        m_err << "stewardctl lock: " << made.error() << "\n";
-        return Unreadable;
-    }
-    const QDir root(bundle->root);
-    const QString sig = root.filePath(QLatin1String(BundleLock::SignatureFileName));
-    if (QFileInfo::exists(sig) && !QFile::remove(sig)) {
-        m_err << "stewardctl lock: cannot remove the old signature " << sig << "\n";
-        return Unreadable;
-    }
-    const QString path = root.filePath(QLatin1String(BundleLock::FileName));
-    if (Status st = AtomicFile::write(path, made->toBytes(), 0644); !st) {
-        m_err << "stewardctl lock: " << st.error() << "\n";
-        return Unreadable;
-    }
-    m_out << "Locked " << made->files().size() << " files in " << path << ".\n";
-    return Ok;
-}
-
-int StewardCtl::sign(const QStringList &args)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Signs BUNDLE_DIR/bundle.lock with an Ed25519 private key (stewardctl keygen) into "
-        "BUNDLE_DIR/bundle.lock.sig, after checking that every file still matches the lock. A "
-        "Steward that has the public key installed runs only bundles it signed."));
-    parser.addPositionalArgument(QStringLiteral("BUNDLE_DIR"),
-                                 QStringLiteral("The bundle's root directory."));
-    const QCommandLineOption keyOpt(QStringLiteral("key"), QStringLiteral("The private key (PEM)."),
-                                    QStringLiteral("KEY"));
-    const QCommandLineOption manifestOpt = manifestOption();
-    parser.addOption(keyOpt);
-    parser.addOption(manifestOpt);
-    if (int rc = parseCommand(parser, args, m_out, m_err); rc >= 0)
-        return rc;
-    const std::optional<BundleArgs> bundle = bundleArgs(parser, manifestOpt, "sign", m_err);
-    if (!bundle)
-        return Usage;
-    if (!parser.isSet(keyOpt)) {
-        m_err << "stewardctl sign: --key KEY is required\n";
-        return Usage;
-    }
-    QFile keyFile(parser.value(keyOpt));
-    if (!keyFile.open(QIODevice::ReadOnly)) {
-        m_err << "stewardctl sign: cannot read " << keyFile.fileName() << ": "
-              << keyFile.errorString() << "\n";
-        return Unreadable;
-    }
-    const QDir root(bundle->root);
-    const QString lockPath = root.filePath(QLatin1String(BundleLock::FileName));
-    const Result<BundleLock> lock = BundleLock::load(lockPath);
-    if (!lock) {
-        m_err << "stewardctl sign: " << lock.error() << " (run stewardctl lock " << bundle->root
-              << " first)\n";
-        return Unreadable;
-    }
-    if (const QStringList diff = lock->differences(bundle->root, bundle->manifest);
-        !diff.isEmpty()) {
-        m_err << "stewardctl sign: the bundle no longer matches " << lockPath << ":\n  "
-              << diff.join(QStringLiteral("\n  ")) << "\nRun stewardctl lock " << bundle->root
-              << " again first.\n";
-        return Invalid;
-    }
-    QFile lockFile(lockPath);
-    if (!lockFile.open(QIODevice::ReadOnly)) {
-        m_err << "stewardctl sign: cannot read " << lockPath << "\n";
-        return Unreadable;
-    }
-    const Result<QByteArray> signature
-        = BundleSignature::sign(lockFile.readAll(), keyFile.readAll());
-    if (!signature) {
-        m_err << "stewardctl sign: " << keyFile.fileName() << ": " << signature.error() << "\n";
-        return Invalid;
-    }
-    const QString sigPath = root.filePath(QLatin1String(BundleLock::SignatureFileName));
-    if (Status st = AtomicFile::write(sigPath, signature.value(), 0644); !st) {
-        m_err << "stewardctl sign: " << st.error() << "\n";
-        return Unreadable;
-    }
-    m_out << "Signed " << lockPath << " into " << sigPath << ".\n";
-    return Ok;
-}
-
-int StewardCtl::verify(const QStringList &args)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Checks a locked bundle now: with --key, the signature of bundle.lock; then every file "
-        "against the lock (changed, removed or added files are listed).\nExit codes: 0 the "
-        "bundle matches, 1 it does not, 2 no lock or an unreadable file."));
-    parser.addPositionalArgument(QStringLiteral("BUNDLE_DIR"),
-                                 QStringLiteral("The bundle's root directory."));
-    const QCommandLineOption keyOpt(QStringLiteral("key"),
-                                    QStringLiteral("The public key (PEM) to check the "
-                                                   "signature with."),
-                                    QStringLiteral("KEY.pub"));
-    const QCommandLineOption manifestOpt = manifestOption();
-    parser.addOption(keyOpt);
-    parser.addOption(manifestOpt);
-    if (int rc = parseCommand(parser, args, m_out, m_err); rc >= 0)
-        return rc;
-    const std::optional<BundleArgs> bundle = bundleArgs(parser, manifestOpt, "verify", m_err);
-    if (!bundle)
-        return Usage;
-    if (parser.isSet(keyOpt)) {
-        if (Status st = BundleSignature::verifyBundle(bundle->root, parser.value(keyOpt)); !st) {
-            m_err << "stewardctl verify: " << st.error() << "\n";
-            return Invalid;
-        }
-    }
-    const QString lockPath = QDir(bundle->root).filePath(QLatin1String(BundleLock::FileName));
-    const Result<BundleLock> lock = BundleLock::load(lockPath);
-    if (!lock) {
-        m_err << "stewardctl verify: " << lock.error() << "\n";
-        return Unreadable;
-    }
-    if (const QStringList diff = lock->differences(bundle->root, bundle->manifest);
-        !diff.isEmpty()) {
-        m_err << "stewardctl verify: the bundle does not match " << lockPath << ":\n  "
-              << diff.join(QStringLiteral("\n  ")) << "\n";
-        return Invalid;
-    }
-    m_out << bundle->root << ": " << lock->files().size() << " files match the lock"
-          << (parser.isSet(keyOpt) ? ", and the signature is valid" : "") << ".\n";
-    return Ok;
-}
-
 int StewardCtl::secretsTemplate(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -597,7 +372,7 @@ int StewardCtl::failure(int status, const nlohmann::json &reply)
 }
 
 void StewardCtl::request(const QByteArray &method, const QString &path, const nlohmann::json &body,
-                         std::function<void(int, const nlohmann::json &)> done)
+                         Done done)
 {
     if (!m_net)
         m_net = new QNetworkAccessManager(this);
@@ -700,227 +475,52 @@ int StewardCtl::online(const QString &command, const QStringList &args)
     }
     m_token = tf.readAll().trimmed();
     m_base = QStringLiteral("http://127.0.0.1:%1").arg(port);
-    using json = nlohmann::json;
-    auto printJson = [this](const json &j) {
-        m_out << QString::fromStdString(j.dump(2)) << "\n";
-    };
-    auto str = [](const json &j, const char *key) {
-        return j.contains(key) && j[key].is_string()
-            ? QString::fromStdString(j[key].get<std::string>())
-            : QString();
-    };
-
-    if (command == QLatin1String("status")) {
-        request("GET", QStringLiteral("/status"), nullptr, [=, this](int status, const json &r) {
-            if (status != 200)
-                return finish(failure(status, r));
-            if (m_json)
-                return printJson(r), finish(Ok);
-            m_out << str(r["app"], "name") << ' ' << str(r["app"], "version") << ": "
-                  << str(r, "status");
-            if (!str(r, "reason").isEmpty())
-                m_out << " (" << str(r, "reason") << ")";
-            m_out << "\n";
-            for (const json &s : r["services"]) {
-                m_out << "  " << str(s, "id").leftJustified(16) << ' '
-                      << str(s, "state").leftJustified(11);
-                if (s["pid"].is_number())
-                    m_out << " pid " << s["pid"].get<qint64>();
-                m_out << "  restarts " << s["restarts"].get<int>();
-                for (auto it = s["ports"].begin(); it != s["ports"].end(); ++it)
-                    m_out << "  " << QString::fromStdString(it.key()) << ":" << it->get<int>();
-                if (!str(s, "message").isEmpty())
-                    m_out << "  - " << str(s, "message");
-                m_out << "\n";
-            }
-            auto ids = [](const json &list) {
-                QStringList out;
-                for (const json &id : list)
-                    out << QString::fromStdString(id.get<std::string>());
-                return out.join(QStringLiteral(", "));
-            };
-            if (!r["missing_secrets"].empty())
-                m_out << "Missing secrets: " << ids(r["missing_secrets"])
-                      << " (stewardctl secrets set ID)\n";
-            if (const json &imported = r.value("imported", json()); imported.is_object()) {
-                m_out << "Imported from the Vrooli runtime's data in " << str(imported, "from")
-                      << ": " << imported["count"].get<int>() << " secret(s)";
-                if (!imported["secrets"].empty())
-                    m_out << " (" << ids(imported["secrets"]) << ")";
-                m_out << "\n";
-            }
-            finish(Ok);
-        });
-        return Pending;
+    if (command == QLatin1String("logs")) {
+        m_linesOption = parser.value(linesOpt);
+        m_follow = parser.isSet(followOpt);
     }
-    if (command == QLatin1String("secrets") && pos.isEmpty()) {
-        request("GET", QStringLiteral("/secrets"), nullptr, [=, this](int status, const json &r) {
-            if (status != 200)
-                return finish(failure(status, r));
-            if (m_json)
-                return printJson(r), finish(Ok);
-            for (const json &s : r["secrets"]) {
-                m_out << str(s, "id").leftJustified(24) << ' ' << str(s, "class").leftJustified(22)
-                      << ' ' << str(s, "status").leftJustified(11) << ' '
-                      << str(s, "source").leftJustified(14) << ' '
-                      << (s["updated_at"].is_string() ? str(s, "updated_at") : QStringLiteral("-"))
-                      << "\n";
-            }
-            finish(Ok);
-        });
-        return Pending;
-    }
-    if (command == QLatin1String("secrets") && pos.size() == 2
-        && pos.first() == QLatin1String("set")) {
-        // The value comes from stdin or a no-echo prompt, never from the command line.
-        QByteArray value;
-        if (m_readSecret) {
-            value = m_readSecret();
-        } else if (::isatty(STDIN_FILENO)) {
-            // A no-echo prompt on the terminal.
-            m_err << "Value for " << pos.at(1) << " (not shown): " << Qt::flush;
-            termios saved {};
-            const bool termOk = ::tcgetattr(STDIN_FILENO, &saved) == 0;
-            if (termOk) {
-                termios quiet = saved;
-                quiet.c_lflag &= ~tcflag_t(ECHO);
-                ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-            }
-            char c = 0;
-            while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
-                value.append(c);
-            if (termOk)
-                ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-            m_err << "\n";
-            if (value.endsWith('\r'))
-                value.chop(1);
-        } else {
-            QFile in;
-            if (!in.open(stdin, QIODevice::ReadOnly))
-                return Usage;
-            value = in.readAll();
-            if (value.endsWith('\n'))
-                value.chop(1);
-            if (value.endsWith('\r'))
-                value.chop(1);
-        }
-        const QString id = pos.at(1);
-        request("POST", QStringLiteral("/secrets"),
-                {{"id", id.toStdString()}, {"value", value.toStdString()}},
-                [=, this](int status, const json &r) {
-                    if (status != 200)
-                        return finish(failure(status, r));
-                    if (m_json)
-                        return printJson(r), finish(Ok);
-                    QStringList affected;
-                    for (const json &s : r["services_affected"])
-                        affected << QString::fromStdString(s.get<std::string>());
-                    if (r["changed"].empty())
-                        m_out << id << " already had that value; nothing changed\n";
-                    else
-                        m_out << id << " stored"
-                              << (affected.isEmpty() ? QString()
-                                                     : QStringLiteral("; services affected: ")
-                                          + affected.join(QStringLiteral(", ")))
-                              << "\n";
-                    finish(Ok);
-                });
-        value.fill('\0');
-        return Pending;
-    }
-    if (command == QLatin1String("secrets") && pos.size() == 2
-        && pos.first() == QLatin1String("clear")) {
-        const QString id = pos.at(1);
-        request("DELETE", QStringLiteral("/secrets/") + id, nullptr,
-                [=, this](int status, const json &r) {
-                    if (status != 200)
-                        return finish(failure(status, r));
-                    if (m_json)
-                        return printJson(r), finish(Ok);
-                    m_out << id << (r.value("changed", false) ? " cleared\n" : " had no value\n");
-                    finish(Ok);
-                });
-        return Pending;
-    }
-    if (command == QLatin1String("secrets") && (pos.size() == 1 || pos.size() == 2)
-        && pos.first() == QLatin1String("refresh")) {
-        const QString path = pos.size() == 2 ? QStringLiteral("/secrets/%1/refresh").arg(pos.at(1))
-                                             : QStringLiteral("/secrets/refresh");
-        auto version = [](const json &entry) {
-            return entry["version"].is_number_integer()
-                ? QStringLiteral(" (version %1)").arg(entry["version"].get<int>())
-                : QString();
-        };
-        request("POST", path, nullptr, [=, this](int status, const json &r) {
-            if (status != 200)
-                return finish(failure(status, r));
-            const bool allFetched = r["failed"].empty();
-            if (m_json)
-                return printJson(r), finish(allFetched ? Ok : Invalid);
-            for (const json &c : r["changed"]) {
-                QStringList consumers;
-                for (const json &svc : c["consumers"])
-                    consumers << QString::fromStdString(svc.get<std::string>());
-                m_out << str(c, "id") << ": changed" << version(c)
-                      << (consumers.isEmpty() ? QString()
-                                              : QStringLiteral("; restarting ")
-                                  + consumers.join(QStringLiteral(", ")))
-                      << "\n";
-            }
-            for (const json &u : r["unchanged"])
-                m_out << str(u, "id") << ": unchanged" << version(u) << "\n";
-            for (auto it = r["failed"].begin(); it != r["failed"].end(); ++it)
-                m_err << QString::fromStdString(it.key())
-                      << ": failed: " << QString::fromStdString(it->get<std::string>()) << "\n";
-            finish(allFetched ? Ok : Invalid);
-        });
-        return Pending;
-    }
-    if (command == QLatin1String("logs") && pos.size() == 1) {
-        bool n = false;
-        const int lines = parser.value(linesOpt).toInt(&n);
-        if (!n || lines < 1) {
-            m_err << "stewardctl logs: -n must be a positive number\n";
-            return Usage;
-        }
-        if (parser.isSet(followOpt)) {
-            followLogs(pos.first(), lines);
-            return Pending;
-        }
-        request("GET",
-                QStringLiteral("/logs/tail?serviceId=%1&lines=%2").arg(pos.first()).arg(lines),
-                nullptr, [=, this](int status, const json &r) {
-                    if (status != 200)
-                        return finish(failure(status, r));
-                    if (m_json)
-                        return printJson(r), finish(Ok);
-                    for (const json &l : r["lines"])
-                        m_out << QString::fromStdString(l.get<std::string>()) << "\n";
-                    finish(Ok);
-                });
-        return Pending;
-    }
-    if (command == QLatin1String("restart") && pos.size() == 1) {
-        request("POST", QStringLiteral("/services/%1/restart").arg(pos.first()), nullptr,
-                [=, this](int status, const json &r) {
-                    if (status != 202)
-                        return finish(failure(status, r));
-                    m_json ? printJson(r) : void(m_out << "restarting " << pos.first() << "\n");
-                    finish(Ok);
-                });
-        return Pending;
-    }
-    if (command == QLatin1String("shutdown") && pos.isEmpty()) {
-        request("POST", QStringLiteral("/shutdown"), nullptr, [=, this](int status, const json &r) {
-            if (status != 202)
-                return finish(failure(status, r));
-            m_json ? printJson(r) : void(m_out << "Steward is stopping the app\n");
-            finish(Ok);
-        });
-        return Pending;
+    for (const auto &c : OnlineCommand::all()) {
+        if (c->name() == command && c->accepts(pos))
+            return c->run(*this, pos);
     }
     m_err << "stewardctl " << command << ": wrong arguments (see stewardctl --help)\n";
     return Usage;
+}
+
+QByteArray StewardCtl::readSecret(const QString &id)
+{
+    if (m_readSecret)
+        return m_readSecret();
+    QByteArray value;
+    if (::isatty(STDIN_FILENO)) {
+        // A no-echo prompt on the terminal.
+        m_err << "Value for " << id << " (not shown): " << Qt::flush;
+        termios saved {};
+        const bool termOk = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+        if (termOk) {
+            termios quiet = saved;
+            quiet.c_lflag &= ~tcflag_t(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        }
+        char c = 0;
+        while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+            value.append(c);
+        if (termOk)
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        m_err << "\n";
+        if (value.endsWith('\r'))
+            value.chop(1);
+        return value;
+    }
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return value;
+    value = in.readAll();
+    if (value.endsWith('\n'))
+        value.chop(1);
+    if (value.endsWith('\r'))
+        value.chop(1);
+    return value;
 }
 
 void StewardCtl::followLogs(const QString &service, int lines)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "OnlineCommand.h"
+
 #include <QObject>
 #include <QStringList>
 #include <QTextStream>
@@ -7,6 +9,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+class QCommandLineParser;
 class QNetworkAccessManager;
 
 namespace steward {
@@ -16,7 +19,7 @@ struct ManifestLoadResult;
 // The stewardctl command line. Kept out of main() so tests can drive it with captured streams.
 // Commands that read a manifest answer at once; commands that talk to a running Steward
 // return Pending from run() and report their exit code through finished().
-class StewardCtl : public QObject
+class StewardCtl : public QObject, private OnlineSession
 {
     Q_OBJECT
 public:
@@ -41,6 +44,9 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
+    // Parses `args` (subcommand first) and prints help or a usage error. Returns -1 to go on.
+    static int parseCommand(QCommandLineParser &parser, const QStringList &args, QTextStream &out,
+                            QTextStream &err);
     int validate(const QStringList &args);
     int plan(const QStringList &args);
     int secretsTemplate(const QStringList &args);
@@ -52,13 +58,21 @@ private:
     int refuseUnusable(const QString &path, const ManifestLoadResult &result);
 
     void printUsage(QTextStream &to);
+    // Finds where the running Steward is, then runs the command's row of OnlineCommand::all().
     int online(const QString &command, const QStringList &args);
-    // Sends one request; `done` gets the HTTP status (0: no answer) and the JSON body.
+
+    // OnlineSession
+    QTextStream &out() override { return m_out; }
+    QTextStream &err() override { return m_err; }
+    bool asJson() const override { return m_json; }
     void request(const QByteArray &method, const QString &path, const nlohmann::json &body,
-                 std::function<void(int status, const nlohmann::json &reply)> done);
-    void finish(int code);
-    int failure(int status, const nlohmann::json &reply);
-    void followLogs(const QString &service, int lines);
+                 Done done) override;
+    void finish(int code) override;
+    int failure(int status, const nlohmann::json &reply) override;
+    QByteArray readSecret(const QString &id) override;
+    QString linesOption() const override { return m_linesOption; }
+    bool follow() const override { return m_follow; }
+    void followLogs(const QString &service, int lines) override;
 
     QTextStream &m_out;
     QTextStream &m_err;
@@ -66,6 +80,8 @@ private:
     QString m_base;
     QByteArray m_token;
     bool m_json = false;
+    QString m_linesOption;
+    bool m_follow = false;
     std::function<QByteArray()> m_readSecret;
     QStringList m_seenLogLines;
 };

@@ -577,6 +577,7 @@ bool StewardRuntime::startControlApi()
     ApiContext ctx;
     ctx.manifest = &m_manifest;
     ctx.keeper = m_keeper.get();
+    ctx.redactor = m_redactor;
     ctx.appData = m_appData;
     ctx.diagnostics = m_diagnostics;
     ctx.instanceId = m_instanceId;
@@ -595,8 +596,7 @@ bool StewardRuntime::startControlApi()
 
     m_api = std::make_unique<ControlApi>(ctx, *m_tokens);
     ControlApi *api = m_api.get();
-    m_server = std::make_unique<ControlServer>(
-        [api](const HttpRequest &r, Responder respond) { api->handle(r, std::move(respond)); });
+    m_server = std::make_unique<ControlServer>(api);
     if (Status st = m_server->listen(m_manifest.ipc.host, m_manifest.ipc.port); !st) {
         m_err << "steward: " << st.error() << "\n";
         return false;

@@ -222,15 +222,25 @@ def api_throughput(steward, service):
         wait_all([BASE_PORT + i for i in range(N)])
         port = open(os.path.join(data, "runtime", "ipc_port")).read().strip()
         token = open(os.path.join(data, "runtime", "token")).read().strip()
-        for path in ("/secrets", "/readyz"):
-            for conns in (1, 50):
-                out = subprocess.run(["wrk", "-t", "1" if conns == 1 else "2", "-c", str(conns), "-d", "5s", "--latency",
-                                      "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{port}{path}"],
-                                     capture_output=True, text=True).stdout
-                rps = next(l.split()[1] for l in out.splitlines() if l.startswith("Requests/sec"))
-                p99 = next(l.split()[1] for l in out.splitlines() if l.strip().startswith("99%"))
-                errors = [l.strip() for l in out.splitlines() if "Non-2xx" in l or "Socket errors" in l]
-                rows.append((path, conns, float(rps), p99, errors))
+        def vm_rss_kib():
+            with open(f"/proc/{proc.pid}/status") as f:
+                return int(next(l.split()[1] for l in f if l.startswith("VmRSS:")))
+
+        # (path, connections, wrk threads, seconds): the rows of issue 17 (10 connections, one
+        # thread) and the load run that was once a unit test (200 keep-alive connections, at
+        # least 100 000 requests, memory flat) beside the 1- and 50-connection rows.
+        runs = [(path, conns, 1 if conns == 1 else 2, 5) for path in ("/secrets", "/readyz") for conns in (1, 50)]
+        runs += [("/secrets", 10, 1, 5), ("/readyz", 200, 2, 10)]
+        for path, conns, threads, seconds in runs:
+            rss_before = vm_rss_kib()
+            out = subprocess.run(["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{seconds}s", "--latency",
+                                  "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{port}{path}"],
+                                 capture_output=True, text=True).stdout
+            rps = next(l.split()[1] for l in out.splitlines() if l.startswith("Requests/sec"))
+            p99 = next(l.split()[1] for l in out.splitlines() if l.strip().startswith("99%"))
+            total = int(next(l.split()[0] for l in out.splitlines() if "requests in" in l))
+            errors = [l.strip() for l in out.splitlines() if "Non-2xx" in l or "Socket errors" in l]
+            rows.append((path, conns, threads, float(rps), p99, errors, total, vm_rss_kib() - rss_before))
         shutdown(proc, [BASE_PORT + i for i in range(N)])
     return rows
 
@@ -272,10 +282,19 @@ def main():
     print(f"| idle wake-ups (context switches/s): Steward / supervisord | {beside('{:.1f} /s', 2)} | < 20 /s |")
     have_wrk = subprocess.run(["which", "wrk"], capture_output=True).returncode == 0
     if have_wrk:
-        for path, conns, rps, p99, errors in api_throughput(args.steward, args.service):
+        for path, conns, threads, rps, p99, errors, total, growth in api_throughput(args.steward, args.service):
             note = f"; {', '.join(errors)}" if errors else ""
-            print(f"| control API GET {path}, {conns} connection{'s' if conns > 1 else ''} (wrk, 5 s) | "
-                  f"{rps:.0f} requests/s, p99 {p99}{note} | > 2000 requests/s, p99 < 50 ms |")
+            plural = "s" if conns > 1 else ""
+            if conns == 10:
+                print(f"| control API GET {path}, 10 connections, one wrk thread (wrk, 5 s) | "
+                      f"{rps:.0f} requests/s, p99 {p99}{note} | >= 35000 requests/s, p99 < 1 ms |")
+            elif conns == 200:
+                print(f"| control API load: GET {path}, 200 keep-alive connections (wrk, 10 s) | "
+                      f"{total} requests, {rps:.0f} requests/s, p99 {p99}, RSS {growth:+d} KiB{note} | "
+                      f">= 100000 requests, no error, RSS growth < 20 MiB |")
+            else:
+                print(f"| control API GET {path}, {conns} connection{plural} (wrk, 5 s) | "
+                      f"{rps:.0f} requests/s, p99 {p99}{note} | > 2000 requests/s, p99 < 50 ms |")
     else:
         print("| control API | wrk not installed (apt-get install wrk) | |")
     if not have_supervisord:

@@ -97,10 +97,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const int client = fds[1];
     ::fcntl(client, F_SETFL, O_NONBLOCK);
 
-    // A fresh API per input: its lockout after wrong tokens would otherwise hide every route.
+    // A fresh API per input: its throttle of wrong tokens would otherwise carry over.
     ApiContext ctx;
     ctx.manifest = &world->manifest;
     ctx.keeper = world->keeper.get();
+    ctx.redactor = world->redactor;
     ctx.appData = world->dir.path();
     ctx.shutdown = [] {
     };
@@ -113,6 +114,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool closed = false;
     auto *connection = new HttpConnection(
         socket, [&api](const HttpRequest &r, Responder respond) { api.handle(r, respond); });
+    // As ControlServer does: the guard sees each head before its body is read.
+    connection->setHeadCheck([&api](const HttpRequest &head, bool *authenticated) {
+        return api.checkHead(head, authenticated);
+    });
     QObject::connect(connection, &HttpConnection::closed, connection, [&closed] { closed = true; });
 
     // Send everything, then end the stream; read the answers until the server lets go.
@@ -136,7 +141,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         while (::recv(client, sink, sizeof sink, 0) > 0) { }
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-        // The head timeout (5 s) and the lingering close (2 s) bound every connection.
+        // The request deadline (10 s) and the lingering close (2 s) bound every connection.
         if (t.elapsed() > 20000)
             fail("the connection was not closed within 20 s");
     }

@@ -41,6 +41,8 @@ public:
     Supervisor &supervisor() { return *m_supervisor; }
     SecretKeeper &keeper() { return *m_keeper; }
     MemoryStore &store() { return m_store; }
+    // The redactor the keeper keeps up to date with the secrets' values.
+    std::shared_ptr<Redactor> redactor() const { return m_redactor; }
     const Manifest &manifest() const { return m_manifest; }
     QString appData() const { return m_dir.path(); }
     // Where bundle.json is written: the bundle root that assets paths are relative to.

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "manifest/Diagnostic.h"
+#include "manifest/Manifest.h"
+#include "secrets/ReferenceInstallImport.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace steward {
+
+class Redactor;
+class SecretKeeper;
+class Supervisor;
+
+// What the control API reads and drives.
+struct ApiContext
+{
+    const Manifest *manifest = nullptr;
+    SecretKeeper *keeper = nullptr;
+    Supervisor *supervisor = nullptr;
+    // Every answer's body goes through it (all but a secret value to the service that owns it).
+    std::shared_ptr<const Redactor> redactor;
+    QString appData;
+    Diagnostics diagnostics; // from loading the manifest, for /validate
+    std::function<void()> shutdown;
+    // Brings up the running instance's window (a second launch of the app); false when headless.
+    std::function<bool()> activate;
+    // This run of Steward, for /status (the Vrooli runtime's fields).
+    QString instanceId;
+    QDateTime startedAt;
+    QString manifestSha256;
+    // What this run imported from the Vrooli runtime's install of the app, if anything.
+    std::optional<ReferenceInstallImport::Report> imported;
+    int port = 0; // the port the API listens on (set once it does)
+};
+
+} // namespace steward

@@ -1,0 +1,300 @@
+#include "SecretRoutes.h"
+
+#include "ApiJson.h"
+#include "process/Supervisor.h"
+#include "secrets/RemoteSecretSource.h"
+#include "secrets/SecretKeeper.h"
+
+namespace steward {
+
+using namespace apijson;
+using Kind = TokenBook::Principal::Kind;
+
+namespace {
+
+// A remote secret's version at the source (KV v2), null when unknown (KV v1, never fetched).
+json sourceVersion(const std::optional<SecretKeeper::Freshness> &f)
+{
+    return f && f->version > 0 ? json(f->version) : json(nullptr);
+}
+
+json problemDetails(const QMap<QString, QStringList> &problems)
+{
+    json details = json::object();
+    for (auto it = problems.cbegin(); it != problems.cend(); ++it)
+        details[s(it.key())] = list(*it);
+    return details;
+}
+
+} // namespace
+
+SecretRoutes::SecretRoutes(const ApiContext &ctx, QObject *context)
+    : m_ctx(ctx)
+    , m_context(context)
+{ }
+
+void SecretRoutes::addTo(RouteTable &table)
+{
+    const Callers anyToken = Caller::Admin | Caller::Service;
+    auto sync = [](auto method) {
+        return [method](const ApiCall &call, ApiReply reply) {
+            reply(method(call));
+        };
+    };
+    table.add({"GET", QStringLiteral("/secrets"), anyToken,
+               sync([this](const ApiCall &c) { return secrets(c); })});
+    table.add(
+        {"POST", QStringLiteral("/secrets"), Caller::Admin, [this](const ApiCall &c, ApiReply r) {
+             store(c, std::move(r));
+         }});
+    table.add({"DELETE", QStringLiteral("/secrets/{id}"), Caller::Admin,
+               [this](const ApiCall &c, ApiReply r) {
+                   clear(c.params.at(0), std::move(r));
+               }});
+    table.add({"POST", QStringLiteral("/secrets/refresh"), Caller::Admin,
+               [this](const ApiCall &, ApiReply r) {
+                   refresh({}, std::move(r));
+               }});
+    table.add({"POST", QStringLiteral("/secrets/{id}/refresh"), Caller::Admin,
+               [this](const ApiCall &c, ApiReply r) {
+                   refresh(c.params.at(0), std::move(r));
+               }});
+    table.add({"GET", QStringLiteral("/secrets/{id}/value"), Caller::Service,
+               sync([this](const ApiCall &c) { return value(c); }),
+               QStringLiteral("secret values are given only to the service that uses them"),
+               /*returnsSecretValue=*/true});
+    table.add({"GET", QStringLiteral("/health"), anyToken,
+               sync([this](const ApiCall &c) { return health(c); })});
+}
+
+json SecretRoutes::entry(const SecretSpec &spec) const
+{
+    const InstallState::SecretRecord *rec = m_ctx.keeper ? m_ctx.keeper->record(spec.id) : nullptr;
+    json e {{"id", s(spec.id)},
+            {"class", s(enumName(spec.secretClass))},
+            {"required", spec.required},
+            {"has_value", m_ctx.keeper && m_ctx.keeper->value(spec.id).has_value()},
+            {"status", rec ? s(InstallState::statusName(rec->status)) : "missing"},
+            {"source", rec ? s(InstallState::sourceName(rec->source)) : "none"},
+            {"description", nullable(spec.description)},
+            {"format", nullable(spec.format)},
+            {"prompt",
+             spec.prompt ? json {{"label", s(spec.prompt->label)},
+                                 {"description", s(spec.prompt->description)},
+                                 {"hint", s(spec.prompt->hint)}}
+                         : json(nullptr)},
+            {"updated_at",
+             rec && rec->updatedAt.isValid() ? json(s(rec->updatedAt.toString(Qt::ISODateWithMs)))
+                                             : json(nullptr)},
+            {"version", rec ? rec->version : 0},
+            {"consumers", list(m_ctx.manifest->consumersOf(spec.id))}};
+    if (rec && !rec->detail.isEmpty())
+        e["detail"] = s(rec->detail);
+    return e;
+}
+
+ApiResult SecretRoutes::secrets(const ApiCall &call) const
+{
+    json secrets = json::array();
+    for (const SecretSpec &spec : m_ctx.manifest->secrets) {
+        if (spec.secretClass == SecretClass::Infrastructure)
+            continue;
+        if (call.who.kind == Kind::Service
+            && !m_ctx.manifest->service(call.who.serviceId)->secrets.contains(spec.id))
+            continue;
+        secrets.push_back(entry(spec));
+    }
+    return HttpResponse::json(200, {{"secrets", secrets}});
+}
+
+ApiResult SecretRoutes::value(const ApiCall &call) const
+{
+    const QString &id = call.params.at(0);
+    const ServiceSpec *svc = m_ctx.manifest->service(call.who.serviceId);
+    if (!svc->secrets.contains(id))
+        return ApiError {
+            403, "forbidden",
+            QStringLiteral("service %1 does not use secret %2").arg(call.who.serviceId, id)};
+    const std::optional<QByteArray> value = m_ctx.keeper->value(id);
+    if (!value)
+        return ApiError {404, "no_value", QStringLiteral("secret %1 has no value yet").arg(id)};
+    const InstallState::SecretRecord *rec = m_ctx.keeper->record(id);
+    return HttpResponse::json(
+        200, {{"id", s(id)}, {"value", value->toStdString()}, {"version", rec ? rec->version : 0}});
+}
+
+void SecretRoutes::store(const ApiCall &call, ApiReply reply)
+{
+    // The body is JSON whatever the Content-Type says: the Vrooli runtime's clients send it as
+    // they like, and this route needs the admin token, which no web page has.
+    json body;
+    try {
+        body = json::parse(call.request.body.toStdString());
+    } catch (const json::parse_error &e) {
+        return reply(
+            ApiError {400, "invalid_json",
+                      QStringLiteral("the body is not valid JSON (at byte %1)").arg(e.byte)});
+    } catch (const json::out_of_range &) {
+        // A number too large for a double (1e999) is not a syntax error to nlohmann.
+        return reply(
+            ApiError {400, "invalid_json",
+                      QStringLiteral("the body is not valid JSON (a number is out of range)")});
+    }
+    QMap<QString, QString> values;
+    QMap<QString, QStringList> shapeProblems;
+    auto take = [&](const std::string &id, const json &v) {
+        if (v.is_string())
+            values.insert(QString::fromStdString(id), QString::fromStdString(v.get<std::string>()));
+        else
+            shapeProblems[QString::fromStdString(id)]
+                << QStringLiteral("the value must be a string");
+    };
+    if (body.is_object() && body.contains("id")) {
+        if (!body["id"].is_string() || !body.contains("value") || body.size() != 2)
+            return reply(
+                ApiError {400, "invalid_body",
+                          QStringLiteral("expected {\"id\": \"...\", \"value\": \"...\"}")});
+        take(body["id"].get<std::string>(), body["value"]);
+    } else if (body.is_object() && body.contains("secrets") && body["secrets"].is_object()) {
+        for (auto it = body.begin(); it != body.end(); ++it) {
+            // The template from stewardctl template --format json carries these beside "secrets".
+            if (it.key() != "secrets" && it.key() != "$comment" && it.key() != "descriptions")
+                return reply(ApiError {
+                    400, "invalid_body",
+                    QStringLiteral("unknown field \"%1\"").arg(QString::fromStdString(it.key()))});
+        }
+        for (auto it = body["secrets"].begin(); it != body["secrets"].end(); ++it)
+            take(it.key(), it.value());
+    } else {
+        return reply(ApiError {400, "invalid_body",
+                               QStringLiteral("expected {\"id\": ..., \"value\": ...} or "
+                                              "{\"secrets\": {\"<id>\": \"<value>\"}}")});
+    }
+    if (!shapeProblems.isEmpty())
+        return reply(ApiError {400, "invalid_secrets", QStringLiteral("nothing was stored"),
+                               problemDetails(shapeProblems)});
+    m_ctx.keeper->provide(values, m_context, [this, reply](const SecretKeeper::ChangeResult &r) {
+        if (!r.problems.isEmpty())
+            return reply(ApiError {400, "invalid_secrets",
+                                   QStringLiteral("nothing was stored: %1 secret(s) have problems")
+                                       .arg(r.problems.size()),
+                                   problemDetails(r.problems)});
+        if (!r.ok)
+            return reply(ApiError {503, "store_failed",
+                                   QStringLiteral("nothing was stored: %1").arg(r.error)});
+        QStringList consumers;
+        for (const QString &id : r.changed) {
+            for (const QString &c : m_ctx.manifest->consumersOf(id)) {
+                if (!consumers.contains(c))
+                    consumers << c;
+            }
+        }
+        reply(HttpResponse::json(200,
+                                 {{"status", "ok"},
+                                  {"changed", list(r.changed)},
+                                  {"unchanged", list(r.unchanged)},
+                                  {"services_affected", list(consumers)}}));
+    });
+}
+
+void SecretRoutes::clear(const QString &id, ApiReply reply)
+{
+    if (!m_ctx.manifest->secret(id))
+        return reply(ApiError {404, "unknown_secret",
+                               QStringLiteral("this bundle has no secret %1").arg(id)});
+    m_ctx.keeper->clear(id, m_context, [reply, id](const SecretKeeper::ChangeResult &r) {
+        if (!r.problems.isEmpty())
+            return reply(
+                ApiError {400, "cannot_clear", r.problems.value(id).join(QStringLiteral("; "))});
+        if (!r.ok)
+            return reply(ApiError {503, "store_failed", r.error});
+        reply(HttpResponse::json(200, {{"cleared", s(id)}, {"changed", !r.changed.isEmpty()}}));
+    });
+}
+
+void SecretRoutes::refresh(const QString &id, ApiReply reply)
+{
+    QStringList ids;
+    if (!id.isEmpty()) {
+        const SecretSpec *spec = m_ctx.manifest->secret(id);
+        if (!spec)
+            return reply(ApiError {404, "unknown_secret",
+                                   QStringLiteral("this bundle has no secret %1").arg(id)});
+        if (spec->secretClass != SecretClass::RemoteFetch)
+            return reply(
+                ApiError {400, "not_remote",
+                          QStringLiteral("secret %1 is not fetched from a remote store (it is %2)")
+                              .arg(id, enumName(spec->secretClass))});
+        ids << id;
+    } else if (m_ctx.manifest->secretsOf(SecretClass::RemoteFetch).isEmpty()) {
+        return reply(
+            ApiError {400, "not_remote", QStringLiteral("this bundle has no remote secrets")});
+    }
+    if (!m_ctx.keeper)
+        return reply(ApiError {503, "starting", QStringLiteral("the secrets are not loaded yet")});
+    m_ctx.keeper->refreshRemote(
+        ids, m_context, [this, reply](const SecretKeeper::RefreshResult &r) {
+            json failed = json::object();
+            for (auto it = r.failed.cbegin(); it != r.failed.cend(); ++it)
+                failed[s(it.key())] = s(it.value());
+            json changed = json::array();
+            for (const QString &c : r.changed) {
+                const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(c);
+                changed.push_back({{"id", s(c)},
+                                   {"version", sourceVersion(f)},
+                                   {"consumers", list(m_ctx.manifest->consumersOf(c))}});
+            }
+            json unchanged = json::array();
+            for (const QString &u : r.unchanged) {
+                const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(u);
+                unchanged.push_back({{"id", s(u)}, {"version", sourceVersion(f)}});
+            }
+            reply(HttpResponse::json(
+                200, {{"changed", changed}, {"unchanged", unchanged}, {"failed", failed}}));
+        });
+}
+
+ApiResult SecretRoutes::health(const ApiCall &call) const
+{
+    json body {
+        {"status",
+         m_ctx.supervisor ? s(Supervisor::statusName(m_ctx.supervisor->status())) : "starting"},
+        {"token_age_seconds", nullptr},
+        {"token_ttl_seconds", nullptr},
+        {"last_refresh_ok", nullptr},
+        {"last_refresh_at", nullptr},
+        {"remote", json::object()}};
+    const RemoteSecretSource *source = m_ctx.keeper ? m_ctx.keeper->remoteSource() : nullptr;
+    if (!source)
+        return HttpResponse::json(200, body);
+    const RemoteSecretSource::AuthStatus auth = source->authStatus();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto orNull = [](const std::optional<qint64> &v) {
+        return v ? json(*v) : json(nullptr);
+    };
+    body["auth_method"] = s(auth.method);
+    body["token_age_seconds"] = orNull(auth.tokenAgeS);
+    body["token_ttl_seconds"] = orNull(auth.tokenTtlS);
+    if (const std::optional<SecretKeeper::RefreshResult> last = m_ctx.keeper->lastRefresh()) {
+        body["last_refresh_ok"] = last->ok();
+        body["last_refresh_at"] = s(m_ctx.keeper->lastRefreshAt().toString(Qt::ISODateWithMs));
+    }
+    for (const SecretSpec *secret : m_ctx.manifest->secretsOf(SecretClass::RemoteFetch)) {
+        const SecretSpec &spec = *secret;
+        if (call.who.kind == Kind::Service
+            && !m_ctx.manifest->service(call.who.serviceId)->secrets.contains(spec.id))
+            continue;
+        const InstallState::SecretRecord *rec = m_ctx.keeper->record(spec.id);
+        const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(spec.id);
+        const bool fetched = f && f->fetchedAt.isValid();
+        body["remote"][s(spec.id)] = {
+            {"source", s(source->describe(spec))},
+            {"status", rec ? s(InstallState::statusName(rec->status)) : "missing"},
+            {"version", fetched ? sourceVersion(f) : json(nullptr)},
+            {"age_seconds", fetched ? json(f->fetchedAt.secsTo(now)) : json(nullptr)},
+            {"last_error", f && !f->lastError.isEmpty() ? json(s(f->lastError)) : json(nullptr)}};
+    }
+    return HttpResponse::json(200, body);
+}
+
+} // namespace steward
