@@ -4,8 +4,8 @@
 #include "ServiceTimeline.h"
 #include "logging/Logging.h"
 #include "process/GpuProbe.h"
-#include "process/Sandbox.h"
 #include "process/ServiceLog.h"
+#include "process/ServiceSandbox.h"
 #include "process/Supervisor.h"
 #include "secrets/RemoteSecretSource.h"
 #include "secrets/SecretKeeper.h"
@@ -24,6 +24,23 @@ static void initApiResources()
 namespace steward {
 
 namespace {
+
+// Whether services are isolated from each other (docs/security.md), as the console says it.
+nlohmann::json isolationJson(const Manifest &m)
+{
+    const ServiceSandbox::Report r = ServiceSandbox::report(m);
+    nlohmann::json unconfined = nlohmann::json::array();
+    for (const QString &id : r.unconfined)
+        unconfined.push_back(id.toStdString());
+    return {{"services_isolated", r.isolated},
+            {"landlock_abi", r.abi},
+            {"enforced", r.enforced.toStdString()},
+            {"unsandboxed_services", unconfined},
+            // No systemd scope per service yet: a service's tree is kept by its process group,
+            // run marker and Steward's subreaper, and a process may leave it (docs/security.md).
+            {"cgroup_per_service", false},
+            {"message", r.message.toStdString()}};
+}
 
 using json = nlohmann::json;
 using Kind = TokenBook::Principal::Kind;
@@ -603,11 +620,7 @@ json ControlApi::statusJson() const
         {"store", s(m_ctx.keeper->store().backendName())},
         {"services", services},
         {"imported", imported},
-        // No sandbox is applied to services yet (docs/security.md), whatever the kernel offers.
-        {"isolation",
-         {{"services_isolated", false},
-          {"landlock_abi", Sandbox::abi()},
-          {"message", "services are not isolated from each other on this system"}}},
+        {"isolation", isolationJson(m)},
         // The Vrooli runtime's fields.
         {"instance_id", s(m_ctx.instanceId)},
         {"started_at", m_ctx.startedAt.isValid() ? s(m_ctx.startedAt.toString(Qt::ISODate)) : ""},
