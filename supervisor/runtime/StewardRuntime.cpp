@@ -136,6 +136,9 @@ int StewardRuntime::start()
               << ", data in " << m_appData << ")\n";
         return AlreadyRunning;
     }
+    // A run that was killed left its port and token behind: no client may take them for ours.
+    QFile::remove(tokenFilePath());
+    QFile::remove(portFilePath());
 
     Logging::setRedactor(m_redactor);
     if (Status st = Logging::addFile(m_appData + QStringLiteral("/logs/steward.log")); !st) {
