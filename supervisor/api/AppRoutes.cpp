@@ -2,7 +2,7 @@
 
 #include "ApiJson.h"
 #include "ServiceRoutes.h"
-#include "process/Sandbox.h"
+#include "process/ServiceSandbox.h"
 #include "process/Supervisor.h"
 #include "secrets/SecretKeeper.h"
 
@@ -40,6 +40,27 @@ void AppRoutes::addTo(RouteTable &table)
     // GET too: the Vrooli runtime's clients use it.
     route("GET", "/shutdown", Caller::Admin, [this] { return shutdown(); });
 }
+
+namespace {
+
+// Whether services are isolated from each other (docs/security.md), as the console says it.
+json isolationJson(const Manifest &m)
+{
+    const ServiceSandbox::Report r = ServiceSandbox::report(m);
+    json unconfined = json::array();
+    for (const QString &id : r.unconfined)
+        unconfined.push_back(s(id));
+    return {{"services_isolated", r.isolated},
+            {"landlock_abi", r.abi},
+            {"enforced", s(r.enforced)},
+            {"unsandboxed_services", unconfined},
+            // No systemd scope per service yet: a service's tree is kept by its process group,
+            // run marker and Steward's subreaper, and a process may leave it (docs/security.md).
+            {"cgroup_per_service", false},
+            {"message", s(r.message)}};
+}
+
+} // namespace
 
 ApiResult AppRoutes::healthz() const
 {
@@ -84,11 +105,7 @@ ApiResult AppRoutes::status() const
          {"store", s(m_ctx.keeper->store().backendName())},
          {"services", services},
          {"imported", imported},
-         // No sandbox is applied to services yet (docs/security.md), whatever the kernel offers.
-         {"isolation",
-          {{"services_isolated", false},
-           {"landlock_abi", Sandbox::abi()},
-           {"message", "services are not isolated from each other on this system"}}},
+         {"isolation", isolationJson(m)},
          // The Vrooli runtime's fields.
          {"instance_id", s(m_ctx.instanceId)},
          {"started_at", m_ctx.startedAt.isValid() ? s(m_ctx.startedAt.toString(Qt::ISODate)) : ""},

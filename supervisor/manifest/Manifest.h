@@ -201,6 +201,23 @@ struct EnvInherit
     QStringList names;
 };
 
+// Steward extension "sandbox": how a service, its migrations and command probes are confined
+// (Landlock on Linux, docs/security.md). Extra paths are relative to a root.
+struct SandboxSpec
+{
+    enum class Mode { Strict, Off };
+    enum class Root { Bundle, AppData, Home };
+    struct Grant
+    {
+        Root root = Root::Bundle;
+        QString relative; // empty: the root itself
+    };
+    Mode mode = Mode::Strict;
+    QList<Grant> read;
+    QList<Grant> write;
+    bool sessionBus = false; // DBUS_SESSION_BUS_ADDRESS passed on
+};
+
 struct ServiceSpec
 {
     // Other: a type outside the v0.1 enum ("backend"), run as a program like api-binary.
@@ -229,6 +246,7 @@ struct ServiceSpec
     QString stopSignal = QStringLiteral("SIGTERM"); // Steward extension
     int stopTimeoutMs = 10000; // Steward extension
     EnvInherit envInherit; // Steward extension
+    SandboxSpec sandbox; // Steward extension
 
     // metadata.run_mode "on_demand": not started at launch, only on request.
     bool isOnDemand() const;

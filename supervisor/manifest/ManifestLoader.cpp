@@ -71,6 +71,7 @@ private:
     // the alphabet, and so does Steward, with a warning.
     void literalCharset(const QString &charset, const QString &path, SecretGeneratorSpec &g);
     void parseEnvInherit(const json &v, const QString &path, ServiceSpec &s);
+    void parseSandbox(const json &v, const QString &path, ServiceSpec &s);
     void checkRegex(const QString &pattern, const QString &path);
     template<typename F>
     void forEachInArray(const json &obj, std::string_view key, const QString &path, Need need,
@@ -542,10 +543,10 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
         return s;
     r.warnUnknownKeys(
         v, path,
-        {"id",           "type",        "description",     "binaries",   "build",    "env",
-         "secrets",      "data_dirs",   "log_dir",         "ports",      "health",   "readiness",
-         "dependencies", "migrations",  "assets",          "gpu",        "critical", "metadata",
-         "restart",      "stop_signal", "stop_timeout_ms", "env_inherit"});
+        {"id",           "type",        "description",     "binaries",    "build",    "env",
+         "secrets",      "data_dirs",   "log_dir",         "ports",       "health",   "readiness",
+         "dependencies", "migrations",  "assets",          "gpu",         "critical", "metadata",
+         "restart",      "stop_signal", "stop_timeout_ms", "env_inherit", "sandbox"});
     if (auto id = r.string(v, "id", path, Need::Required, true)) {
         s.id = *id;
         // Service ids name directories, log files and API paths.
@@ -682,6 +683,8 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
         parseRestart(*rs, path + QStringLiteral("/restart"), s);
     if (const json *ei = r.member(v, "env_inherit", path, Need::Optional))
         parseEnvInherit(*ei, path + QStringLiteral("/env_inherit"), s);
+    if (const json *sb = r.member(v, "sandbox", path, Need::Optional))
+        parseSandbox(*sb, path + QStringLiteral("/sandbox"), s);
     if (auto sig = r.oneOf(v, "stop_signal", path,
                            {QStringLiteral("SIGTERM"), QStringLiteral("SIGINT"),
                             QStringLiteral("SIGHUP"), QStringLiteral("SIGQUIT"),
@@ -963,6 +966,59 @@ void Parser::parseEnvInherit(const json &v, const QString &path, ServiceSpec &s)
         else
             s.envInherit.names << QString::fromStdString(v[i].get<std::string>());
     }
+}
+
+void Parser::parseSandbox(const json &v, const QString &path, ServiceSpec &s)
+{
+    auto mode = [&](const QString &m, const QString &where) {
+        if (m == QLatin1String("strict")) {
+            s.sandbox.mode = SandboxSpec::Mode::Strict;
+        } else if (m == QLatin1String("off")) {
+            s.sandbox.mode = SandboxSpec::Mode::Off;
+            r.warning(where,
+                      QStringLiteral("\"off\": service %1 runs unconfined, able to read the "
+                                     "other services' secrets and Steward's admin token")
+                          .arg(s.id));
+        } else {
+            r.error(where, QStringLiteral("must be \"strict\" or \"off\" (got %1)").arg(q(m)));
+        }
+    };
+    if (v.is_string())
+        return mode(QString::fromStdString(v.get<std::string>()), path);
+    if (!r.expectObject(v, path))
+        return;
+    r.warnUnknownKeys(v, path, {"mode", "read", "write", "session_bus"});
+    if (auto m = r.string(v, "mode", path))
+        mode(*m, path + QStringLiteral("/mode"));
+    if (auto bus = r.boolean(v, "session_bus", path))
+        s.sandbox.sessionBus = *bus;
+    // "${bundle}/x", "${data}/x" or "~/x": a path the service may also read (or write).
+    auto grants = [&](std::string_view key, QList<SandboxSpec::Grant> &out) {
+        forEachInArray(v, key, path, Need::Optional, [&](const json &item, const QString &where) {
+            const QString text
+                = item.is_string() ? QString::fromStdString(item.get<std::string>()) : QString();
+            static const std::pair<const char *, SandboxSpec::Root> roots[]
+                = {{"${bundle}", SandboxSpec::Root::Bundle},
+                   {"${data}", SandboxSpec::Root::AppData},
+                   {"~", SandboxSpec::Root::Home}};
+            for (const auto &root : roots) {
+                const QLatin1String prefix(root.first);
+                if (text != prefix && !text.startsWith(prefix + QLatin1Char('/')))
+                    continue;
+                const QString rest = text.mid(prefix.size() + 1);
+                if (!rest.isEmpty() && !isSafeRelativePath(rest))
+                    break;
+                out << SandboxSpec::Grant {root.second, rest};
+                return;
+            }
+            r.error(where,
+                    QStringLiteral("must be a path under ${bundle}/, ${data}/ or ~/ without "
+                                   "\"..\" (got %1)")
+                        .arg(item.is_string() ? q(text) : JsonReader::typeName(item)));
+        });
+    };
+    grants("read", s.sandbox.read);
+    grants("write", s.sandbox.write);
 }
 
 void Parser::parseCodeSigning(const json &v, const QString &path)

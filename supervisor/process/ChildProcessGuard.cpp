@@ -1,6 +1,7 @@
 #include "ChildProcessGuard.h"
 
 #include "RunMarker.h"
+#include "Sandbox.h"
 
 #include <QHash>
 #include <QProcess>
@@ -20,9 +21,9 @@
 
 namespace steward {
 
-void ChildProcessGuard::guardHelper(QProcess &process)
+void ChildProcessGuard::guardHelper(QProcess &process, std::shared_ptr<Sandbox> sandbox)
 {
-    prepare(process, Tree::Group);
+    prepare(process, Tree::Group, std::move(sandbox));
     auto pid = std::make_shared<qint64>(0);
     QObject::connect(&process, &QProcess::started, &process, [&process, pid] {
         *pid = process.processId();
@@ -52,7 +53,7 @@ QHash<qint64, HANDLE> &jobs()
 }
 } // namespace
 
-void ChildProcessGuard::prepare(QProcess &process, Tree)
+void ChildProcessGuard::prepare(QProcess &process, Tree, std::shared_ptr<Sandbox>)
 {
     process.setCreateProcessArgumentsModifier([](QProcess::CreateProcessArguments *args) {
         // Its own console process group, so CTRL_BREAK reaches it and not Steward.
@@ -113,22 +114,29 @@ QHash<qint64, QString> &adopted()
 }
 } // namespace
 
-void ChildProcessGuard::prepare(QProcess &process, Tree tree)
+void ChildProcessGuard::prepare(QProcess &process, Tree tree, std::shared_ptr<Sandbox> sandbox)
 {
     if (tree == Tree::Marked)
         process.setProperty(MarkerProperty,
                             process.processEnvironment().value(QLatin1String(RunMarker::Variable)));
 #if defined(Q_OS_UNIX)
-    process.setChildProcessModifier([] {
+    // The modifier holds the sandbox, so its ruleset stays open until the child has forked.
+    process.setChildProcessModifier([sandbox] {
         // Own process group, so a stop reaches the service's own children too.
         ::setpgid(0, 0);
 #if defined(Q_OS_LINUX)
         // If Steward dies, even by SIGKILL, the kernel kills the service.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
+        if (sandbox && !Sandbox::restrictSelf(sandbox->rulesetFd())) {
+            static const char why[] = "steward: cannot enter the service's sandbox\n";
+            (void)!::write(STDERR_FILENO, why, sizeof why - 1);
+            ::_exit(126);
+        }
     });
 #else
     Q_UNUSED(process);
+    Q_UNUSED(sandbox);
 #endif
 }
 

@@ -2,9 +2,13 @@
 
 #include <QtGlobal>
 
+#include <memory>
+
 class QProcess;
 
 namespace steward {
+
+class Sandbox;
 
 // Keeps a service's whole process tree tied to the service and to Steward.
 // Linux/Unix: the child leads its own process group and gets SIGKILL when Steward dies
@@ -20,11 +24,13 @@ public:
     // Marked: also every process carrying the run marker of the process's environment.
     enum class Tree { Group, Marked };
 
-    // Call before QProcess::start(), after its environment is set.
-    static void prepare(QProcess &process, Tree tree);
+    // Call before QProcess::start(), after its environment is set. With a sandbox, the child
+    // enters a Landlock domain of its own before exec, or exits with 126 saying why: it never
+    // runs unconfined by accident.
+    static void prepare(QProcess &process, Tree tree, std::shared_ptr<Sandbox> sandbox = {});
     // For a helper of a service (migration, command probe): prepare(Group) now, adopt once
     // started, release once finished, all by itself. Stop it with stopHelper().
-    static void guardHelper(QProcess &process);
+    static void guardHelper(QProcess &process, std::shared_ptr<Sandbox> sandbox = {});
     static void stopHelper(QProcess &process);
     // Call once the process has started.
     static void adopt(QProcess &process);

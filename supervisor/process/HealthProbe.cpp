@@ -214,7 +214,7 @@ bool HealthProbe::healthBodyPasses(const QByteArray &body, QString *why)
 
 void HealthProbe::command(const QStringList &argv, const QString &workingDir,
                           const QProcessEnvironment &env, int timeoutMs, QObject *context,
-                          Handler handler)
+                          Handler handler, std::shared_ptr<Sandbox> sandbox)
 {
     auto once = std::make_shared<Once>(Once {context, std::move(handler)});
     if (argv.isEmpty()) {
@@ -228,7 +228,7 @@ void HealthProbe::command(const QStringList &argv, const QString &workingDir,
     proc->setProcessEnvironment(env);
     proc->setStandardOutputFile(QProcess::nullDevice());
     proc->setStandardErrorFile(QProcess::nullDevice());
-    ChildProcessGuard::guardHelper(*proc);
+    ChildProcessGuard::guardHelper(*proc, std::move(sandbox));
     auto *timer = new QTimer(proc);
     timer->setSingleShot(true);
     QObject::connect(timer, &QTimer::timeout, proc, [proc, once, timeoutMs] {

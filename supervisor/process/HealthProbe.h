@@ -5,9 +5,12 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace steward {
+
+class Sandbox;
 
 // One-shot checks of a service: an HTTP GET answered 2xx, a TCP connection accepted, or a
 // command that exits 0, each within a timeout. As in the v0.1 reference runtime, a GET of exactly
@@ -22,9 +25,10 @@ public:
     static void http(int port, const QString &path, int timeoutMs, QObject *context,
                      Handler handler);
     static void tcp(int port, int timeoutMs, QObject *context, Handler handler);
+    // With a sandbox, the command runs in a Landlock domain of its own (ServiceSandbox).
     static void command(const QStringList &argv, const QString &workingDir,
                         const QProcessEnvironment &env, int timeoutMs, QObject *context,
-                        Handler handler);
+                        Handler handler, std::shared_ptr<Sandbox> sandbox = {});
 
     // Whether a /health body says the service is healthy; `why` tells otherwise.
     static bool healthBodyPasses(const QByteArray &body, QString *why);

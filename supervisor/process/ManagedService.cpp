@@ -7,6 +7,7 @@
 #include "HealthProbe.h"
 #include "ServiceEnvironment.h"
 #include "ServiceLog.h"
+#include "ServiceSandbox.h"
 #include "TelemetryLog.h"
 #include "core/AtomicFile.h"
 #include "logging/Logging.h"
@@ -292,6 +293,10 @@ Result<ManagedService::LaunchPlan> ManagedService::launchPlan()
     }
     layers.secrets = secretVars.value();
     plan.env = ServiceEnvironment::build(m_spec, *binary, templates, m.bundleRoot, layers);
+    // The Secret Service answers any client on the session bus: a sandboxed service does not
+    // learn where it is unless its manifest grants it (docs/security.md).
+    if (m_spec.sandbox.mode == SandboxSpec::Mode::Strict && !m_spec.sandbox.sessionBus)
+        plan.env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
 
     const QString path = QDir::fromNativeSeparators(binary->path);
     plan.program = resolveCommand(path, plan.env);
@@ -316,6 +321,23 @@ int ManagedService::playwrightDriverPort() const
             return firstPort(svc);
     }
     return firstPort(m_spec);
+}
+
+Result<std::shared_ptr<Sandbox>> ManagedService::sandboxFor(const QString &program) const
+{
+    ServiceSandbox::Paths paths = ServiceSandbox::userPaths(m_ctx.manifest->app.name);
+    paths.bundleRoot = m_ctx.manifest->bundleRoot;
+    paths.appData = m_ctx.appData;
+    paths.secretDir = m_ctx.injector ? m_ctx.injector->directoryFor(m_spec.id) : QString();
+    paths.logFile = logFilePath(m_spec, m_ctx.appData);
+    paths.program = program;
+    for (const int port : m_ctx.templates.ports.value(m_spec.id))
+        paths.ports << quint16(port);
+    Result<std::shared_ptr<Sandbox>> sandbox = ServiceSandbox::build(m_spec, paths);
+    if (!sandbox)
+        return Result<std::shared_ptr<Sandbox>>::failure(
+            QStringLiteral("cannot sandbox it: %1").arg(sandbox.error()));
+    return sandbox;
 }
 
 void ManagedService::preflight()
@@ -421,13 +443,17 @@ void ManagedService::runMigrations(qsizetype index)
     record("migration_start", {{"version", s(mig.version)}, {"run_on", s(mig.runOnAsWritten)}});
     m_log->note(QStringLiteral("migration %1 (%2): %3")
                     .arg(mig.version, enumName(mig.runOn), argv.join(QLatin1Char(' '))));
+    Result<std::shared_ptr<Sandbox>> sandbox = sandboxFor(argv.first());
+    if (!sandbox)
+        return setState(State::Failed,
+                        QStringLiteral("migration %1: %2").arg(mig.version, sandbox.error()));
     auto *proc = new QProcess(this);
     m_migration = proc;
     proc->setProgram(argv.first());
     proc->setArguments(argv.mid(1));
     proc->setWorkingDirectory(plan->workingDir);
     proc->setProcessEnvironment(env);
-    ChildProcessGuard::guardHelper(*proc);
+    ChildProcessGuard::guardHelper(*proc, sandbox.value());
     connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
         m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
     });
@@ -485,6 +511,11 @@ void ManagedService::spawn()
             return setState(State::Failed, st.error());
         }
     }
+    Result<std::shared_ptr<Sandbox>> sandbox = sandboxFor(plan->program);
+    if (!sandbox) {
+        record("service_start_failed", {{"error", s(sandbox.error())}});
+        return setState(State::Failed, sandbox.error());
+    }
     const QString program = plan->program;
     const QStringList args = plan->args;
     const QString cwd = plan->workingDir;
@@ -501,7 +532,11 @@ void ManagedService::spawn()
     proc->setArguments(args);
     proc->setWorkingDirectory(cwd);
     proc->setProcessEnvironment(env);
-    ChildProcessGuard::prepare(*proc, ChildProcessGuard::Tree::Marked);
+    ChildProcessGuard::prepare(*proc, ChildProcessGuard::Tree::Marked, sandbox.value());
+    if (!sandbox.value())
+        m_log->note(m_spec.sandbox.mode == SandboxSpec::Mode::Off
+                        ? QStringLiteral("runs without a sandbox (\"sandbox\": \"off\")")
+                        : QStringLiteral("runs without a sandbox: this kernel has no Landlock"));
     connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
         m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
     });
@@ -590,7 +625,11 @@ void ManagedService::probe(const HealthCheck &check, bool portOnly, const QStrin
         if (!argv.isEmpty())
             argv.first() = resolveCommand(argv.first(), env);
         const QString dir = m_process ? m_process->workingDirectory() : m_ctx.manifest->bundleRoot;
-        return HealthProbe::command(argv, dir, env, timeout, this, done);
+        Result<std::shared_ptr<Sandbox>> sandbox
+            = sandboxFor(argv.isEmpty() ? QString() : argv.first());
+        if (!sandbox)
+            return QTimer::singleShot(0, this, [done, why = sandbox.error()] { done(false, why); });
+        return HealthProbe::command(argv, dir, env, timeout, this, done, sandbox.value());
     }
     case HealthCheck::Type::LogMatch:
         // Output-based health: the pattern was seen (when it decides readiness), and the

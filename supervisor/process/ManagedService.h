@@ -25,6 +25,7 @@ class Redactor;
 class SecretInjector;
 class SecretKeeper;
 class ExecGuard;
+class Sandbox;
 class ServiceLog;
 class TelemetryLog;
 
@@ -123,6 +124,10 @@ private:
     // The program a relative command[0] names (bundle root, then beside the binary, then PATH).
     QString resolveCommand(const QString &program, const QProcessEnvironment &env) const;
     int playwrightDriverPort() const;
+    // The sandbox a process of this service (itself, a migration, a command probe) enters;
+    // null: unconfined ("sandbox": "off", or no Landlock). A sandbox that cannot be built
+    // fails the start: nothing runs unconfined by accident.
+    Result<std::shared_ptr<Sandbox>> sandboxFor(const QString &program) const;
     void killTree();
     void cancelTimers();
 

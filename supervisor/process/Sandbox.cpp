@@ -27,10 +27,29 @@ constexpr __u64 Write = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOV
     | LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO
     | LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
 constexpr __u64 Refer = LANDLOCK_ACCESS_FS_REFER; // ABI 2: rename and link across dirs
+// Later ABIs, which Debian 12's kernel headers do not have yet (the kernel's ABI is stable).
+constexpr __u64 Truncate = 1ULL << 14; // ABI 3: LANDLOCK_ACCESS_FS_TRUNCATE
+constexpr __u64 BindTcp = 1ULL << 0; // ABI 4: LANDLOCK_ACCESS_NET_BIND_TCP
+constexpr int RuleNetPort = 2; // ABI 4: LANDLOCK_RULE_NET_PORT
+constexpr __u64 ScopeAbstractUnixSocket = 1ULL << 0; // ABI 6
+constexpr __u64 ScopeSignal = 1ULL << 1; // ABI 6
+
+struct RulesetAttr // landlock_ruleset_attr as of ABI 6
+{
+    __u64 handledAccessFs = 0;
+    __u64 handledAccessNet = 0;
+    __u64 scoped = 0;
+};
+
+struct NetPortAttr // landlock_net_port_attr
+{
+    __u64 allowedAccess = 0;
+    __u64 port = 0;
+};
 
 // A file (not a directory) may only get the rights that apply to files.
-constexpr __u64 FileRights
-    = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE;
+constexpr __u64 FileRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE
+    | LANDLOCK_ACCESS_FS_READ_FILE | Truncate;
 
 QString errnoText()
 {
@@ -41,9 +60,25 @@ QString errnoText()
 
 int Sandbox::abi()
 {
-    const long v
-        = ::syscall(__NR_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
-    return v < 0 ? 0 : int(v);
+    static const int version = [] {
+        const long v
+            = ::syscall(__NR_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
+        return v < 0 ? 0 : int(v);
+    }();
+    return version;
+}
+
+QString Sandbox::enforced()
+{
+    const int version = abi();
+    if (version < 1)
+        return {};
+    QStringList what {QStringLiteral("files")};
+    if (version >= 4)
+        what << QStringLiteral("TCP ports it may listen on");
+    if (version >= 6)
+        what << QStringLiteral("signals and abstract sockets");
+    return what.join(QStringLiteral(", "));
 }
 
 Result<std::shared_ptr<Sandbox>> Sandbox::build(const Rules &rules)
@@ -52,10 +87,20 @@ Result<std::shared_ptr<Sandbox>> Sandbox::build(const Rules &rules)
     const int version = abi();
     if (version < 1)
         return R::failure(QStringLiteral("this kernel has no Landlock"));
-    const __u64 handled = Read | Execute | Write | (version >= 2 ? Refer : 0);
-    landlock_ruleset_attr attr {};
-    attr.handled_access_fs = handled;
-    const int fd = int(::syscall(__NR_landlock_create_ruleset, &attr, sizeof attr, 0));
+    const __u64 handled
+        = Read | Execute | Write | (version >= 2 ? Refer : 0) | (version >= 3 ? Truncate : 0);
+    RulesetAttr attr;
+    attr.handledAccessFs = handled;
+    const bool limitBind = version >= 4 && rules.bindPorts.has_value();
+    if (limitBind)
+        attr.handledAccessNet = BindTcp;
+    if (version >= 6 && rules.scope)
+        attr.scoped = ScopeAbstractUnixSocket | ScopeSignal;
+    // An older kernel takes only the fields it knows.
+    const size_t size = version >= 6 ? sizeof attr
+        : version >= 4               ? 2 * sizeof(__u64)
+                                     : sizeof(__u64);
+    const int fd = int(::syscall(__NR_landlock_create_ruleset, &attr, size, 0));
     if (fd < 0)
         return R::failure(QStringLiteral("cannot create a Landlock ruleset: %1").arg(errnoText()));
     std::shared_ptr<Sandbox> sandbox(new Sandbox(fd));
@@ -82,9 +127,22 @@ Result<std::shared_ptr<Sandbox>> Sandbox::build(const Rules &rules)
     };
     for (const auto &[paths, access] :
          {std::pair {&rules.readExecute, Read | Execute}, std::pair {&rules.readOnly, Read},
-          std::pair {&rules.readWrite, Read | Write | Refer}}) {
+          std::pair {&rules.readWrite, Read | Write | Refer | Truncate}}) {
         if (Status st = grant(*paths, access); !st)
             return R::failure(st.error());
+    }
+    if (limitBind) {
+        QList<quint16> ports = *rules.bindPorts;
+        ports << 0; // an ephemeral port: no other process's port can be taken with it
+        for (const quint16 port : std::as_const(ports)) {
+            NetPortAttr rule;
+            rule.allowedAccess = BindTcp;
+            rule.port = port;
+            if (::syscall(__NR_landlock_add_rule, fd, RuleNetPort, &rule, 0) != 0)
+                return R::failure(QStringLiteral("cannot allow port %1 in the sandbox: %2")
+                                      .arg(port)
+                                      .arg(errnoText()));
+        }
     }
     return sandbox;
 }
@@ -108,6 +166,11 @@ bool Sandbox::restrictSelf(int rulesetFd) noexcept
 int Sandbox::abi()
 {
     return 0;
+}
+
+QString Sandbox::enforced()
+{
+    return {};
 }
 
 Result<std::shared_ptr<Sandbox>> Sandbox::build(const Rules &)

@@ -5,6 +5,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace steward {
 
@@ -21,10 +22,18 @@ public:
         QStringList readExecute; // the bundle, the system (/usr, /lib*, /etc, ...)
         QStringList readWrite; // the service's data, /tmp
         QStringList readOnly; // its own secret dir
+        // ABI 4+: TCP bind only to these ports (and 0, an ephemeral one); connect stays open.
+        // Unset: bind is not restricted.
+        std::optional<QList<quint16>> bindPorts;
+        // ABI 6+: no signal to, and no abstract unix socket of, a process outside the domain.
+        bool scope = true;
     };
 
     // The Landlock ABI the running kernel offers; 0 when it has none (or it is off).
     static int abi();
+    // What the kernel's ABI lets a ruleset enforce, in words ("files, TCP bind, signals and
+    // abstract sockets"); empty without Landlock.
+    static QString enforced();
     // A ruleset granting `rules`; paths that do not exist are skipped. Fails where the kernel
     // has no Landlock.
     [[nodiscard]] static Result<std::shared_ptr<Sandbox>> build(const Rules &rules);

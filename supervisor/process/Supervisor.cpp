@@ -27,6 +27,11 @@ Supervisor::Supervisor(const Manifest &manifest, const QString &appData, SecretK
     connect(&m_keeper, &SecretKeeper::secretsChanged, this, &Supervisor::onSecretsChanged);
 }
 
+void Supervisor::setPrivateDir(const QString &dir)
+{
+    m_injector = std::make_unique<SecretInjector>(m_appData, dir);
+}
+
 Supervisor::~Supervisor()
 {
     qDeleteAll(m_services); // kills anything still running, with its group

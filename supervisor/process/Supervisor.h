@@ -42,6 +42,9 @@ public:
                QObject *parent = nullptr);
     ~Supervisor() override;
 
+    // Where file secrets are written: <dir>/runtime/secrets (PrivateDir; by default the app
+    // data dir). Call before prepare().
+    void setPrivateDir(const QString &dir);
     // Allocates ports and creates the services; fails naming what could not be prepared.
     Status prepare(const QSet<int> &excludedPorts = {});
     // Starts everything that can start; the rest waits and starts when it can.

@@ -7,6 +7,7 @@
 #include "api/TokenBook.h"
 #include "core/AtomicFile.h"
 #include "core/Platform.h"
+#include "core/PrivateDir.h"
 #include "core/Redactor.h"
 #include "logging/Logging.h"
 #include "manifest/ManifestLoader.h"
@@ -14,6 +15,7 @@
 #include "process/GpuProbe.h"
 #include "process/OrphanReaper.h"
 #include "process/RunMarker.h"
+#include "process/ServiceSandbox.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
 #include "runtime/TerminalPrompter.h"
@@ -105,19 +107,26 @@ int StewardRuntime::start()
             QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
 
     // The app data dir may be a link the user made; what Steward makes in it may not.
-    const std::pair<QString, AtomicFile::Links> dirs[]
-        = {{m_appData, AtomicFile::Links::Follow},
-           {m_appData + QStringLiteral("/runtime"), AtomicFile::Links::Refuse}};
-    for (const auto &[dir, links] : dirs) {
-        if (Status st = AtomicFile::ensureDirectory(dir, 0700, links); !st) {
-            m_err << "steward: " << st.error() << "\n";
-            return AppDataUnusable;
-        }
+    if (Status st = AtomicFile::ensureDirectory(m_appData, 0700, AtomicFile::Links::Follow); !st) {
+        m_err << "steward: " << st.error() << "\n";
+        return AppDataUnusable;
+    }
+    // Services may write the app data dir; what is Steward's alone goes to its private dir.
+    Result<QString> privateDir = PrivateDir::prepare(
+        m_appData, PrivateDir::standardEntries() << m_manifest.ipc.authTokenPath);
+    if (!privateDir) {
+        m_err << "steward: " << privateDir.error() << "\n";
+        return AppDataUnusable;
+    }
+    m_privateDir = privateDir.value();
+    if (Status st = AtomicFile::ensureDirectory(m_privateDir + QStringLiteral("/runtime")); !st) {
+        m_err << "steward: " << st.error() << "\n";
+        return AppDataUnusable;
     }
     // One Steward per app data dir. QLockFile takes over the lock of a process that died (same
     // host, PID gone), so a crash never blocks the next launch.
     m_instanceLock
-        = std::make_unique<QLockFile>(m_appData + QStringLiteral("/runtime/steward.lock"));
+        = std::make_unique<QLockFile>(m_privateDir + QStringLiteral("/runtime/steward.lock"));
     m_instanceLock->setStaleLockTime(0);
     if (!m_instanceLock->tryLock(0)) {
         qint64 pid = 0;
@@ -127,6 +136,9 @@ int StewardRuntime::start()
               << ", data in " << m_appData << ")\n";
         return AlreadyRunning;
     }
+    // A run that was killed left its port and token behind: no client may take them for ours.
+    QFile::remove(tokenFilePath());
+    QFile::remove(portFilePath());
 
     Logging::setRedactor(m_redactor);
     if (Status st = Logging::addFile(m_appData + QStringLiteral("/logs/steward.log")); !st) {
@@ -156,7 +168,7 @@ int StewardRuntime::start()
     if (m_execGuard->isLocked())
         log->info("bundle.lock found: every program is checked against it before it runs");
 
-    Result<InstallState> state = InstallState::load(m_appData);
+    Result<InstallState> state = InstallState::load(m_privateDir);
     if (!state) {
         m_err << "steward: " << state.error() << "\n";
         return StoreFailed;
@@ -172,9 +184,7 @@ int StewardRuntime::start()
     m_out << m_manifest.app.name << ' ' << m_manifest.app.version
           << (m_state->isNewInstall() ? " (first run)" : "") << "; data in " << m_appData << "\n"
           << Qt::flush;
-    m_out << "Note: services are not isolated from each other on this system: one can read "
-             "another's secrets (docs/security.md).\n"
-          << Qt::flush;
+    m_out << "Note: " << ServiceSandbox::report(m_manifest).message << "\n" << Qt::flush;
     stopLeftovers();
     if (QString why; !(new OrphanReaper(this))->start(&why))
         log->warn("orphans of services are not kept: {}", why.toStdString());
@@ -257,12 +267,12 @@ void StewardRuntime::scheduleRemoteRefresh(bool lastOk)
 
 QString StewardRuntime::tokenFilePath() const
 {
-    return QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath);
+    return QDir(m_privateDir).absoluteFilePath(m_manifest.ipc.authTokenPath);
 }
 
 QString StewardRuntime::portFilePath() const
 {
-    return QDir(m_appData).absoluteFilePath(QStringLiteral("runtime/ipc_port"));
+    return QDir(m_privateDir).absoluteFilePath(QStringLiteral("runtime/ipc_port"));
 }
 
 QString StewardRuntime::logsDir() const
@@ -293,7 +303,7 @@ void StewardRuntime::openStore()
     }
     // The person chose the encrypted file store: its key goes in the keychain when one works,
     // otherwise in a 0600 file, and then we say so.
-    const QString dir = m_appData + QStringLiteral("/secrets");
+    const QString dir = m_privateDir + QStringLiteral("/secrets");
     EncryptedFileStore::open(
         dir, m_manifest.app.name, m_state->installId(), m_keychain.get(), m_keychain.get(),
         [this, dir](const SecretStore::Error &e, EncryptedFileStore *store) {
@@ -521,6 +531,7 @@ void StewardRuntime::startSupervisor()
                              {"reason", gpu.reason.toStdString()}});
     });
     m_supervisor->setInstallState(m_state.get());
+    m_supervisor->setPrivateDir(m_privateDir);
     m_supervisor->setExecGuard(m_execGuard.get());
     m_supervisor->setEmbeddedServices(&UiBundleService::create);
     // Each service learns where the control API is and gets its own token, nothing else.

@@ -146,6 +146,7 @@ private:
     QTextStream &m_err;
     Manifest m_manifest;
     QString m_appData;
+    QString m_privateDir; // PrivateDir: runtime files, state, file store, out of services' reach
     std::unique_ptr<QLockFile> m_instanceLock;
     std::unique_ptr<InstallState> m_state;
     std::shared_ptr<Redactor> m_redactor;

@@ -10,8 +10,10 @@
 
 namespace steward {
 
-SecretInjector::SecretInjector(const QString &appDataDir)
-    : m_root(QDir(appDataDir).absoluteFilePath(QStringLiteral("runtime/secrets")))
+SecretInjector::SecretInjector(const QString &appDataDir, const QString &privateDir)
+    : m_root(QDir(privateDir.isEmpty() ? appDataDir : privateDir)
+                 .absoluteFilePath(QStringLiteral("runtime/secrets")))
+    , m_shownRoot(QDir(appDataDir).absoluteFilePath(QStringLiteral("runtime/secrets")))
 { }
 
 QString SecretInjector::directoryFor(const QString &serviceId) const
@@ -54,8 +56,9 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
                                               spec->target.fileMode);
             !s)
             return R::failure(QStringLiteral("secret %1: %2").arg(id, s.error()));
-        env.insert(secretFileEnvName(id), path);
-        env.insert(referenceSecretFileEnvName(id), path); // the reference runtime's name
+        const QString shown = m_shownRoot + path.mid(m_root.size());
+        env.insert(secretFileEnvName(id), shown);
+        env.insert(referenceSecretFileEnvName(id), shown); // the reference runtime's name
     }
     return env;
 }

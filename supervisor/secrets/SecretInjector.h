@@ -17,19 +17,23 @@ class SecretKeeper;
 class SecretInjector
 {
 public:
-    explicit SecretInjector(const QString &appDataDir);
+    // Files go under <privateDir>/runtime/secrets (PrivateDir; by default the app data dir);
+    // the service is given their paths under <app data>/runtime/secrets, through the link.
+    explicit SecretInjector(const QString &appDataDir, const QString &privateDir = {});
 
     // The variables to add to the service's environment. Optional secrets without a value are
     // left out. Fails (naming the secret) if a file cannot be written or a target would land
     // outside the service's secrets directory.
     Result<QMap<QString, QString>> prepare(const Manifest &manifest, const ServiceSpec &service,
                                            const SecretKeeper &keeper) const;
+    // Where the service's files really are (its sandbox grants this dir).
     QString directoryFor(const QString &serviceId) const;
     void removeFor(const QString &serviceId) const;
     void removeAll() const;
 
 private:
-    QString m_root; // <app data>/runtime/secrets
+    QString m_root; // <private dir>/runtime/secrets
+    QString m_shownRoot; // <app data>/runtime/secrets
 };
 
 } // namespace steward

@@ -9,6 +9,7 @@
 #include "ProcessTable.h"
 #include "StoreSync.h"
 #include "TestPaths.h"
+#include "core/PrivateDir.h"
 #include "secrets/KeychainStore.h"
 
 #include <QDir>
@@ -389,7 +390,9 @@ bool tst_FaultInjection::noServiceLeft(const QString &appData, QString *why)
 
 bool tst_FaultInjection::stateIntact(const QString &appData, QString *why)
 {
-    const QStringList aside = QDir(appData).entryList({QStringLiteral("state.json.corrupt-*")});
+    // state.json is in Steward's private dir (linked from the app data dir).
+    const QStringList aside
+        = QDir(PrivateDir::pathFor(appData)).entryList({QStringLiteral("state.json.corrupt-*")});
     if (!aside.isEmpty()) {
         *why = QStringLiteral("state.json was moved aside as corrupt: %1").arg(aside.join(u' '));
         return false;
@@ -599,16 +602,21 @@ void tst_FaultInjection::stateWritesFail()
     QTemporaryDir dir;
     const QString data = dir.filePath(QStringLiteral("app"));
     QVERIFY(QDir().mkpath(data));
+    // The install state is in Steward's private dir, the app data dir's sibling: the fault goes
+    // there.
+    const QString own = PrivateDir::pathFor(data);
+    QVERIFY(QDir().mkpath(own));
     if (full
         && !run(QStringLiteral("mount"),
                 {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                 QStringLiteral("size=4m,mode=0700"), QStringLiteral("steward-fault"), data}))
+                 QStringLiteral("size=4m,mode=0700"), QStringLiteral("steward-fault"), own}))
         QSKIP("cannot mount a tmpfs here (no CAP_SYS_ADMIN)");
     auto cleanup = qScopeGuard([&] {
         if (full)
-            QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), data});
+            QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), own});
         else
-            QProcess::execute(QStringLiteral("chattr"), {QStringLiteral("-i"), data});
+            QProcess::execute(QStringLiteral("chattr"), {QStringLiteral("-i"), own});
+        QDir(own).removeRecursively();
     });
 
     Steward steward(test::exampleBundle(), data);
@@ -621,7 +629,7 @@ void tst_FaultInjection::stateWritesFail()
     const QByteArray before = readFile(data + QStringLiteral("/state.json"));
     QVERIFY(before.contains("\"api_token\""));
 
-    QFile filler(data + QStringLiteral("/filler"));
+    QFile filler(own + QStringLiteral("/filler"));
     if (full) {
         // Down to the last page: tmpfs allocates whole pages.
         QVERIFY(filler.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
@@ -631,7 +639,7 @@ void tst_FaultInjection::stateWritesFail()
         }
         filler.close();
     } else {
-        QVERIFY(run(QStringLiteral("chattr"), {QStringLiteral("+i"), data}));
+        QVERIFY(run(QStringLiteral("chattr"), {QStringLiteral("+i"), own}));
     }
     const Reply r = request(steward.port(), steward.token(), "POST", "/secrets",
                             R"({"id":"api_token","value":"wx_second_0123456789abcdef"})");
@@ -640,14 +648,14 @@ void tst_FaultInjection::stateWritesFail()
              qPrintable(steward.out()));
     QVERIFY2(steward.out().contains(error), qPrintable(steward.out()));
     QCOMPARE(readFile(data + QStringLiteral("/state.json")), before);
-    QCOMPARE(QDir(data).entryList({QStringLiteral("state.json.tmp-*")}), QStringList());
+    QCOMPARE(QDir(own).entryList({QStringLiteral("state.json.tmp-*")}), QStringList());
     QCOMPARE(request(steward.port(), steward.token(), "GET", "/status").status, 200);
 
     // Room again: the next change is saved.
     if (full)
         QVERIFY(filler.remove());
     else
-        QVERIFY(run(QStringLiteral("chattr"), {QStringLiteral("-i"), data}));
+        QVERIFY(run(QStringLiteral("chattr"), {QStringLiteral("-i"), own}));
     QCOMPARE(request(steward.port(), steward.token(), "POST", "/secrets",
                      R"({"id":"api_token","value":"wx_third_0123456789abcdef"})")
                  .status,

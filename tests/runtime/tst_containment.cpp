@@ -6,6 +6,8 @@
 #include "ProcessTable.h"
 #include "StewardProcess.h"
 #include "TestPaths.h"
+#include "core/PrivateDir.h"
+#include "process/Sandbox.h"
 
 #include <QDir>
 #include <QFile>
@@ -107,6 +109,7 @@ private Q_SLOTS:
     void nextStartStopsWhatAKilledRunLeft();
     void unsafeAppDataIsRefused_data();
     void unsafeAppDataIsRefused();
+    void plantedRuntimeLinkIsReplaced();
     void symlinkedSecretDirIsRefused();
 };
 
@@ -170,16 +173,20 @@ void tst_Containment::stewardHasNoCoreDump()
             core = line.simplified();
     }
     QCOMPARE(core, QStringLiteral("Max core file size 0 0 bytes"));
-    // Until services run sandboxed, the console and /status say so.
-    QVERIFY(steward.out().contains(
-        QLatin1String("services are not isolated from each other on this system")));
+    // The console and /status say whether services are isolated from each other.
+    const bool landlock = Sandbox::abi() > 0;
+    QVERIFY2(steward.out().contains(
+                 landlock ? QLatin1String("each service runs in a sandbox of its own")
+                          : QLatin1String("services are not isolated from each other on this "
+                                          "system")),
+             qPrintable(steward.out()));
     const CommandOutcome status
         = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
                                QStringLiteral("--app-data"), data.path()});
     QCOMPARE(status.code, 0);
     const json reply = json::parse(status.out.toStdString(), nullptr, false);
     QVERIFY2(reply.contains("isolation"), qPrintable(status.out));
-    QVERIFY(reply["isolation"]["services_isolated"] == json(false));
+    QVERIFY(reply["isolation"]["services_isolated"] == json(landlock));
     QCOMPARE(steward.terminate().code, 0);
 }
 
@@ -266,9 +273,6 @@ void tst_Containment::unsafeAppDataIsRefused_data()
     QTest::newRow("steward.log not a file (unwritable)") << "log-dir"
                                                          << "logs/steward.log"
                                                          << "cannot open";
-    QTest::newRow("runtime a symbolic link") << "runtime-link"
-                                             << "runtime"
-                                             << "it is a symbolic link";
 }
 
 void tst_Containment::unsafeAppDataIsRefused()
@@ -296,8 +300,6 @@ void tst_Containment::unsafeAppDataIsRefused()
         QVERIFY(QFile::link(victim, data + QStringLiteral("/logs/steward.log")));
     } else if (plant == QLatin1String("log-dir")) {
         QVERIFY(QDir().mkpath(data + QStringLiteral("/logs/steward.log")));
-    } else if (plant == QLatin1String("runtime-link")) {
-        QVERIFY(QFile::link(elsewhere, data + QStringLiteral("/runtime")));
     }
     StewardProcess steward({QStringLiteral("--app-data"), data}, {}, bundle.manifest());
     const CommandOutcome r = steward.finish();
@@ -308,6 +310,28 @@ void tst_Containment::unsafeAppDataIsRefused()
     QCOMPARE(readFile(victim), QStringLiteral("original\n"));
 }
 
+void tst_Containment::plantedRuntimeLinkIsReplaced()
+{
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("none"), QStringLiteral("${data}/gc.pid")}, true));
+    QTemporaryDir data;
+    QTemporaryDir elsewhere;
+    const QString runtime = data.filePath(QStringLiteral("runtime"));
+    QVERIFY(QFile::link(elsewhere.path(), runtime));
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")),
+             qPrintable(steward.out() + steward.err()));
+    // Steward's runtime files, file secrets included, are in its private dir; the planted link
+    // was replaced by one to it, and nothing went where the planted one pointed.
+    const QString privateDir = PrivateDir::pathFor(data.path());
+    QCOMPARE(QFile::symLinkTarget(runtime), privateDir + QStringLiteral("/runtime"));
+    QVERIFY(QFile::exists(privateDir + QStringLiteral("/runtime/secrets/svc/key.txt")));
+    QVERIFY(QDir(elsewhere.path()).isEmpty());
+    QCOMPARE(steward.terminate().code, 0);
+    QDir(privateDir).removeRecursively();
+}
+
 void tst_Containment::symlinkedSecretDirIsRefused()
 {
     ContainmentBundle bundle;
@@ -316,8 +340,10 @@ void tst_Containment::symlinkedSecretDirIsRefused()
     QTemporaryDir data;
     QTemporaryDir elsewhere;
     QVERIFY(QDir().mkpath(data.filePath(QStringLiteral("runtime/secrets"))));
-    const QString planted = data.filePath(QStringLiteral("runtime/secrets/svc"));
-    QVERIFY(QFile::link(elsewhere.path(), planted));
+    QVERIFY(QFile::link(elsewhere.path(), data.filePath(QStringLiteral("runtime/secrets/svc"))));
+    // An earlier version's runtime dir is moved into the private dir, the planted link with it.
+    const QString planted
+        = PrivateDir::pathFor(data.path()) + QStringLiteral("/runtime/secrets/svc");
     StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
     QVERIFY2(steward.waitFor(QStringLiteral("refusing %1: it is a symbolic link").arg(planted)),
              qPrintable(steward.out() + steward.err()));
