@@ -509,8 +509,11 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
             };
             (*undo)(run->next - 1, QString());
         };
+        // A value this run knows is stored is removed only with the store's confirmation.
         if (w.value)
             m_store.write(w.id, *w.value, this, after);
+        else if (run->previous.at(run->next))
+            m_store.removeStored(w.id, this, after);
         else
             m_store.remove(w.id, this, after);
     };
