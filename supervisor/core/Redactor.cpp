@@ -1,119 +1,328 @@
 #include "Redactor.h"
 
+#include <algorithm>
 #include <array>
-#include <deque>
+#include <cctype>
 
 namespace steward {
 
 // The Aho-Corasick automaton, built once per set of secrets and shared (read-only) by every
 // stream, so a change of secrets never disturbs a scan in progress.
+//
+// Encoded forms make the trie large (about twenty patterns per secret), too large for a full
+// 256-entry goto row per node. The nodes nearest the root, where a scan of ordinary text spends
+// nearly all its time, get a full row over byte classes (failure transitions folded in); deeper
+// nodes keep only their children and a failure link. Nodes are numbered breadth-first, so a
+// failure link always leads to a smaller number and, in the end, to a node with a full row.
 struct RedactorAutomaton
 {
+    static constexpr int DenseDepth = 3;
+    static constexpr int DenseRowsMax = 4096;
+
+    std::array<quint8, 256> byteClass {}; // 0: a byte that appears in no pattern
+    int classes = 1;
+    int denseRows = 0;
+    std::vector<int> dense; // denseRows x classes
     struct Node
     {
-        std::array<int, 256> next; // full goto function (failure transitions folded in)
+        int fail = 0;
+        int edgeBegin = 0;
+        int edgeCount = 0;
         int depth = 0;
-        int matchLength = 0; // longest secret that ends at this node, 0 if none
     };
     std::vector<Node> nodes;
+    // Longest pattern that ends at each node, 0 if none; apart from the nodes, as the scan reads
+    // it at every byte.
+    std::vector<int> matchLength;
+    std::vector<quint8> edgeByte;
+    std::vector<int> edgeTarget;
     qsizetype patterns = 0;
 
-    RedactorAutomaton()
+    explicit RedactorAutomaton(const QList<QByteArray> &patternList)
     {
-        nodes.emplace_back();
-        nodes[0].next.fill(-1);
-    }
-
-    void add(const QByteArray &p)
-    {
-        int s = 0;
-        for (char ch : p) {
-            const auto c = static_cast<unsigned char>(ch);
-            if (nodes[std::size_t(s)].next[c] < 0) {
-                Node n;
-                n.next.fill(-1);
-                n.depth = nodes[std::size_t(s)].depth + 1;
-                nodes.push_back(n);
-                nodes[std::size_t(s)].next[c] = int(nodes.size() - 1);
+        // The trie, children in small sorted lists.
+        struct TrieNode
+        {
+            std::vector<std::pair<quint8, int>> children;
+            int depth = 0;
+            int terminal = 0;
+        };
+        std::vector<TrieNode> trie(1);
+        for (const QByteArray &p : patternList) {
+            if (p.isEmpty())
+                continue;
+            int s = 0;
+            for (char ch : p) {
+                const auto c = static_cast<quint8>(ch);
+                byteClass[c] = 1; // marked; numbered below
+                auto &kids = trie[std::size_t(s)].children;
+                auto it = std::lower_bound(kids.begin(), kids.end(), std::pair<quint8, int>(c, -1));
+                if (it != kids.end() && it->first == c) {
+                    s = it->second;
+                    continue;
+                }
+                const int t = int(trie.size());
+                kids.insert(it, {c, t});
+                trie.push_back({{}, trie[std::size_t(s)].depth + 1, 0});
+                s = t;
             }
-            s = nodes[std::size_t(s)].next[c];
+            trie[std::size_t(s)].terminal = int(p.size());
+            ++patterns;
         }
-        nodes[std::size_t(s)].matchLength = int(p.size());
-        ++patterns;
-    }
-
-    void build()
-    {
-        std::vector<int> fail(nodes.size(), 0);
-        std::deque<int> queue;
         for (int c = 0; c < 256; ++c) {
-            int &t = nodes[0].next[std::size_t(c)];
-            if (t < 0) {
-                t = 0;
-            } else {
-                fail[std::size_t(t)] = 0;
-                queue.push_back(t);
+            if (byteClass[std::size_t(c)])
+                byteClass[std::size_t(c)] = quint8(classes++);
+        }
+
+        // Breadth-first numbering.
+        std::vector<int> order; // new number -> trie index
+        std::vector<int> number(trie.size());
+        order.reserve(trie.size());
+        order.push_back(0);
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            for (const auto &kid : trie[std::size_t(order[i])].children) {
+                number[std::size_t(kid.second)] = int(order.size());
+                order.push_back(kid.second);
             }
         }
-        while (!queue.empty()) {
-            const int s = queue.front();
-            queue.pop_front();
-            Node &node = nodes[std::size_t(s)];
-            // A shorter secret may end here even if no secret ends exactly at this node.
-            if (node.matchLength == 0)
-                node.matchLength = nodes[std::size_t(fail[std::size_t(s)])].matchLength;
-            for (int c = 0; c < 256; ++c) {
-                const int t = node.next[std::size_t(c)];
-                const int viaFail = nodes[std::size_t(fail[std::size_t(s)])].next[std::size_t(c)];
-                if (t < 0) {
-                    nodes[std::size_t(s)].next[std::size_t(c)] = viaFail;
-                } else {
-                    fail[std::size_t(t)] = viaFail;
-                    queue.push_back(t);
+        nodes.resize(order.size());
+        matchLength.resize(order.size());
+        for (std::size_t n = 0; n < order.size(); ++n) {
+            const TrieNode &t = trie[std::size_t(order[n])];
+            Node &node = nodes[n];
+            node.depth = t.depth;
+            matchLength[n] = t.terminal;
+            node.edgeBegin = int(edgeByte.size());
+            node.edgeCount = int(t.children.size());
+            for (const auto &kid : t.children) {
+                edgeByte.push_back(kid.first);
+                edgeTarget.push_back(number[std::size_t(kid.second)]);
+            }
+            if (denseRows == int(n) && t.depth <= DenseDepth && denseRows < DenseRowsMax)
+                ++denseRows;
+        }
+        trie.clear();
+        trie.shrink_to_fit();
+
+        // Failure links in breadth-first order; full rows for the first denseRows nodes.
+        dense.assign(std::size_t(denseRows) * std::size_t(classes), 0);
+        for (std::size_t n = 0; n < nodes.size(); ++n) {
+            Node &node = nodes[n];
+            for (int e = node.edgeBegin; e < node.edgeBegin + node.edgeCount; ++e) {
+                const int child = edgeTarget[std::size_t(e)];
+                nodes[std::size_t(child)].fail
+                    = n == 0 ? 0 : step(node.fail, edgeByte[std::size_t(e)]);
+            }
+            // A shorter pattern may end here even if none ends exactly at this node.
+            if (n != 0 && matchLength[n] == 0)
+                matchLength[n] = matchLength[std::size_t(node.fail)];
+            if (int(n) < denseRows) {
+                int *row = dense.data() + n * std::size_t(classes);
+                for (int c = 0; c < 256; ++c) {
+                    const int k = byteClass[std::size_t(c)];
+                    if (k == 0)
+                        continue; // class 0 always leads back to the root
+                    row[k] = child(int(n), quint8(c));
+                    if (row[k] < 0)
+                        row[k] = n == 0
+                            ? 0
+                            : dense[std::size_t(node.fail) * std::size_t(classes) + std::size_t(k)];
                 }
             }
         }
     }
+
+    int child(int s, quint8 c) const
+    {
+        const Node &node = nodes[std::size_t(s)];
+        for (int e = node.edgeBegin; e < node.edgeBegin + node.edgeCount; ++e) {
+            if (edgeByte[std::size_t(e)] == c)
+                return edgeTarget[std::size_t(e)];
+        }
+        return -1;
+    }
+
+    // The goto function: the next state from state s on byte c.
+    int step(int s, quint8 c) const
+    {
+        for (;;) {
+            if (s < denseRows)
+                return dense[std::size_t(s) * std::size_t(classes) + byteClass[c]];
+            const int t = child(s, c);
+            if (t >= 0)
+                return t;
+            s = nodes[std::size_t(s)].fail;
+        }
+    }
 };
+
+namespace {
+
+void addBase64Forms(const QByteArray &value, QByteArray::Base64Options alphabet,
+                    QList<QByteArray> &out)
+{
+    for (int align = 0; align < 3; ++align) {
+        // The value preceded by `align` bytes of its 3-byte group: the characters that carry
+        // only the value's bits are those whose 6 bits lie within [8*align, 8*(align + size)).
+        const QByteArray grouped = QByteArray(align, '\0') + value;
+        const QByteArray withEquals = grouped.toBase64(alphabet);
+        const QByteArray bare = grouped.toBase64(alphabet | QByteArray::OmitTrailingEquals);
+        const qsizetype first = (8 * align + 5) / 6;
+        const qsizetype end = (8 * (align + value.size())) / 6;
+        out << withEquals.mid(first, end - first) << bare.mid(first) << withEquals.mid(first);
+    }
+}
+
+QByteArray lowerCaseEscapes(QByteArray encoded)
+{
+    for (qsizetype i = 0; i + 2 < encoded.size(); ++i) {
+        if (encoded.at(i) == '%') {
+            encoded[i + 1] = char(std::tolower(static_cast<unsigned char>(encoded.at(i + 1))));
+            encoded[i + 2] = char(std::tolower(static_cast<unsigned char>(encoded.at(i + 2))));
+        }
+    }
+    return encoded;
+}
+
+// application/x-www-form-urlencoded: a space is '+'. `keep` and `encode` adjust the set of
+// characters left as they are (RFC 3986's unreserved ones otherwise).
+QByteArray formEncoded(const QByteArray &value, const QByteArray &keep, const QByteArray &encode)
+{
+    QByteArray encoded = value.toPercentEncoding(keep + ' ', encode);
+    encoded.replace(' ', '+');
+    return encoded;
+}
+
+// Ways of writing a JSON string, combined as bits.
+constexpr int Minimal = 0;
+constexpr int EscapeSlash = 1;
+constexpr int AsciiOnly = 2;
+constexpr int UpperHex = 4;
+
+// The body of a JSON string holding `value`; empty if AsciiOnly is asked for and the value is
+// not UTF-8 (no encoder would write it so).
+QByteArray jsonEscaped(const QByteArray &value, int how)
+{
+    const char *digits = (how & UpperHex) ? "0123456789ABCDEF" : "0123456789abcdef";
+    auto escape = [digits](char16_t u) -> QByteArray {
+        QByteArray e("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4)
+            e += digits[(u >> shift) & 0xf];
+        return e;
+    };
+    auto one = [&escape, how](char16_t u) -> QByteArray {
+        switch (u) {
+        case u'"':
+            return QByteArrayLiteral("\\\"");
+        case u'\\':
+            return QByteArrayLiteral("\\\\");
+        case u'/':
+            return (how & EscapeSlash) ? QByteArrayLiteral("\\/") : QByteArrayLiteral("/");
+        case u'\b':
+            return QByteArrayLiteral("\\b");
+        case u'\f':
+            return QByteArrayLiteral("\\f");
+        case u'\n':
+            return QByteArrayLiteral("\\n");
+        case u'\r':
+            return QByteArrayLiteral("\\r");
+        case u'\t':
+            return QByteArrayLiteral("\\t");
+        default:
+            return u < 0x20 ? escape(u) : QByteArray(1, char(u));
+        }
+    };
+    QByteArray out;
+    if (how & AsciiOnly) {
+        const QString text = QString::fromUtf8(value);
+        if (text.toUtf8() != value)
+            return {};
+        // A character outside the BMP comes out as its surrogate pair, as JSON wants.
+        for (QChar ch : text)
+            out += ch.unicode() >= 0x80 ? escape(ch.unicode()) : one(ch.unicode());
+    } else {
+        for (char ch : value) {
+            const auto b = static_cast<unsigned char>(ch);
+            out += b >= 0x80 ? QByteArray(1, ch) : one(char16_t(b));
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+QList<QByteArray> Redactor::encodedForms(const QByteArray &value)
+{
+    QList<QByteArray> forms;
+    addBase64Forms(value, QByteArray::Base64Encoding, forms);
+    addBase64Forms(value, QByteArray::Base64UrlEncoding, forms);
+    forms << value.toHex() << value.toHex().toUpper();
+    const QByteArray rfc3986 = value.toPercentEncoding();
+    forms << rfc3986 << lowerCaseEscapes(rfc3986);
+    forms << formEncoded(value, {}, {}) // Python's quote_plus
+          << formEncoded(value, QByteArrayLiteral("*"), QByteArrayLiteral("~")); // WHATWG
+    for (int how : {Minimal, EscapeSlash, AsciiOnly, AsciiOnly | UpperHex, AsciiOnly | EscapeSlash,
+                    AsciiOnly | UpperHex | EscapeSlash})
+        forms << jsonEscaped(value, how);
+
+    QList<QByteArray> unique;
+    for (const QByteArray &f : std::as_const(forms)) {
+        if (!f.isEmpty() && f != value && !unique.contains(f))
+            unique << f;
+    }
+    return unique;
+}
 
 const QByteArray Redactor::Marker = QByteArrayLiteral("***REDACTED***");
 
-Redactor::Redactor(qsizetype minimumLength)
+Redactor::Redactor(qsizetype minimumLength, Forms forms)
     : m_minimumLength(minimumLength)
-    , m_automaton(std::make_shared<RedactorAutomaton>())
-{
-    std::const_pointer_cast<RedactorAutomaton>(m_automaton)->build();
-}
+    , m_forms(forms)
+    , m_automaton(std::make_shared<RedactorAutomaton>(QList<QByteArray>()))
+{ }
 
 void Redactor::setPermanent(const QList<QByteArray> &values)
 {
     m_permanent = values;
-    setSecrets(m_current);
+    rebuild(nullptr);
 }
 
 void Redactor::setSecrets(const QList<QByteArray> &values, int *ignoredCount)
 {
     m_current = values;
-    auto automaton = std::make_shared<RedactorAutomaton>();
+    rebuild(ignoredCount);
+}
+
+void Redactor::rebuild(int *ignoredCount)
+{
+    QList<QByteArray> patterns;
+    qsizetype count = 0;
     int ignored = 0;
-    for (const QByteArray &v : m_permanent)
-        automaton->add(v);
-    for (const QByteArray &v : values) {
-        if (v.size() < m_minimumLength) {
+    auto add = [&](const QByteArray &v) {
+        if (v.isEmpty())
+            return;
+        ++count;
+        patterns << v;
+        if (m_forms == Forms::Encoded && v.size() >= EncodedMinimumLength)
+            patterns << encodedForms(v);
+    };
+    for (const QByteArray &v : std::as_const(m_permanent))
+        add(v);
+    for (const QByteArray &v : std::as_const(m_current)) {
+        if (v.size() < m_minimumLength)
             ignored += v.isEmpty() ? 0 : 1;
-            continue;
-        }
-        automaton->add(v);
+        else
+            add(v);
     }
-    automaton->build();
-    m_automaton = std::move(automaton);
+    m_automaton = std::make_shared<RedactorAutomaton>(patterns);
+    m_valueCount = count;
     if (ignoredCount)
         *ignoredCount = ignored;
 }
 
 qsizetype Redactor::secretCount() const
 {
-    return m_automaton->patterns;
+    return m_valueCount;
 }
 
 QByteArray Redactor::redact(const QByteArray &text) const
@@ -140,12 +349,16 @@ Redactor::Stream::Stream(const Redactor &redactor)
 
 void Redactor::Stream::scan(const char *data, qsizetype size)
 {
-    const auto &nodes = m_automaton->nodes;
+    const RedactorAutomaton &a = *m_automaton;
+    const int *dense = a.dense.data();
+    const int *matchLength = a.matchLength.data();
+    const auto classes = std::size_t(a.classes);
     int s = m_state;
     for (qsizetype i = 0; i < size; ++i) {
-        s = nodes[std::size_t(s)].next[static_cast<unsigned char>(data[i])];
+        const auto c = static_cast<quint8>(data[i]);
+        s = s < a.denseRows ? dense[std::size_t(s) * classes + a.byteClass[c]] : a.step(s, c);
         ++m_position;
-        const int len = nodes[std::size_t(s)].matchLength;
+        const int len = matchLength[s];
         if (len == 0)
             continue;
         // New intervals end at the current position, after every earlier one. A long secret

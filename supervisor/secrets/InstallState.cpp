@@ -154,6 +154,13 @@ Result<InstallState> InstallState::load(const QString &appDataDir)
                 r.updatedAt = QDateTime::fromString(fromJson(*it, "updated_at"), Qt::ISODate);
                 r.version = it->value("version", 0);
                 r.detail = fromJson(*it, "detail");
+                for (const json &v : it->value("history", json::array())) {
+                    if (!v.is_object() || !v.value("version", json()).is_number_integer())
+                        continue;
+                    r.history.append(
+                        {v["version"].get<int>(), fromJson(v, "source"), fromJson(v, "actor"),
+                         QDateTime::fromString(fromJson(v, "created_at"), Qt::ISODate)});
+                }
                 st.m_secrets.insert(QString::fromStdString(it.key()), r);
             }
             if (j.contains("migrations") && j["migrations"].is_object()) {
@@ -204,6 +211,17 @@ Status InstallState::save() const
             : json(nullptr);
         if (!it->detail.isEmpty())
             r["detail"] = it->detail.toStdString();
+        if (!it->history.isEmpty()) {
+            json history = json::array();
+            for (const SecretVersion &v : it->history)
+                history.push_back(
+                    {{"version", v.number},
+                     {"source", v.source.toStdString()},
+                     {"actor", v.actor.toStdString()},
+                     {"created_at",
+                      v.createdAt.toUTC().toString(Qt::ISODateWithMs).toStdString()}});
+            r["history"] = history;
+        }
         secrets[it.key().toStdString()] = r;
     }
     json migrations = json::object();

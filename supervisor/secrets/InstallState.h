@@ -19,6 +19,16 @@ public:
     // Where a secret of a class comes from (None for infrastructure secrets, never stored).
     static SecretSource sourceFor(SecretClass c);
 
+    // One kept value of a secret: what, when and who, never the value (that is in the secret
+    // store, under SecretKeeper::historyItem(id, number)).
+    struct SecretVersion
+    {
+        int number = 0;
+        QString source; // generated, wizard, settings, api, stewardctl, vault, import, rollback
+        QString actor; // ui, admin token, stewardctl, vault, steward
+        QDateTime createdAt;
+    };
+
     struct SecretRecord
     {
         QString secretClass;
@@ -27,6 +37,7 @@ public:
         QDateTime updatedAt;
         int version = 0; // bumped at every change of the value
         QString detail; // why it is invalid or stale; never the value
+        QList<SecretVersion> history; // oldest first; the last one is the current value
     };
 
     // Loads the state of the install whose data lives in `appDataDir`. A missing file starts a

@@ -188,7 +188,7 @@ void KeychainStore::writeItem(const QString &key, const QByteArray &data, ItemHa
         std::move(handler), 0);
 }
 
-void KeychainStore::deleteItem(const QString &key, ItemHandler handler)
+void KeychainStore::deleteItem(const QString &key, ItemHandler handler, bool mustExist)
 {
     run(
         [this, key] {
@@ -196,8 +196,8 @@ void KeychainStore::deleteItem(const QString &key, ItemHandler handler)
             job->setKey(key);
             return job;
         },
-        [handler](const Error &e, const QByteArray &) {
-            handler(e.kind == ErrorKind::NotFound ? Error {} : e, {});
+        [handler, mustExist](const Error &e, const QByteArray &) {
+            handler(e.kind == ErrorKind::NotFound && !mustExist ? Error {} : e, {});
         },
         0);
 }
@@ -332,27 +332,48 @@ void KeychainStore::write(const QString &secretId, const QByteArray &value, QObj
 
 void KeychainStore::remove(const QString &secretId, QObject *context, WriteHandler handler)
 {
+    removeItems(secretId, false, context, std::move(handler));
+}
+
+void KeychainStore::removeStored(const QString &secretId, QObject *context, WriteHandler handler)
+{
+    removeItems(secretId, true, context, std::move(handler));
+}
+
+void KeychainStore::removeItems(const QString &secretId, bool mustExist, QObject *context,
+                                WriteHandler handler)
+{
     const QString key = keyFor(secretId);
     QPointer<QObject> ctx(context);
-    readItem(
-        key,
-        [this, key, ctx, handler, secretId](const Error &e, const QByteArray &previous) mutable {
-            if (!e.ok() && e.kind != ErrorKind::NotFound)
-                return deliver(ctx, handler,
-                               Error {e.kind, secretId + QStringLiteral(": ") + e.message});
-            deleteItem(key,
-                       [this, key, previous, ctx, handler, secretId](const Error &de,
-                                                                     const QByteArray &) mutable {
-                           if (!de.ok())
-                               return deliver(
-                                   ctx, handler,
-                                   Error {de.kind, secretId + QStringLiteral(": ") + de.message});
-                           deleteChunks(key, previous,
-                                        [ctx, handler](const Error &, const QByteArray &) mutable {
-                                            deliver(ctx, handler, Error {});
-                                        });
-                       });
-        });
+    // Secret Service answers "not found" for an item in a collection that is locked or was
+    // just re-created by a restarted daemon; for a value known to be stored that is no
+    // confirmation of anything.
+    auto fail = [secretId, mustExist](const Error &e) {
+        if (mustExist && e.kind == ErrorKind::NotFound)
+            return Error {ErrorKind::Locked,
+                          secretId
+                              + QStringLiteral(": the keychain does not show the stored value "
+                                               "(locked, or restarting); nothing was removed")};
+        return Error {e.kind, secretId + QStringLiteral(": ") + e.message};
+    };
+    readItem(key,
+             [this, key, ctx, handler, fail, mustExist](const Error &e,
+                                                        const QByteArray &previous) mutable {
+                 if (!e.ok() && (mustExist || e.kind != ErrorKind::NotFound))
+                     return deliver(ctx, handler, fail(e));
+                 deleteItem(
+                     key,
+                     [this, key, previous, ctx, handler, fail](const Error &de,
+                                                               const QByteArray &) mutable {
+                         if (!de.ok())
+                             return deliver(ctx, handler, fail(de));
+                         deleteChunks(key, previous,
+                                      [ctx, handler](const Error &, const QByteArray &) mutable {
+                                          deliver(ctx, handler, Error {});
+                                      });
+                     },
+                     mustExist);
+             });
 }
 
 } // namespace steward

@@ -24,6 +24,7 @@ public:
     void write(const QString &secretId, const QByteArray &value, QObject *context,
                WriteHandler handler) override;
     void remove(const QString &secretId, QObject *context, WriteHandler handler) override;
+    void removeStored(const QString &secretId, QObject *context, WriteHandler handler) override;
     QString backendName() const override;
     Protection protection() const override { return Protection::Keychain; }
 
@@ -39,7 +40,10 @@ private:
     using ItemHandler = std::function<void(const Error &, const QByteArray &)>;
     void readItem(const QString &key, ItemHandler handler);
     void writeItem(const QString &key, const QByteArray &data, ItemHandler handler);
-    void deleteItem(const QString &key, ItemHandler handler);
+    // `mustExist`: an item that is not there is an error, not a success.
+    void deleteItem(const QString &key, ItemHandler handler, bool mustExist = false);
+    void removeItems(const QString &secretId, bool mustExist, QObject *context,
+                     WriteHandler handler);
     void run(const std::function<QKeychain::Job *()> &makeJob, ItemHandler handler, int attempt);
     void deleteChunks(const QString &key, const QByteArray &header, ItemHandler handler);
     Error translate(QKeychain::Job *job) const;

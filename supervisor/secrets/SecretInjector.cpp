@@ -1,5 +1,6 @@
 #include "SecretInjector.h"
 
+#include "AuditTrail.h"
 #include "SecretKeeper.h"
 #include "core/AtomicFile.h"
 #include "core/SafeFile.h"
@@ -29,6 +30,7 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
     QMap<QString, QString> env;
     const QString base = directoryFor(service.id);
     bool dirReady = false;
+    QStringList injected;
     for (const QString &id : service.secrets) {
         const SecretSpec *spec = manifest.secret(id);
         const std::optional<QByteArray> value = keeper.value(id);
@@ -37,6 +39,7 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
         if (spec->target.type == SecretTarget::Type::Env) {
             // As the reference runtime does, surrounding whitespace (a pasted newline) goes.
             env.insert(spec->target.name, QString::fromUtf8(*value).trimmed());
+            injected << id;
             continue;
         }
         const QString path = QDir::cleanPath(base + QLatin1Char('/') + spec->target.name);
@@ -59,6 +62,13 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
         const QString shown = m_shownRoot + path.mid(m_root.size());
         env.insert(secretFileEnvName(id), shown);
         env.insert(referenceSecretFileEnvName(id), shown); // the reference runtime's name
+        injected << id;
+    }
+    // Only once every secret is in place: a start that fails here hands the service nothing.
+    if (AuditTrail *audit = keeper.auditTrail()) {
+        for (const QString &id : std::as_const(injected))
+            audit->record({QStringLiteral("steward"), QStringLiteral("injected"), id, service.id,
+                           QStringLiteral("ok")});
     }
     return env;
 }

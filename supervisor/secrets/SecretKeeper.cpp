@@ -1,5 +1,6 @@
 #include "SecretKeeper.h"
 
+#include "AuditTrail.h"
 #include "RemoteSecretSource.h"
 #include "SecretGenerator.h"
 #include "core/Redactor.h"
@@ -7,6 +8,8 @@
 #include "manifest/SecretValidator.h"
 
 #include <QRegularExpression>
+
+#include <algorithm>
 
 namespace steward {
 
@@ -426,19 +429,72 @@ void SecretKeeper::settle()
     }
 }
 
+QString SecretKeeper::historyItem(const QString &secretId, int number)
+{
+    return secretId + QStringLiteral("~v") + QString::number(number);
+}
+
+QList<InstallState::SecretVersion> SecretKeeper::history(const QString &secretId) const
+{
+    const InstallState::SecretRecord *rec = record(secretId);
+    return rec ? rec->history : QList<InstallState::SecretVersion>();
+}
+
+namespace {
+
+SecretKeeper::Origin filledIn(SecretKeeper::Origin o, InstallState::SecretSource source,
+                              bool removal)
+{
+    if (o.source.isEmpty()) {
+        switch (source) {
+        case InstallState::SecretSource::Generated:
+            o.source = QStringLiteral("generated");
+            break;
+        case InstallState::SecretSource::Remote:
+            o.source = QStringLiteral("vault");
+            break;
+        default:
+            o.source = removal ? QStringLiteral("cleared") : QStringLiteral("entered");
+        }
+    }
+    if (o.actor.isEmpty())
+        o.actor = source == InstallState::SecretSource::Remote ? QStringLiteral("vault")
+                                                               : QStringLiteral("steward");
+    return o;
+}
+
+} // namespace
+
 void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
 {
+    // Each new value is written twice: first as its version in the history, then as the current
+    // value; a removal removes the current value (with the store's confirmation when one is
+    // known). On a failure every operation already done is undone, newest first.
+    struct Op
+    {
+        QString storeId;
+        std::optional<QByteArray> value; // nullopt: remove
+        std::optional<QByteArray> previous; // what to put back on undo
+    };
     struct Run
     {
         QList<Write> writes;
-        QList<std::optional<QByteArray>> previous;
+        QList<Op> ops;
+        QList<int> versions; // per write: its new version number
         qsizetype next = 0;
         ChangeHandler done;
     };
     auto run = std::make_shared<Run>();
     run->writes = std::move(writes);
-    for (const Write &w : run->writes)
-        run->previous << value(w.id);
+    for (Write &w : run->writes) {
+        const bool removal = !w.value.has_value();
+        w.origin = filledIn(w.origin, removal ? m_state.secret(w.id).source : w.source, removal);
+        const int number = m_state.secret(w.id).version + 1;
+        run->versions << number;
+        if (w.value)
+            run->ops.append({historyItem(w.id, number), w.value, std::nullopt});
+        run->ops.append({w.id, w.value, value(w.id)});
+    }
     run->done = std::move(done);
 
     auto step = std::make_shared<std::function<void()>>();
@@ -446,12 +502,15 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
         ChangeResult r;
         r.ok = true;
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        for (const Write &w : run->writes) {
+        for (qsizetype i = 0; i < run->writes.size(); ++i) {
+            const Write &w = run->writes.at(i);
             InstallState::SecretRecord &rec = m_state.secret(w.id);
+            const bool created = !m_values.contains(w.id);
             if (w.value) {
                 m_values.insert(w.id, *w.value);
                 rec.source = w.source;
                 rec.status = InstallState::SecretStatus::Configured;
+                rec.history.append({run->versions.at(i), w.origin.source, w.origin.actor, now});
             } else {
                 m_values.remove(w.id);
                 rec.source = InstallState::SecretSource::None;
@@ -459,18 +518,28 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
             }
             rec.detail.clear();
             rec.updatedAt = now;
-            ++rec.version;
+            rec.version = run->versions.at(i);
             r.changed << w.id;
+            if (m_audit) {
+                QString action = !w.value                          ? QStringLiteral("cleared")
+                    : w.origin.source == QLatin1String("rollback") ? QStringLiteral("rolled_back")
+                    : w.origin.source == QLatin1String("import")   ? QStringLiteral("imported")
+                    : created                                      ? QStringLiteral("created")
+                                                                   : QStringLiteral("changed");
+                m_audit->record({w.origin.actor, action, w.id, {}, QStringLiteral("ok")});
+            }
         }
         saveState();
         refreshRedactor();
         run->done(r);
         Q_EMIT secretsChanged(r.changed);
+        for (const Write &w : std::as_const(run->writes))
+            pruneHistory(w.id);
     };
     *step = [this, run, weak = std::weak_ptr(step), finishOk] {
-        if (run->next == run->writes.size())
+        if (run->next == run->ops.size())
             return finishOk();
-        const Write &w = run->writes.at(run->next);
+        const Op &op = run->ops.at(run->next);
         auto after = [this, run, next = weak.lock()](const SecretStore::Error &e) {
             if (e.ok()) {
                 ++run->next;
@@ -493,8 +562,7 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
                     }
                     return run->done(r);
                 }
-                const Write &w = run->writes.at(i);
-                const std::optional<QByteArray> &prev = run->previous.at(i);
+                const Op &op = run->ops.at(i);
                 auto next = [i, undoErrors, self = weakUndo.lock()](const SecretStore::Error &ue) {
                     (*self)(i - 1,
                             ue.ok() ? undoErrors
@@ -502,19 +570,47 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
                                     + (undoErrors.isEmpty() ? QString() : QStringLiteral("; "))
                                     + ue.message);
                 };
-                if (prev)
-                    m_store.write(w.id, *prev, this, next);
+                if (op.previous)
+                    m_store.write(op.storeId, *op.previous, this, next);
                 else
-                    m_store.remove(w.id, this, next);
+                    m_store.remove(op.storeId, this, next);
             };
             (*undo)(run->next - 1, QString());
         };
-        if (w.value)
-            m_store.write(w.id, *w.value, this, after);
+        // A value this run knows is stored is removed only with the store's confirmation.
+        if (op.value)
+            m_store.write(op.storeId, *op.value, this, after);
+        else if (op.previous)
+            m_store.removeStored(op.storeId, this, after);
         else
-            m_store.remove(w.id, this, after);
+            m_store.remove(op.storeId, this, after);
     };
     (*step)();
+}
+
+void SecretKeeper::pruneHistory(const QString &secretId)
+{
+    InstallState::SecretRecord &rec = m_state.secret(secretId);
+    const qsizetype keep = m_values.contains(secretId) ? m_historyLimit : 0;
+    QList<int> victims;
+    for (qsizetype i = 0; i + keep < rec.history.size(); ++i)
+        victims << rec.history.at(i).number;
+    for (int number : std::as_const(victims)) {
+        m_store.removeStored(
+            historyItem(secretId, number), this,
+            [this, secretId, number](const SecretStore::Error &e) {
+                if (!e.ok() && e.kind != SecretStore::ErrorKind::NotFound) {
+                    // Kept in the list, so the next change or clear tries again.
+                    Logging::get("steward.secrets")
+                        ->warn("cannot remove version {} of {}: {}", number, s(secretId),
+                               s(e.message));
+                    return;
+                }
+                m_state.secret(secretId).history.removeIf(
+                    [number](const InstallState::SecretVersion &v) { return v.number == number; });
+                saveState();
+            });
+    }
 }
 
 void SecretKeeper::enqueueChange(QObject *context, ChangeHandler handler,
@@ -533,9 +629,9 @@ void SecretKeeper::enqueueChange(QObject *context, ChangeHandler handler,
 }
 
 void SecretKeeper::provide(const QMap<QString, QString> &values, QObject *context,
-                           ChangeHandler handler)
+                           ChangeHandler handler, const Origin &origin)
 {
-    enqueueChange(context, std::move(handler), [this, values](ChangeHandler reply) {
+    enqueueChange(context, std::move(handler), [this, values, origin](ChangeHandler reply) {
         ChangeResult result;
         QList<Write> writes;
         for (auto it = values.cbegin(); it != values.cend(); ++it) {
@@ -567,7 +663,7 @@ void SecretKeeper::provide(const QMap<QString, QString> &values, QObject *contex
                 else
                     writes.append({it.key(),
                                    it.value().isEmpty() ? std::nullopt : std::optional(bytes),
-                                   InstallState::SecretSource::UserProvided});
+                                   InstallState::SecretSource::UserProvided, origin});
             }
         }
         if (values.isEmpty())
@@ -588,9 +684,10 @@ void SecretKeeper::provide(const QMap<QString, QString> &values, QObject *contex
     });
 }
 
-void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandler handler)
+void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandler handler,
+                         const Origin &origin)
 {
-    enqueueChange(context, std::move(handler), [this, secretId](ChangeHandler reply) {
+    enqueueChange(context, std::move(handler), [this, secretId, origin](ChangeHandler reply) {
         const SecretSpec *spec = m_manifest.secret(secretId);
         ChangeResult result;
         if (!spec)
@@ -605,7 +702,7 @@ void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandle
             result.unchanged << secretId;
             return reply(result);
         }
-        commit({{secretId, std::nullopt, InstallState::SecretSource::None}},
+        commit({{secretId, std::nullopt, InstallState::SecretSource::None, origin}},
                [this, reply](const ChangeResult &r) {
                    if (r.ok && m_phase == Phase::Ready && !missingRequired().isEmpty())
                        setPhase(Phase::WaitingForSecrets);
@@ -614,9 +711,10 @@ void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandle
     });
 }
 
-void SecretKeeper::regenerate(const QString &secretId, QObject *context, ChangeHandler handler)
+void SecretKeeper::regenerate(const QString &secretId, QObject *context, ChangeHandler handler,
+                              const Origin &origin)
 {
-    enqueueChange(context, std::move(handler), [this, secretId](ChangeHandler reply) {
+    enqueueChange(context, std::move(handler), [this, secretId, origin](ChangeHandler reply) {
         const SecretSpec *spec = m_manifest.secret(secretId);
         ChangeResult result;
         if (!spec || spec->secretClass != SecretClass::PerInstallGenerated || !spec->generator) {
@@ -630,8 +728,63 @@ void SecretKeeper::regenerate(const QString &secretId, QObject *context, ChangeH
             result.error = v.error();
             return reply(result);
         }
-        commit({{secretId, v.value().toUtf8(), InstallState::SecretSource::Generated}}, reply);
+        commit({{secretId,
+                 v.value().toUtf8(),
+                 InstallState::SecretSource::Generated,
+                 {QStringLiteral("generated"), origin.actor}}},
+               reply);
     });
+}
+
+void SecretKeeper::rollback(const QString &secretId, int version, QObject *context,
+                            ChangeHandler handler, const Origin &origin)
+{
+    enqueueChange(
+        context, std::move(handler), [this, secretId, version, origin](ChangeHandler reply) {
+            const SecretSpec *spec = m_manifest.secret(secretId);
+            ChangeResult result;
+            QStringList &problems = result.problems[secretId];
+            const QList<InstallState::SecretVersion> kept = history(secretId);
+            const bool known = std::any_of(
+                kept.cbegin(), kept.cend(),
+                [version](const InstallState::SecretVersion &v) { return v.number == version; });
+            if (!spec)
+                problems << QStringLiteral("this bundle has no secret with that id");
+            else if (spec->secretClass == SecretClass::RemoteFetch)
+                problems << QStringLiteral(
+                    "is fetched from the remote secret store; roll it back there");
+            else if (spec->secretClass == SecretClass::Infrastructure)
+                problems << QStringLiteral(
+                    "is an infrastructure secret and never handled by Steward");
+            else if (!known)
+                problems << QStringLiteral("has no kept version %1").arg(version);
+            if (!problems.isEmpty())
+                return reply(result);
+            result.problems.clear();
+            m_store.read(historyItem(secretId, version), this,
+                         [this, secretId, spec, origin, reply,
+                          result](const SecretStore::Error &e, const QByteArray &v) mutable {
+                             if (!e.ok()) {
+                                 result.error = e.message;
+                                 return reply(result);
+                             }
+                             if (m_values.contains(secretId) && m_values.value(secretId) == v) {
+                                 result.ok = true;
+                                 result.unchanged << secretId;
+                                 return reply(result);
+                             }
+                             commit({{secretId,
+                                      v,
+                                      InstallState::sourceFor(spec->secretClass),
+                                      {QStringLiteral("rollback"), origin.actor}}},
+                                    [this, reply](const ChangeResult &r) {
+                                        if (r.ok && m_phase == Phase::WaitingForSecrets
+                                            && missingRequired().isEmpty())
+                                            setPhase(Phase::Ready);
+                                        reply(r);
+                                    });
+                         });
+        });
 }
 
 } // namespace steward

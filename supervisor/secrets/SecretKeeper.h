@@ -15,6 +15,7 @@
 
 namespace steward {
 
+class AuditTrail;
 class Redactor;
 class RemoteSecretSource;
 
@@ -59,12 +60,30 @@ public:
         }
     };
     using ChangeHandler = std::function<void(const ChangeResult &)>;
+    // Where a change comes from, for the history and the audit trail. Callers that know say
+    // so; an empty field is filled from the kind of change ("generated", "vault", "entered";
+    // actor "steward" or "vault").
+    struct Origin
+    {
+        QString source; // wizard, settings, api, stewardctl, import (rollback sets "rollback")
+        QString actor; // ui, admin token, stewardctl
+    };
+    static constexpr int DefaultHistoryLimit = 10;
 
     SecretKeeper(const Manifest &manifest, InstallState &state, SecretStore &store,
                  std::shared_ptr<Redactor> redactor, QObject *parent = nullptr);
     ~SecretKeeper() override;
 
     void setRemoteSource(RemoteSecretSource *source) { m_remote = source; }
+    // Every change made from now on is recorded there (never a value). Not owned.
+    void setAuditTrail(AuditTrail *audit) { m_audit = audit; }
+    AuditTrail *auditTrail() const { return m_audit; }
+    // How many values of each secret are kept (the current one included).
+    void setHistoryLimit(int versions) { m_historyLimit = std::max(1, versions); }
+    // The id under which version `number` of `secretId` is kept in the secret store.
+    static QString historyItem(const QString &secretId, int number);
+    // The kept versions of a secret, oldest first; the last is current while it has a value.
+    QList<InstallState::SecretVersion> history(const QString &secretId) const;
     RemoteSecretSource *remoteSource() const { return m_remote; }
     // Starts the first-run sequence; progress is reported through phaseChanged().
     void start();
@@ -86,11 +105,19 @@ public:
 
     // Validates every entry first and stores all of them or none. Only user_prompt secrets can
     // be set; an empty value clears an optional secret.
-    void provide(const QMap<QString, QString> &values, QObject *context, ChangeHandler handler);
+    void provide(const QMap<QString, QString> &values, QObject *context, ChangeHandler handler,
+                 const Origin &origin = {});
     // Clears a user-provided value; a required secret becomes missing and its consumers wait.
-    void clear(const QString &secretId, QObject *context, ChangeHandler handler);
+    // Its kept versions are removed with it.
+    void clear(const QString &secretId, QObject *context, ChangeHandler handler,
+               const Origin &origin = {});
     // Draws a new value for a generated secret.
-    void regenerate(const QString &secretId, QObject *context, ChangeHandler handler);
+    void regenerate(const QString &secretId, QObject *context, ChangeHandler handler,
+                    const Origin &origin = {});
+    // Makes kept version `version` current again, as a new version with source "rollback";
+    // its consumers restart as for any change. Remote secrets roll back at their source.
+    void rollback(const QString &secretId, int version, QObject *context, ChangeHandler handler,
+                  const Origin &origin = {});
     // What one fetch of the remote secrets found.
     struct RefreshResult
     {
@@ -132,6 +159,7 @@ private:
         QString id;
         std::optional<QByteArray> value; // nullopt: remove
         InstallState::SecretSource source;
+        Origin origin = {};
     };
     void setPhase(Phase p);
     void fail(const QString &reason);
@@ -150,12 +178,17 @@ private:
                        std::function<void(ChangeHandler reply)> body);
     void runNext();
     void saveState();
+    // Removes the kept versions of `secretId` beyond the limit (all of them after a clear),
+    // forgetting each only once the store confirmed its removal.
+    void pruneHistory(const QString &secretId);
 
     const Manifest &m_manifest;
     InstallState &m_state;
     SecretStore &m_store;
     std::shared_ptr<Redactor> m_redactor;
     RemoteSecretSource *m_remote = nullptr;
+    AuditTrail *m_audit = nullptr;
+    int m_historyLimit = DefaultHistoryLimit;
     Phase m_phase = Phase::Idle;
     QString m_failure;
     QHash<QString, QByteArray> m_values;

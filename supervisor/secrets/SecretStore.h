@@ -45,6 +45,15 @@ public:
         = 0;
     // Removing an id that has no value succeeds.
     virtual void remove(const QString &secretId, QObject *context, WriteHandler handler) = 0;
+    // Removes a value the caller knows is stored, and succeeds only once the store has confirmed
+    // the removal: a store that does not show the value at all (a keychain collection that is
+    // locked or has just restarted answers "not found") refuses, as a failed write does, rather
+    // than reporting a removal that did not happen. The default is remove(), for stores whose
+    // "not found" is final.
+    virtual void removeStored(const QString &secretId, QObject *context, WriteHandler handler)
+    {
+        remove(secretId, context, std::move(handler));
+    }
 
     // A name for people: "Secret Service (org.freedesktop.secrets)", "encrypted file".
     virtual QString backendName() const = 0;

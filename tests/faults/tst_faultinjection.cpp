@@ -261,6 +261,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void sigkillDuringFirstRunsAndSecretUpdates();
     void keychainDaemonDiesMidRun();
+    void clearWithADeadKeychainIsRefused();
     void stateWritesFail_data();
     void stateWritesFail();
     void floodingServiceRotatesItsLogAndTheApiStaysResponsive();
@@ -572,6 +573,61 @@ void tst_FaultInjection::keychainDaemonDiesMidRun()
     QCOMPARE(now.size(), 3);
     QCOMPARE(now.value(QStringLiteral("api_token")), QByteArray("wx_second_0123456789abcdef"));
     QCOMPARE(again.terminate(), 0);
+}
+
+// A clear is as safe as a write: with the keychain daemon dead, DELETE is refused with 503 and
+// nothing changes; the value is still there at the next start, where the same clear works.
+void tst_FaultInjection::clearWithADeadKeychainIsRefused()
+{
+    QTemporaryDir data;
+    Steward steward(test::exampleBundle(), data.path());
+    QVERIFY2(steward.waitSettled(), qPrintable(steward.out()));
+    QVERIFY(steward.waitForApi());
+    const QByteArray value = R"({"id":"api_token","value":"wx_kept_0123456789abcdef"})";
+    QCOMPARE(request(steward.port(), steward.token(), "POST", "/secrets", value).status, 200);
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+
+    stopKeyring();
+    auto restart = qScopeGuard([this] {
+        if (!m_keyring)
+            QVERIFY(startKeyring());
+    });
+    const Reply refused
+        = request(steward.port(), steward.token(), "DELETE", "/secrets/api_token", {}, 30000);
+    QCOMPARE(refused.status, 503);
+    QVERIFY2(refused.body.contains("store_failed") && refused.body.contains("api_token"),
+             refused.body.constData());
+    QVERIFY(!refused.body.contains("wx_kept"));
+    // Still ready, the value still in force and at the same version.
+    const Reply status = request(steward.port(), steward.token(), "GET", "/status");
+    QVERIFY2(status.body.contains("\"status\":\"ready\""), status.body.constData());
+    const Reply secrets = request(steward.port(), steward.token(), "GET", "/secrets");
+    const nlohmann::json doc = nlohmann::json::parse(secrets.body.toStdString(), nullptr, false);
+    const nlohmann::json list
+        = doc.is_object() ? doc.value("secrets", nlohmann::json::array()) : nlohmann::json::array();
+    const auto token = std::find_if(list.begin(), list.end(), [](const nlohmann::json &e) {
+        return e.value("id", std::string()) == "api_token";
+    });
+    QVERIFY2(token != list.end() && token->value("version", 0) == 1
+                 && token->value("status", std::string()) == "configured",
+             secrets.body.constData());
+
+    restart.dismiss();
+    QVERIFY(startKeyring());
+    QCOMPARE(steward.terminate(), 0);
+    const QMap<QString, QByteArray> kept
+        = keychainValues(data.path(), {QStringLiteral("api_token")});
+    QCOMPARE(kept.value(QStringLiteral("api_token")), QByteArray("wx_kept_0123456789abcdef"));
+
+    // With the keychain back, the same clear is confirmed and sticks.
+    Steward again(test::exampleBundle(), data.path());
+    QVERIFY2(again.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(again.out()));
+    QVERIFY(again.waitForApi());
+    const Reply cleared = request(again.port(), again.token(), "DELETE", "/secrets/api_token");
+    QCOMPARE(cleared.status, 200);
+    QVERIFY2(cleared.body.contains("\"changed\":true"), cleared.body.constData());
+    QCOMPARE(again.terminate(), 0);
+    QVERIFY(keychainValues(data.path(), {QStringLiteral("api_token")}).isEmpty());
 }
 
 void tst_FaultInjection::stateWritesFail_data()

@@ -56,7 +56,9 @@ private Q_SLOTS:
     void stopRightAfterStartIsGraceful();
     void stopsInReverseDependencyOrder();
     void secretsNeverReachTheLogs();
+    void encodedSecretsNeverReachTheLogs();
     void rotationRestartsExactlyTheConsumers();
+    void rollbackRestartsExactlyTheConsumers();
     void missingSecretHoldsOnlyItsConsumers();
     void dependentsOfAFailedServiceWait();
     void nonCriticalFailureDegrades();
@@ -323,6 +325,50 @@ void tst_Supervisor::secretsNeverReachTheLogs()
         !readFile(h.appData() + QStringLiteral("/data/telemetry/events.jsonl")).contains(value));
 }
 
+void tst_Supervisor::encodedSecretsNeverReachTheLogs()
+{
+    // A service that prints its secret in every common encoding: none of them reaches its log.
+    // The base64 alphabet gives values with '+' and '/', so that percent-encoding and JSON's
+    // "\\/" change them.
+    SupervisorHarness h;
+    json secrets
+        = json::array({{{"id", "token"},
+                        {"class", "per_install_generated"},
+                        {"generator", {{"type", "random"}, {"length", 40}, {"charset", "base64"}}},
+                        {"target", {{"type", "env"}, {"name", "TOKEN"}}}}});
+    json svc = SupervisorHarness::service(
+        QStringLiteral("encoder"),
+        {QStringLiteral("--print-env-encoded"), QStringLiteral("TOKEN")});
+    svc["secrets"] = {"token"};
+    QCOMPARE(h.load(json::array({svc}), secrets), QString());
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.svc(QStringLiteral("encoder"))->state(), State::Ready, 20000);
+    QVERIFY(h.stopAll());
+    const QByteArray value = *h.keeper().value(QStringLiteral("token"));
+    const QByteArray log = readFile(h.svc(QStringLiteral("encoder"))->log()->filePath());
+    const QByteArray m = "***REDACTED***";
+    for (const char *form : {"base64", "base64url", "base64url-bare", "hex", "HEX", "url"})
+        QVERIFY2(log.contains(QByteArray("TOKEN " + QByteArray(form) + '=' + m + '\n')),
+                 log.constData());
+    QVERIFY2(log.contains(QByteArray("TOKEN json={\"TOKEN\":\"" + m + "\"}")), log.constData());
+    QVERIFY2(log.contains(QByteArray("TOKEN json-slash=\"" + m + "\"")), log.constData());
+    // "user:" is 5 bytes: the 7th character mixes the last bits of ':' with the value's first.
+    QVERIFY2(log.contains(QByteArray(
+                 "TOKEN basic-auth=" + QByteArray("user:" + value).toBase64().left(7) + m)),
+             log.constData());
+    const QList<QByteArray> printed {
+        value,
+        value.toBase64(),
+        value.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals),
+        QByteArray("user:" + value).toBase64().mid(7),
+        value.toHex(),
+        value.toHex().toUpper(),
+        value.toPercentEncoding(),
+        QByteArray(value).replace("/", "\\/")};
+    for (const QByteArray &p : printed)
+        QVERIFY2(!log.contains(p), p.constData());
+}
+
 void tst_Supervisor::rotationRestartsExactlyTheConsumers()
 {
     SupervisorHarness h;
@@ -357,6 +403,45 @@ void tst_Supervisor::rotationRestartsExactlyTheConsumers()
     QCOMPARE(h.svc(QStringLiteral("bystander"))->pid(), bystanderPid);
     QCOMPARE(h.count(QStringLiteral("bystander"), State::Ready), 1);
     QCOMPARE(h.count(QStringLiteral("consumer"), State::Ready), 2);
+}
+
+void tst_Supervisor::rollbackRestartsExactlyTheConsumers()
+{
+    SupervisorHarness h;
+    json secrets = json::array({{{"id", "key"},
+                                 {"class", "user_prompt"},
+                                 {"prompt", {{"label", "Key"}}},
+                                 {"target", {{"type", "file"}, {"name", "key.txt"}}}}});
+    json consumer = SupervisorHarness::service(QStringLiteral("consumer"), {});
+    consumer["secrets"] = {"key"};
+    json bystander = SupervisorHarness::service(QStringLiteral("bystander"), {});
+    QCOMPARE(h.load(json::array({consumer, bystander}), secrets), QString());
+    QObject ctx;
+    for (const QString &v : {QStringLiteral("first-value"), QStringLiteral("second-value")}) {
+        bool done = false;
+        h.keeper().provide({{QStringLiteral("key"), v}}, &ctx,
+                           [&](const SecretKeeper::ChangeResult &r) { done = r.ok; });
+        QTRY_VERIFY(done);
+    }
+    h.supervisor().start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.supervisor().status(), Supervisor::AppStatus::Ready, 20000);
+    const qint64 consumerPid = h.svc(QStringLiteral("consumer"))->pid();
+    const qint64 bystanderPid = h.svc(QStringLiteral("bystander"))->pid();
+    const QString file = h.appData() + QStringLiteral("/data/runtime/secrets/consumer/key.txt");
+    QCOMPARE(readFile(file), QByteArray("second-value"));
+
+    bool done = false;
+    h.keeper().rollback(QStringLiteral("key"), 1, &ctx,
+                        [&](const SecretKeeper::ChangeResult &r) { done = r.ok; });
+    QTRY_VERIFY(done);
+    QTRY_VERIFY_WITH_TIMEOUT(h.svc(QStringLiteral("consumer"))->state() == State::Ready
+                                 && h.svc(QStringLiteral("consumer"))->pid() != consumerPid,
+                             20000);
+    QCOMPARE(readFile(file), QByteArray("first-value"));
+    QCOMPARE(h.svc(QStringLiteral("bystander"))->pid(), bystanderPid);
+    QCOMPARE(h.count(QStringLiteral("bystander"), State::Ready), 1);
+    QCOMPARE(h.count(QStringLiteral("consumer"), State::Ready), 2);
+    QCOMPARE(h.keeper().history(QStringLiteral("key")).last().source, QStringLiteral("rollback"));
 }
 
 void tst_Supervisor::missingSecretHoldsOnlyItsConsumers()

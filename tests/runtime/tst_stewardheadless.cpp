@@ -194,12 +194,17 @@ void tst_StewardHeadless::encryptedFileStoreWhenAsked()
     QVERIFY2(r.out.contains(QLatin1String("encrypted files, key in the OS keychain")),
              qPrintable(r.out));
     const QStringList files = QDir(data.filePath(QStringLiteral("secrets"))).entryList(QDir::Files);
+    // Each value and its first version in the history, all encrypted.
     QCOMPARE(files,
-             (QStringList {QStringLiteral("api_token.secret"), QStringLiteral("session_key.secret"),
-                           QStringLiteral("signing_key.secret")}));
-    QFile f(data.filePath(QStringLiteral("secrets/api_token.secret")));
-    QVERIFY(f.open(QIODevice::ReadOnly));
-    QVERIFY(!f.readAll().contains(Token));
+             (QStringList {
+                 QStringLiteral("api_token.secret"), QStringLiteral("api_token~v1.secret"),
+                 QStringLiteral("session_key.secret"), QStringLiteral("session_key~v1.secret"),
+                 QStringLiteral("signing_key.secret"), QStringLiteral("signing_key~v1.secret")}));
+    for (const QString &name : files) {
+        QFile f(data.filePath(QStringLiteral("secrets/") + name));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(!f.readAll().contains(Token));
+    }
 }
 
 void tst_StewardHeadless::badInvocations()

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void values_data();
     void values();
     void fiftySecrets();
+    void removingAStoredValueNeedsTheStoresConfirmation();
     void shrinkingAChunkedValueLeavesNoChunks();
     void missingChunkIsCorruptNotGarbage();
     void survivesARestartOfTheProgram();
@@ -114,6 +115,23 @@ void tst_KeychainStore::fiftySecrets()
         QVERIFY(writeNow(store, QStringLiteral("s%1").arg(i), QByteArray::number(i * 7919)).ok());
     for (int i = 0; i < 50; ++i)
         QCOMPARE(readNow(store, QStringLiteral("s%1").arg(i)).value, QByteArray::number(i * 7919));
+}
+
+void tst_KeychainStore::removingAStoredValueNeedsTheStoresConfirmation()
+{
+    // A value the caller knows is stored: "not found" is no confirmation (a locked collection
+    // or a restarted daemon says the same), so it is refused, naming the secret, never a value.
+    KeychainStore store(m_app, QStringLiteral("install-confirm"));
+    const SecretStore::Error refused = test::removeStoredNow(store, QStringLiteral("absent"));
+    QCOMPARE(refused.kind, Kind::Locked);
+    QVERIFY2(refused.message.startsWith(QLatin1String("absent: "))
+                 && refused.message.contains(QLatin1String("nothing was removed")),
+             qPrintable(refused.message));
+    for (const QByteArray &value : {QByteArray("short value"), QByteArray(5000, 'c')}) {
+        QVERIFY(writeNow(store, QStringLiteral("present"), value).ok());
+        QVERIFY(test::removeStoredNow(store, QStringLiteral("present")).ok());
+        QCOMPARE(readNow(store, QStringLiteral("present")).error.kind, Kind::NotFound);
+    }
 }
 
 void tst_KeychainStore::shrinkingAChunkedValueLeavesNoChunks()

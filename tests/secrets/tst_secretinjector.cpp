@@ -2,6 +2,7 @@
 #include "TestPaths.h"
 #include "core/Redactor.h"
 #include "manifest/ManifestLoader.h"
+#include "secrets/AuditTrail.h"
 #include "secrets/MemoryStore.h"
 #include "secrets/SecretInjector.h"
 #include "secrets/SecretKeeper.h"
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void targetOutsideTheDirectoryIsRefused();
     void symlinkedDirectoryIsRefused();
     void removeAll();
+    void eachInjectionIsAudited();
 
 private:
     void startKeeper();
@@ -90,6 +92,32 @@ void tst_SecretInjector::envAndFileTargets()
     QCOMPARE(modeOf(injector.directoryFor(QStringLiteral("api"))), 0700);
     QCOMPARE(modeOf(m_dir->path() + QStringLiteral("/runtime/secrets")), 0700);
     QVERIFY(!env->contains(QStringLiteral("GREETING_NAME"))); // another service's secret
+}
+
+void tst_SecretInjector::eachInjectionIsAudited()
+{
+    startKeeper();
+    AuditTrail audit(m_dir->path());
+    QVERIFY(audit.openWithKey("audit key for the test").ok());
+    m_keeper->setAuditTrail(&audit);
+    SecretInjector injector(m_dir->path());
+    QVERIFY(
+        injector.prepare(m_manifest, *m_manifest.service(QStringLiteral("api")), *m_keeper).ok());
+    QStringList injected;
+    for (const AuditTrail::Entry &e : AuditTrail::list(m_dir->path())) {
+        QCOMPARE(e.event.action, QStringLiteral("injected"));
+        QCOMPARE(e.event.service, QStringLiteral("api"));
+        injected << e.event.secret;
+    }
+    injected.sort();
+    QStringList consumed = m_manifest.service(QStringLiteral("api"))->secrets;
+    consumed.removeIf([this](const QString &id) { return !m_keeper->value(id); });
+    consumed.sort();
+    QCOMPARE(injected, consumed);
+    QVERIFY(!consumed.isEmpty());
+    QFile trail(audit.path());
+    QVERIFY(trail.open(QIODevice::ReadOnly));
+    QVERIFY(!trail.readAll().contains("wx_0123456789abcdefghij"));
 }
 
 void tst_SecretInjector::envValuesLoseSurroundingWhitespace()

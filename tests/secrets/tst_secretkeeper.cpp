@@ -2,9 +2,11 @@
 #include "TestPrinters.h"
 #include "core/Redactor.h"
 #include "manifest/ManifestLoader.h"
+#include "secrets/AuditTrail.h"
 #include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,6 +21,12 @@ using Values = QMap<QString, QString>;
 namespace {
 
 const QString ValidToken = QStringLiteral("wx_0123456789abcdefghij");
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
 
 // One run of Steward over an app data dir and a store that outlive it.
 struct Run
@@ -79,6 +87,9 @@ private Q_SLOTS:
     void unavailableStoreFailsClearly();
     void clearAndRegenerate();
     void redactorKnowsEveryValue();
+    void historyKeepsEveryValueAndRollsBack();
+    void historyIsPrunedAndRemovedWithTheSecret();
+    void refusedChangesLeaveHistoryAndAuditAlone();
     void lostStateIsRebuiltFromTheStore();
 
 private:
@@ -325,6 +336,149 @@ void tst_SecretKeeper::redactorKnowsEveryValue()
         = QStringLiteral("token=%1 key=%2")
               .arg(ValidToken, QString::fromUtf8(*run.keeper.value(QStringLiteral("session_key"))));
     QCOMPARE(run.redactor->redact(line), QStringLiteral("token=***REDACTED*** key=***REDACTED***"));
+}
+
+void tst_SecretKeeper::historyKeepsEveryValueAndRollsBack()
+{
+    QTemporaryDir dir;
+    MemoryStore store;
+    AuditTrail audit(dir.path());
+    QVERIFY(audit.openWithKey("audit key for the test").ok());
+    Run run(m_manifest, dir.path(), store);
+    run.keeper.setAuditTrail(&audit);
+    run.keeper.start();
+    QTRY_COMPARE(run.keeper.phase(), Phase::WaitingForSecrets);
+    const QString id = QStringLiteral("api_token");
+    const QStringList values {ValidToken, QStringLiteral("wx_second_0123456789abcd"),
+                              QStringLiteral("wx_third_0123456789abcde")};
+    for (const QString &v : values) {
+        QSignalSpy changed(&run.keeper, &SecretKeeper::secretsChanged);
+        QVERIFY(changeNow([&](QObject *c, auto h) {
+                    run.keeper.provide({{id, v}}, c, h,
+                                       {QStringLiteral("api"), QStringLiteral("admin token")});
+                }).ok);
+        QCOMPARE(changed.count(), 1);
+    }
+    QList<InstallState::SecretVersion> history = run.keeper.history(id);
+    QCOMPARE(history.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(history.at(i).number, i + 1);
+        QCOMPARE(history.at(i).source, QStringLiteral("api"));
+        QCOMPARE(history.at(i).actor, QStringLiteral("admin token"));
+        QVERIFY(history.at(i).createdAt.isValid());
+        // Each version's value is in the store beside the current one.
+        QCOMPARE(store.values().value(SecretKeeper::historyItem(id, i + 1)), values.at(i).toUtf8());
+    }
+
+    // Back to version 1: a new version 4, from "rollback", and its consumers are told.
+    QSignalSpy changed(&run.keeper, &SecretKeeper::secretsChanged);
+    SecretKeeper::ChangeResult r = changeNow([&](QObject *c, auto h) {
+        run.keeper.rollback(id, 1, c, h, {{}, QStringLiteral("stewardctl")});
+    });
+    QVERIFY2(r.ok, qPrintable(r.allProblems().join(u';')));
+    QCOMPARE(r.changed, QStringList {id});
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.first().first().toStringList(), QStringList {id});
+    QCOMPARE(run.keeper.value(id), std::optional<QByteArray>(ValidToken.toUtf8()));
+    QCOMPARE(store.values().value(id), ValidToken.toUtf8());
+    QCOMPARE(run.keeper.record(id)->version, 4);
+    history = run.keeper.history(id);
+    QCOMPARE(history.last().number, 4);
+    QCOMPARE(history.last().source, QStringLiteral("rollback"));
+    QCOMPARE(history.last().actor, QStringLiteral("stewardctl"));
+    // Rolling back to what is current changes nothing; an unknown version is refused.
+    r = changeNow([&](QObject *c, auto h) { run.keeper.rollback(id, 4, c, h); });
+    QVERIFY(r.ok);
+    QCOMPARE(r.unchanged, QStringList {id});
+    r = changeNow([&](QObject *c, auto h) { run.keeper.rollback(id, 99, c, h); });
+    QVERIFY(!r.ok);
+    QVERIFY(r.problems.value(id).join(u' ').contains(QLatin1String("no kept version 99")));
+    // Generated secrets roll back too.
+    const QByteArray generated = *run.keeper.value(QStringLiteral("session_key"));
+    QVERIFY(changeNow([&](QObject *c, auto h) {
+                run.keeper.regenerate(QStringLiteral("session_key"), c, h);
+            }).ok);
+    QVERIFY(changeNow([&](QObject *c, auto h) {
+                run.keeper.rollback(QStringLiteral("session_key"), 1, c, h);
+            }).ok);
+    QCOMPARE(run.keeper.value(QStringLiteral("session_key")), std::optional(generated));
+
+    // The history survives a restart, and no value is in the state file or the audit trail.
+    const QByteArray stateFile = readFile(run.state.path());
+    const QByteArray trail = readFile(audit.path());
+    for (const QString &v : values) {
+        QVERIFY(!stateFile.contains(v.toUtf8()));
+        QVERIFY(!trail.contains(v.toUtf8()));
+    }
+    QVERIFY(!trail.contains(generated));
+    Run again(m_manifest, dir.path(), store);
+    QCOMPARE(again.state.secret(id).history.size(), 4);
+    QStringList actions;
+    for (const AuditTrail::Entry &e : AuditTrail::list(dir.path(), {{}, id}))
+        actions << e.event.action;
+    QCOMPARE(actions,
+             (QStringList {QStringLiteral("created"), QStringLiteral("changed"),
+                           QStringLiteral("changed"), QStringLiteral("rolled_back")}));
+    QVERIFY(AuditTrail::verify(dir.path(), "audit key for the test").ok);
+}
+
+void tst_SecretKeeper::historyIsPrunedAndRemovedWithTheSecret()
+{
+    QTemporaryDir dir;
+    MemoryStore store;
+    Run run(m_manifest, dir.path(), store);
+    run.keeper.setHistoryLimit(2);
+    run.keeper.start();
+    QTRY_COMPARE(run.keeper.phase(), Phase::WaitingForSecrets);
+    const QString id = QStringLiteral("greeting_name");
+    for (const QString &v : {QStringLiteral("Ada"), QStringLiteral("Grace"),
+                             QStringLiteral("Barbara"), QStringLiteral("Frances")})
+        QVERIFY(provideNow(run.keeper, {{id, v}}).ok);
+    QTRY_COMPARE(run.keeper.history(id).size(), 2);
+    QCOMPARE(run.keeper.history(id).first().number, 3);
+    for (int n : {1, 2})
+        QVERIFY(!store.values().contains(SecretKeeper::historyItem(id, n)));
+    QCOMPARE(store.values().value(SecretKeeper::historyItem(id, 3)), QByteArray("Barbara"));
+
+    QVERIFY(changeNow([&](QObject *c, auto h) { run.keeper.clear(id, c, h); }).ok);
+    QTRY_VERIFY(run.keeper.history(id).isEmpty());
+    for (auto it = store.values().cbegin(); it != store.values().cend(); ++it)
+        QVERIFY2(!it.key().startsWith(id), qPrintable(it.key()));
+}
+
+void tst_SecretKeeper::refusedChangesLeaveHistoryAndAuditAlone()
+{
+    QTemporaryDir dir;
+    MemoryStore store;
+    AuditTrail audit(dir.path());
+    QVERIFY(audit.openWithKey("audit key for the test").ok());
+    Run run(m_manifest, dir.path(), store);
+    run.keeper.setAuditTrail(&audit);
+    run.keeper.start();
+    QTRY_COMPARE(run.keeper.phase(), Phase::WaitingForSecrets);
+    const QString id = QStringLiteral("api_token");
+    QVERIFY(provideNow(run.keeper, {{id, ValidToken}}).ok);
+    QVERIFY(provideNow(run.keeper, {{id, QStringLiteral("wx_second_0123456789abcd")}}).ok);
+    const auto storeBefore = store.values();
+    const QByteArray stateBefore = readFile(run.state.path());
+    const QByteArray auditBefore = readFile(audit.path());
+
+    store.failWith(SecretStore::ErrorKind::Locked);
+    SecretKeeper::ChangeResult r
+        = changeNow([&](QObject *c, auto h) { run.keeper.clear(id, c, h); });
+    QVERIFY(!r.ok && !r.error.isEmpty());
+    r = changeNow([&](QObject *c, auto h) { run.keeper.rollback(id, 1, c, h); });
+    QVERIFY(!r.ok && !r.error.isEmpty());
+    store.failWith(SecretStore::ErrorKind::None);
+    store.failOneWriteAfter(1); // the history item is written, the value is not: both undone
+    r = changeNow([&](QObject *c, auto h) { run.keeper.rollback(id, 1, c, h); });
+    QVERIFY(!r.ok);
+    QCOMPARE(store.values(), storeBefore);
+    QCOMPARE(readFile(run.state.path()), stateBefore);
+    QCOMPARE(readFile(audit.path()), auditBefore);
+    QCOMPARE(run.keeper.history(id).size(), 2);
+    QCOMPARE(run.keeper.value(id),
+             std::optional<QByteArray>(QByteArrayLiteral("wx_second_0123456789abcd")));
 }
 
 void tst_SecretKeeper::lostStateIsRebuiltFromTheStore()

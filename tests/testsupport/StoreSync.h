@@ -57,4 +57,19 @@ inline SecretStore::Error removeNow(SecretStore &store, const QString &id, int t
     return out;
 }
 
+inline SecretStore::Error removeStoredNow(SecretStore &store, const QString &id,
+                                          int timeoutMs = 20000)
+{
+    SecretStore::Error out {SecretStore::ErrorKind::Timeout,
+                            QStringLiteral("test gave up waiting")};
+    bool done = false;
+    QObject context;
+    store.removeStored(id, &context, [&](const SecretStore::Error &e) {
+        out = e;
+        done = true;
+    });
+    (void)QTest::qWaitFor([&] { return done; }, timeoutMs); // on timeout `out` says so
+    return out;
+}
+
 } // namespace steward::test

@@ -99,6 +99,11 @@ int main(int argc, char *argv[])
         QStringLiteral("print-env"),
         QStringLiteral("Print the value of this variable at start (tests redaction)."),
         QStringLiteral("NAME"));
+    const QCommandLineOption printEncodedOpt(
+        QStringLiteral("print-env-encoded"),
+        QStringLiteral("Print the value of this variable at start in base64, base64url, hex, "
+                       "percent-encoding and JSON (tests redaction)."),
+        QStringLiteral("NAME"));
     const QCommandLineOption sayOpt(QStringLiteral("say"),
                                     QStringLiteral("Print this line after N ms (--say-after-ms)."),
                                     QStringLiteral("TEXT"));
@@ -113,8 +118,8 @@ int main(int argc, char *argv[])
                        "STEWARD_TOKEN and say how it went (repeatable)."),
         QStringLiteral("ID"));
     parser.addOptions({nameOpt, portOpt, secretEnvOpt, exitAfterOpt, exitCodeOpt, readyAfterOpt,
-                       unhealthyAfterOpt, termMarkerOpt, ignoreTermOpt, printEnvOpt, sayOpt,
-                       sayAfterOpt, noListenOpt, fetchOpt});
+                       unhealthyAfterOpt, termMarkerOpt, ignoreTermOpt, printEnvOpt,
+                       printEncodedOpt, sayOpt, sayAfterOpt, noListenOpt, fetchOpt});
     parser.process(app);
 
     // SIGTERM: exit cleanly (default), write a marker first, or ignore it.
@@ -137,6 +142,25 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << parser.value(printEnvOpt) << "="
                             << qEnvironmentVariable(qPrintable(parser.value(printEnvOpt)))
                             << Qt::endl;
+    if (parser.isSet(printEncodedOpt)) {
+        const QString name = parser.value(printEncodedOpt);
+        const QByteArray v = qgetenv(qPrintable(name));
+        QTextStream out(stdout);
+        out << name << " base64=" << v.toBase64() << Qt::endl;
+        out << name << " base64url=" << v.toBase64(QByteArray::Base64UrlEncoding) << Qt::endl;
+        out << name << " base64url-bare="
+            << v.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)
+            << Qt::endl;
+        out << name << " basic-auth=" << QByteArray("user:" + v).toBase64() << Qt::endl;
+        out << name << " hex=" << v.toHex() << Qt::endl;
+        out << name << " HEX=" << v.toHex().toUpper() << Qt::endl;
+        out << name << " url=" << v.toPercentEncoding() << Qt::endl;
+        out << name << " json="
+            << QJsonDocument(QJsonObject {{name, QString::fromUtf8(v)}})
+                   .toJson(QJsonDocument::Compact)
+            << Qt::endl;
+        out << name << " json-slash=\"" << QByteArray(v).replace("/", "\\/") << "\"" << Qt::endl;
+    }
     if (parser.isSet(exitAfterOpt))
         QTimer::singleShot(
             parser.value(exitAfterOpt).toInt(), &app,
