@@ -5,6 +5,7 @@
 #include "core/Platform.h"
 #include "manifest/ManifestLoader.h"
 #include "manifest/PlanReport.h"
+#include "remote/RemoteProviderRegistry.h"
 #include "trust/BundleLock.h"
 #include "trust/BundleSignature.h"
 
@@ -214,7 +215,7 @@ int StewardCtl::validate(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    ManifestLoadResult result = ManifestLoader::loadFile(path);
+    ManifestLoadResult result = ManifestLoader::loadFile(path, &RemoteProviderRegistry::builtIn());
     const bool asJson = parser.isSet(jsonOpt);
     const bool strict = parser.isSet(strictOpt);
     if (strict) {
@@ -294,7 +295,8 @@ int StewardCtl::plan(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    const ManifestLoadResult result = ManifestLoader::loadFile(path);
+    const ManifestLoadResult result
+        = ManifestLoader::loadFile(path, &RemoteProviderRegistry::builtIn());
     if (const int rc = refuseUnusable(path, result); rc != Ok)
         return rc;
     if (parser.isSet(jsonOpt))
@@ -398,7 +400,8 @@ int StewardCtl::lock(const QStringList &args)
     const std::optional<BundleArgs> bundle = bundleArgs(parser, manifestOpt, "lock", m_err);
     if (!bundle)
         return Usage;
-    const ManifestLoadResult loaded = ManifestLoader::loadFile(bundle->manifest);
+    const ManifestLoadResult loaded
+        = ManifestLoader::loadFile(bundle->manifest, &RemoteProviderRegistry::builtIn());
     if (const int rc = refuseUnusable(bundle->manifest, loaded); rc != Ok)
         return rc;
     const Result<BundleLock> made = BundleLock::create(bundle->root, bundle->manifest);
@@ -552,7 +555,8 @@ int StewardCtl::secretsTemplate(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    const ManifestLoadResult result = ManifestLoader::loadFile(path);
+    const ManifestLoadResult result
+        = ManifestLoader::loadFile(path, &RemoteProviderRegistry::builtIn());
     if (const int rc = refuseUnusable(path, result); rc != Ok)
         return rc;
     m_out << PlanReport::secretsTemplate(*result.manifest, format);

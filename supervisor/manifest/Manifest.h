@@ -80,14 +80,12 @@ struct SecretTarget
     int fileMode = 0600; // Steward extension "mode", file targets only
 };
 
-// Steward extension: where a remote_fetch secret comes from.
+// Steward extension: where a remote_fetch secret comes from. The manifest knows only the
+// provider's name; the provider reads its own fields of the source (RemoteProviderRules).
 struct RemoteSource
 {
     QString provider; // "vault"
-    QString mount = QStringLiteral("secret");
-    QString path;
-    QString key;
-    int kvVersion = 2;
+    nlohmann::json settings; // the "source" object as written
 };
 
 struct SecretSpec
@@ -242,22 +240,6 @@ struct ServiceSpec
     QString servedPortName() const;
 };
 
-// Steward extension: top-level "remote".
-struct VaultConfig
-{
-    QString address;
-    QString namespaceName;
-    QString pathPrefix;
-    QString authMethod = QStringLiteral("token"); // "token" | "approle"
-    QString tokenSecret;
-    QString roleIdSecret;
-    QString secretIdSecret;
-    int refreshIntervalS = 60;
-    int jitterMinS = 5;
-    int jitterMaxS = 10;
-    QString caCert;
-};
-
 struct Manifest
 {
     QString schemaVersion;
@@ -270,7 +252,9 @@ struct Manifest
     QList<SecretSpec> secrets;
     QList<ServiceSpec> services;
     nlohmann::json codeSigning; // kept as given; only the packager reads it
-    std::optional<VaultConfig> vault;
+    // Steward extension: the top-level "remote" object, one block per provider name, as
+    // written; each provider reads its own block (RemoteProviderRules).
+    QMap<QString, nlohmann::json> remote;
 
     QString sourcePath; // absolute path of bundle.json
     QString bundleRoot; // directory holding bundle.json

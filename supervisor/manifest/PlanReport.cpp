@@ -100,12 +100,9 @@ json PlanReport::toJson(const Manifest &m, const QString &platform)
             prompted.push_back(e);
             break;
         case SecretClass::RemoteFetch:
+            // As written: each provider has its own fields.
             if (sec.source)
-                e["source"] = {{"provider", s(sec.source->provider)},
-                               {"mount", s(sec.source->mount)},
-                               {"path", s(sec.source->path)},
-                               {"key", s(sec.source->key)},
-                               {"kv_version", sec.source->kvVersion}};
+                e["source"] = sec.source->settings;
             remote.push_back(e);
             break;
         case SecretClass::Infrastructure:
@@ -255,9 +252,19 @@ QString PlanReport::toText(const Manifest &m, const QString &platform)
     t << "  Fetched from a remote store (" << secrets["remote"].size() << "):\n";
     for (const json &e : secrets["remote"]) {
         t << "    " << qs(e["id"]);
-        if (e.contains("source"))
-            t << " from " << qs(e["source"]["provider"]) << ' ' << qs(e["source"]["mount"]) << '/'
-              << qs(e["source"]["path"]) << '#' << qs(e["source"]["key"]);
+        if (e.contains("source")) {
+            const json &src = e["source"];
+            auto field = [&src](const char *key) {
+                return src.contains(key) ? qs(src.at(key)) : QString();
+            };
+            t << " from " << field("provider");
+            if (src.contains("mount"))
+                t << ' ' << field("mount") << '/' << field("path");
+            else if (src.contains("path"))
+                t << ' ' << field("path");
+            if (src.contains("key"))
+                t << '#' << field("key");
+        }
         t << "; given to " << usedBy(e) << " as " << targetText(e) << '\n';
     }
     if (secrets["remote"].empty())

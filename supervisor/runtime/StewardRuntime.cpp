@@ -16,13 +16,15 @@
 #include "process/RunMarker.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
+#include "remote/RemoteProviderRegistry.h"
+#include "remote/RemoteRefresher.h"
 #include "secrets/EncryptedFileStore.h"
 #include "secrets/InstallState.h"
 #include "secrets/KeychainStore.h"
 #include "secrets/Redactor.h"
+#include "secrets/RemoteSecretProvider.h"
 #include "secrets/SecretKeeper.h"
 #include "trust/ExecGuard.h"
-#include "vault/VaultSecretSource.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -30,7 +32,6 @@
 #include <QLockFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
@@ -55,8 +56,15 @@ StewardRuntime::~StewardRuntime()
     m_server.reset();
     m_api.reset();
     m_supervisor.reset();
+    m_refresher.reset();
     m_keeper.reset();
     removeRuntimeFiles();
+}
+
+const RemoteProviderRegistry &StewardRuntime::remoteProviders() const
+{
+    return m_options.remoteProviders ? *m_options.remoteProviders
+                                     : RemoteProviderRegistry::builtIn();
 }
 
 QString StewardRuntime::defaultAppDataDir(const QString &appName)
@@ -67,7 +75,8 @@ QString StewardRuntime::defaultAppDataDir(const QString &appName)
 
 int StewardRuntime::start()
 {
-    const ManifestLoadResult loaded = ManifestLoader::loadFile(m_options.manifestPath);
+    const ManifestLoadResult loaded
+        = ManifestLoader::loadFile(m_options.manifestPath, &remoteProviders());
     if (loaded.unreadable) {
         m_err << "steward: " << loaded.readError << "\n";
         return Unreadable;
@@ -231,30 +240,6 @@ void StewardRuntime::activateRunningInstance(
     });
 }
 
-void StewardRuntime::scheduleRemoteRefresh(bool lastOk)
-{
-    // After a good fetch: every refresh_interval_s plus a jitter, so the installs sharing one
-    // Vault do not all ask at the same second. After a failed one: again after 1, 2, 4, ... s,
-    // up to the interval, so an outage ends for the app soon after it ends for Vault.
-    const VaultConfig config = m_manifest.vault.value_or(VaultConfig {});
-    const qint64 intervalMs = qint64(config.refreshIntervalS) * 1000;
-    qint64 delayMs = 0;
-    if (lastOk) {
-        m_remoteFailures = 0;
-        const int jitterS = config.jitterMaxS > config.jitterMinS
-            ? int(QRandomGenerator::global()->bounded(config.jitterMinS, config.jitterMaxS + 1))
-            : config.jitterMinS;
-        delayMs = intervalMs + qint64(jitterS) * 1000;
-    } else {
-        // With +-20% of jitter, so installs that saw the same outage do not all come back at once.
-        const qint64 backoffMs
-            = std::min(intervalMs, qint64(1000) << std::min(m_remoteFailures, 20));
-        delayMs = backoffMs * QRandomGenerator::global()->bounded(80, 121) / 100;
-        ++m_remoteFailures;
-    }
-    m_remoteRefresh.start(std::chrono::milliseconds(delayMs));
-}
-
 QString StewardRuntime::tokenFilePath() const
 {
     return QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath);
@@ -277,6 +262,7 @@ void StewardRuntime::useEncryptedFileStore()
     Logging::get("steward.secrets")
         ->warn("no keychain; the person chose the encrypted file store with a key file");
     m_options.store = RuntimeOptions::Store::File;
+    m_refresher.reset();
     m_keeper.reset();
     m_store = nullptr;
     openStore();
@@ -398,50 +384,21 @@ void StewardRuntime::reportImport(const ReferenceInstallImport::Report &report)
 
 void StewardRuntime::startKeeper()
 {
+    m_refresher.reset(); // it refers to the keeper being replaced
     m_keeper = std::make_unique<SecretKeeper>(m_manifest, *m_state, *m_store, m_redactor);
-    const bool fromVault = std::any_of(
-        m_manifest.secrets.cbegin(), m_manifest.secrets.cend(), [](const SecretSpec &s) {
-            return s.secretClass == SecretClass::RemoteFetch && s.source
-                && s.source->provider == QLatin1String("vault");
-        });
-    if (fromVault && !m_vault) {
-        Result<VaultSecretSource *> vault
-            = VaultSecretSource::create(m_manifest, QProcessEnvironment::systemEnvironment(), this);
-        if (vault) {
-            m_vault = vault.value();
-            m_vault->setSecretLookup([this](const QString &id) {
-                return m_keeper ? m_keeper->value(id) : std::nullopt;
-            });
-            m_remoteRefresh.setSingleShot(true);
-            m_remoteRefresh.setTimerType(Qt::CoarseTimer);
-            connect(&m_remoteRefresh, &QTimer::timeout, this, [this] {
-                if (!m_shuttingDown && m_keeper)
-                    m_keeper->refreshRemote();
-            });
-        } else {
-            m_out << "Remote secrets cannot be fetched: " << vault.error() << "\n" << Qt::flush;
-            Logging::get("steward.vault")->warn("{}", vault.error().toStdString());
+    if (m_remoteProviders.isEmpty()) {
+        RemoteProviderRegistry::Created made = remoteProviders().createFor(
+            m_manifest, QProcessEnvironment::systemEnvironment(), this);
+        m_remoteProviders = made.providers;
+        for (const QString &why : std::as_const(made.errors)) {
+            m_out << "Remote secrets cannot be fetched: " << why << "\n" << Qt::flush;
+            Logging::get("steward.remote")->warn("{}", why.toStdString());
         }
     }
-    if (m_vault) {
-        m_keeper->setRemoteSource(m_vault);
-        // Every fetch, at start or later, sets when the next one happens.
-        connect(m_keeper.get(), &SecretKeeper::remoteRefreshed, this,
-                [this](const SecretKeeper::RefreshResult &r) {
-                    if (!m_shuttingDown)
-                        scheduleRemoteRefresh(r.ok());
-                });
-        // New Vault credentials (a token the person entered): log in with them and fetch.
-        connect(m_keeper.get(), &SecretKeeper::secretsChanged, this,
-                [this](const QStringList &ids) {
-                    const QStringList auth = m_vault->authSecretIds();
-                    if (std::none_of(ids.cbegin(), ids.cend(),
-                                     [&auth](const QString &id) { return auth.contains(id); }))
-                        return;
-                    m_vault->resetAuth();
-                    m_keeper->refreshRemote();
-                });
-    }
+    for (RemoteSecretProvider *provider : std::as_const(m_remoteProviders))
+        m_keeper->addRemoteProvider(provider);
+    if (!m_remoteProviders.isEmpty())
+        m_refresher = std::make_unique<RemoteRefresher>(*m_keeper, m_remoteProviders);
 
     connect(m_keeper.get(), &SecretKeeper::phaseChanged, this, [this](SecretKeeper::Phase p) {
         if (p == SecretKeeper::Phase::Ready || p == SecretKeeper::Phase::WaitingForSecrets
@@ -639,6 +596,8 @@ void StewardRuntime::requestShutdown()
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
+    if (m_refresher)
+        m_refresher->stop();
     auto recordShutdown = [this] {
         if (m_telemetry)
             m_telemetry->record("runtime_shutdown", {{"app", m_manifest.app.name.toStdString()}});

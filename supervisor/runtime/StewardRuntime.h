@@ -28,7 +28,9 @@ class Supervisor;
 class TokenBook;
 class TelemetryLog;
 class TerminalPrompter;
-class VaultSecretSource;
+class RemoteProviderRegistry;
+class RemoteRefresher;
+class RemoteSecretProvider;
 
 struct RuntimeOptions
 {
@@ -53,6 +55,8 @@ struct RuntimeOptions
     // Opens the keychain; tests substitute one. Default: KeychainStore.
     std::function<std::unique_ptr<SecretStore>(const QString &appName, const QString &installId)>
         keychainFactory;
+    // The remote secret providers known; null: the built-in ones. Tests add their own.
+    const RemoteProviderRegistry *remoteProviders = nullptr;
 };
 
 // One run of Steward for one bundle: loads the manifest and the install state, opens the
@@ -130,7 +134,7 @@ private:
     void importThenStartKeeper();
     void reportImport(const ReferenceInstallImport::Report &report);
     void startKeeper();
-    void scheduleRemoteRefresh(bool lastOk);
+    const RemoteProviderRegistry &remoteProviders() const;
     void onSecretsSettled();
     void promptForMissing();
     void startSupervisor();
@@ -152,9 +156,8 @@ private:
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
     std::unique_ptr<SecretKeeper> m_keeper;
-    VaultSecretSource *m_vault = nullptr; // child of this runtime; null without Vault secrets
-    QTimer m_remoteRefresh;
-    int m_remoteFailures = 0; // fetches in a row that failed, for the backoff
+    QList<RemoteSecretProvider *> m_remoteProviders; // children of this runtime
+    std::unique_ptr<RemoteRefresher> m_refresher;
     Diagnostics m_diagnostics;
     std::unique_ptr<TokenBook> m_tokens;
     std::unique_ptr<ControlApi> m_api;

@@ -1,7 +1,7 @@
 #include "SecretKeeper.h"
 
 #include "Redactor.h"
-#include "RemoteSecretSource.h"
+#include "RemoteSecretProvider.h"
 #include "SecretGenerator.h"
 #include "SecretValidator.h"
 #include "logging/Logging.h"
@@ -53,6 +53,19 @@ QString SecretKeeper::phaseName(Phase p)
         return QStringLiteral("failed");
     }
     return {};
+}
+
+void SecretKeeper::addRemoteProvider(RemoteSecretProvider *provider)
+{
+    m_providers.insert(provider->name(), provider);
+    provider->setSecretLookup([keeper = QPointer<SecretKeeper>(this)](const QString &id) {
+        return keeper ? keeper->value(id) : std::nullopt;
+    });
+}
+
+RemoteSecretProvider *SecretKeeper::providerFor(const SecretSpec &spec) const
+{
+    return spec.source ? m_providers.value(spec.source->provider) : nullptr;
 }
 
 std::optional<QByteArray> SecretKeeper::value(const QString &secretId) const
@@ -299,7 +312,7 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
     // Only a fetch of all of them says how the remote store is doing (and sets the next one).
     const bool all = ids.isEmpty() && !remote.isEmpty();
     auto finish = [this, result, handler = std::move(handler), all] {
-        if (all && m_remote) {
+        if (all && !m_providers.isEmpty()) {
             m_lastRefresh = *result;
             m_lastRefreshAt = QDateTime::currentDateTimeUtc();
         }
@@ -309,27 +322,29 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
         if (all)
             Q_EMIT remoteRefreshed(*result);
     };
-    if (remote.isEmpty())
-        return finish();
-    if (!m_remote) {
-        for (const SecretSpec *spec : remote) {
-            const QString why = QStringLiteral("no remote secret source is configured");
-            result->failed.insert(spec->id, why);
-            if (!m_values.contains(spec->id))
-                m_state.secret(spec->id).detail = why;
+    QList<const SecretSpec *> routed;
+    for (const SecretSpec *spec : remote) {
+        if (providerFor(*spec)) {
+            routed << spec;
+            continue;
         }
-        return finish();
+        const QString why = QStringLiteral("no remote secret source is configured");
+        result->failed.insert(spec->id, why);
+        if (!m_values.contains(spec->id))
+            m_state.secret(spec->id).detail = why;
     }
+    if (routed.isEmpty())
+        return finish();
     // A refresh while the app runs keeps the phase: only the first fetch is a step of the start.
     const bool starting = m_phase != Phase::Ready && m_phase != Phase::WaitingForSecrets;
     if (starting)
         setPhase(Phase::FetchingRemote);
-    auto pending = std::make_shared<int>(int(remote.size()));
+    auto pending = std::make_shared<int>(int(routed.size()));
     auto fetched = std::make_shared<QList<Write>>();
     auto versions = std::make_shared<QMap<QString, int>>();
-    for (const SecretSpec *spec : remote) {
+    for (const SecretSpec *spec : routed) {
         const QString id = spec->id;
-        m_remote->fetch(
+        providerFor(*spec)->fetch(
             *spec, this,
             [this, id, pending, fetched, versions, result, starting,
              finish](const SecretStore::Error &e, const QByteArray &v, int version) {

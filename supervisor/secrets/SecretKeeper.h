@@ -16,7 +16,7 @@
 namespace steward {
 
 class Redactor;
-class RemoteSecretSource;
+class RemoteSecretProvider;
 
 // Owns the secrets of one install for the life of the process: the first-run state machine
 // (load -> generate -> fetch remote -> wait for prompted secrets -> ready) and every later
@@ -64,8 +64,12 @@ public:
                  std::shared_ptr<Redactor> redactor, QObject *parent = nullptr);
     ~SecretKeeper() override;
 
-    void setRemoteSource(RemoteSecretSource *source) { m_remote = source; }
-    RemoteSecretSource *remoteSource() const { return m_remote; }
+    // Each remote_fetch secret is fetched through the provider its source names (not owned; it
+    // must outlive the keeper or be removed first). The provider reads the credentials it
+    // authenticates with from this keeper.
+    void addRemoteProvider(RemoteSecretProvider *provider);
+    RemoteSecretProvider *providerFor(const SecretSpec &spec) const;
+    QList<RemoteSecretProvider *> remoteProviders() const { return m_providers.values(); }
     // Starts the first-run sequence; progress is reported through phaseChanged().
     void start();
 
@@ -155,7 +159,7 @@ private:
     InstallState &m_state;
     SecretStore &m_store;
     std::shared_ptr<Redactor> m_redactor;
-    RemoteSecretSource *m_remote = nullptr;
+    QMap<QString, RemoteSecretProvider *> m_providers; // by name
     Phase m_phase = Phase::Idle;
     QString m_failure;
     QHash<QString, QByteArray> m_values;
