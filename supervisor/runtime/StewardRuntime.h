@@ -13,15 +13,16 @@
 #include <memory>
 #include <optional>
 
-class QLockFile;
-
 namespace steward {
 
 class InstallState;
 class Redactor;
 class SecretKeeper;
 class SecretStore;
+class ConsoleReport;
 class ControlApi;
+class ControlApiFiles;
+class InstanceLock;
 class ExecGuard;
 class ControlServer;
 class Supervisor;
@@ -139,18 +140,13 @@ private:
     void promptForMissing();
     void startSupervisor();
     bool startControlApi();
-    // Where this app data dir's running Steward keeps its admin token and port (only the running
-    // instance writes and removes them: m_tokenFile and m_portFile are set once it has).
-    QString tokenFilePath() const;
-    QString portFilePath() const;
-    void removeRuntimeFiles();
 
     RuntimeOptions m_options;
     QTextStream &m_out;
-    QTextStream &m_err;
+    ConsoleReport *m_report; // child
     Manifest m_manifest;
     QString m_appData;
-    std::unique_ptr<QLockFile> m_instanceLock;
+    std::unique_ptr<InstanceLock> m_instanceLock;
     std::unique_ptr<InstallState> m_state;
     std::shared_ptr<Redactor> m_redactor;
     std::unique_ptr<SecretStore> m_keychain;
@@ -162,8 +158,7 @@ private:
     std::unique_ptr<TokenBook> m_tokens;
     std::unique_ptr<ControlApi> m_api;
     std::unique_ptr<ControlServer> m_server;
-    QString m_tokenFile;
-    QString m_portFile;
+    std::unique_ptr<ControlApiFiles> m_apiFiles; // set once the app data dir is known
     std::unique_ptr<TelemetryLog> m_telemetry;
     std::unique_ptr<ExecGuard> m_execGuard;
     std::unique_ptr<Supervisor> m_supervisor;
