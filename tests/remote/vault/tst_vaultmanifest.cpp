@@ -79,9 +79,9 @@ void tst_VaultManifest::sourceErrorsNameTheField()
     QVERIFY(!r.valid());
     const QStringList errors = test::diagnosticPaths(r.diagnostics, Diagnostic::Severity::Error);
     QVERIFY2(errors.contains(QStringLiteral("/secrets/0/source/key")),
-             qPrintable(errors.join(' ')));
+             qPrintable(errors.join(QLatin1Char(' '))));
     QVERIFY2(errors.contains(QStringLiteral("/secrets/0/source/kv_version")),
-             qPrintable(errors.join(' ')));
+             qPrintable(errors.join(QLatin1Char(' '))));
 
     b.set("/secrets/0/source/provider", "valt");
     const ManifestLoadResult typo = b.load();
