@@ -84,8 +84,23 @@ struct SecretTarget
 // provider's name; the provider reads its own fields of the source (RemoteProviderRules).
 struct RemoteSource
 {
+    // How the fetched value is read: one value, or a whole .env file whose keys each become a
+    // variable of the consuming services (and a redacted value of its own).
+    enum class Shape { Value, Env };
+
     QString provider; // "vault"
     nlohmann::json settings; // the "source" object as written
+    Shape shape = Shape::Value;
+    QStringList keys; // shape env: only these keys; all when empty (and no prefix)
+    QString prefix; // shape env: only the keys starting with it
+
+    // Shape env: whether the .env's `key` is handed to the services.
+    bool takes(const QString &key) const
+    {
+        if (!keys.isEmpty())
+            return keys.contains(key);
+        return key.startsWith(prefix);
+    }
 };
 
 struct SecretSpec

@@ -341,10 +341,11 @@ SecretSpec Parser::parseSecret(const json &v, const QString &path)
     }
     if (const json *g = r.member(v, "generator", path, Need::Optional))
         parseGenerator(*g, path + QStringLiteral("/generator"), s);
-    if (const json *t = r.member(v, "target", path, Need::Required))
-        parseTarget(*t, path + QStringLiteral("/target"), s);
+    // The source first: the shape of its value decides what the target needs.
     if (const json *src = r.member(v, "source", path, Need::Optional))
         parseSource(*src, path + QStringLiteral("/source"), s);
+    if (const json *t = r.member(v, "target", path, Need::Required))
+        parseTarget(*t, path + QStringLiteral("/target"), s);
 
     if (!cls)
         return s;
@@ -482,6 +483,17 @@ void Parser::parseTarget(const json &v, const QString &path, SecretSpec &s)
     r.warnUnknownKeys(v, path, {"type", "name", "mode"});
     const auto type
         = r.oneOf(v, "type", path, {QStringLiteral("env"), QStringLiteral("file")}, Need::Required);
+    if (s.source && s.source->shape == RemoteSource::Shape::Env) {
+        // Each key of the .env names its own variable.
+        if (type && *type != QLatin1String("env"))
+            r.error(path + QStringLiteral("/type"),
+                    QStringLiteral("must be \"env\" for a source of shape \"env\""));
+        if (r.member(v, "name", path, Need::Optional))
+            r.warning(path + QStringLiteral("/name"),
+                      QStringLiteral("is ignored: each key of the .env names its variable"));
+        s.target.type = SecretTarget::Type::Env;
+        return;
+    }
     const auto name = r.string(v, "name", path, Need::Required, true);
     if (!type || !name)
         return;
@@ -530,13 +542,42 @@ void Parser::parseSource(const json &v, const QString &path, SecretSpec &s)
     RemoteSource src;
     src.provider = r.string(v, "provider", path, Need::Required, true).value_or(QString());
     src.settings = v;
+    // shape, keys and prefix say how any provider's value is read; the rest is the provider's.
+    json own = v;
+    for (const char *common : {"shape", "keys", "prefix"})
+        own.erase(common);
+    if (r.oneOf(v, "shape", path, {QStringLiteral("value"), QStringLiteral("env")})
+            .value_or(QStringLiteral("value"))
+        == QLatin1String("env"))
+        src.shape = RemoteSource::Shape::Env;
+    src.keys = r.stringList(v, "keys", path);
+    src.prefix = r.string(v, "prefix", path).value_or(QString());
+    static const QRegularExpression envName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    for (qsizetype i = 0; i < src.keys.size(); ++i) {
+        if (!envName.match(src.keys.at(i)).hasMatch())
+            r.error(JsonReader::child(path + QStringLiteral("/keys"), i),
+                    QStringLiteral("must be a variable name: letters, digits and \"_\", not "
+                                   "starting with a digit (got %1)")
+                        .arg(q(src.keys.at(i))));
+    }
+    if (src.shape != RemoteSource::Shape::Env) {
+        for (const char *key : {"keys", "prefix"}) {
+            if (v.contains(key))
+                r.error(JsonReader::child(path, key),
+                        QStringLiteral("applies only to a source of shape \"env\""));
+        }
+    } else if (!src.keys.isEmpty() && !src.prefix.isEmpty()) {
+        r.error(path + QStringLiteral("/prefix"),
+                QStringLiteral("cannot be given with keys: take the keys listed, or those "
+                               "starting with a prefix"));
+    }
     if (m_rules && !src.provider.isEmpty()) {
         if (!m_rules->knows(src.provider))
             r.error(path + QStringLiteral("/provider"),
                     QStringLiteral("names no known provider (got %1; known: %2)")
                         .arg(q(src.provider), m_rules->providerNames().join(QStringLiteral(", "))));
         else
-            m_rules->checkSource(src.provider, v, path, m_out);
+            m_rules->checkSource(src.provider, own, path, m_out);
     }
     s.source = src;
 }

@@ -26,6 +26,15 @@ json targetJson(const SecretSpec &sec)
 {
     json t {{"type", sec.target.type == SecretTarget::Type::Env ? "env" : "file"},
             {"name", s(sec.target.name)}};
+    // A remote .env: the variables are its keys, those listed or with the prefix.
+    if (sec.source && sec.source->shape == RemoteSource::Shape::Env) {
+        json keys = json::array();
+        for (const QString &k : sec.source->keys)
+            keys.push_back(s(k));
+        t["name"] = nullptr;
+        t["env_keys"] = keys;
+        t["env_prefix"] = s(sec.source->prefix);
+    }
     return t;
 }
 
@@ -220,6 +229,18 @@ QString PlanReport::toText(const Manifest &m, const QString &platform)
     t << "\nPlatform: " << platform << "\n\n";
 
     auto targetText = [](const json &e) {
+        const json &target = e["target"];
+        if (target.contains("env_keys")) {
+            QStringList keys;
+            for (const json &k : target["env_keys"])
+                keys << qs(k);
+            if (!keys.isEmpty())
+                return QStringLiteral("env %1 (from a .env)").arg(keys.join(QStringLiteral(", ")));
+            const QString prefix = qs(target["env_prefix"]);
+            return prefix.isEmpty()
+                ? QStringLiteral("env: every key of a .env")
+                : QStringLiteral("env: the keys of a .env starting with %1").arg(prefix);
+        }
         return QStringLiteral("%1 %2").arg(qs(e["target"]["type"]) == QLatin1String("env")
                                                ? QStringLiteral("env")
                                                : QStringLiteral("file"),

@@ -1,5 +1,6 @@
 #include "SecretKeeper.h"
 
+#include "EnvFile.h"
 #include "Redactor.h"
 #include "RemoteSecretProvider.h"
 #include "SecretGenerator.h"
@@ -164,11 +165,20 @@ void SecretKeeper::refreshRedactor()
 {
     QList<QByteArray> values;
     values.reserve(m_values.size());
-    for (const QByteArray &v : std::as_const(m_values)) {
+    for (auto it = m_values.cbegin(); it != m_values.cend(); ++it) {
+        const QByteArray &v = it.value();
         values << v;
         // Env targets carry the value without surrounding whitespace: hide that form too.
         if (const QByteArray trimmed = v.trimmed(); trimmed.size() != v.size())
             values << trimmed;
+        // A .env from a remote store: each of its values is a secret of its own.
+        const SecretSpec *spec = m_manifest.secret(it.key());
+        if (spec && spec->source && spec->source->shape == RemoteSource::Shape::Env) {
+            if (const Result<EnvFile> env = EnvFile::parse(v)) {
+                for (const EnvFile::Entry &e : env->entries())
+                    values << e.value;
+            }
+        }
     }
     int ignored = 0;
     m_redactor->setSecrets(values, &ignored);
@@ -347,9 +357,10 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
         providerFor(*spec)->fetch(
             *spec, this,
             [this, id, pending, fetched, versions, result, starting,
-             finish](const SecretStore::Error &e, const QByteArray &v, int version) {
+             finish](const SecretStore::Error &fetchError, const QByteArray &v, int version) {
                 InstallState::SecretRecord &rec = m_state.secret(id);
                 Freshness &fresh = m_freshness[id];
+                SecretStore::Error e = checkShape(id, fetchError, v);
                 if (e.ok()) {
                     if (!m_values.contains(id) || m_values.value(id) != v) {
                         // Fresh once stored (below).
@@ -415,6 +426,30 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                     });
             });
     }
+}
+
+SecretStore::Error SecretKeeper::checkShape(const QString &id, const SecretStore::Error &fetched,
+                                            const QByteArray &value) const
+{
+    const SecretSpec *spec = m_manifest.secret(id);
+    if (!fetched.ok() || !spec || !spec->source || spec->source->shape != RemoteSource::Shape::Env)
+        return fetched;
+    const RemoteSecretProvider *provider = providerFor(*spec);
+    const QString where = provider ? provider->describe(*spec) : spec->source->provider;
+    const Result<EnvFile> env = EnvFile::parse(value);
+    if (!env)
+        // The last good value, if any, stays in use.
+        return {SecretStore::ErrorKind::Corrupt,
+                QStringLiteral("%1 (%2): not a .env file: %3").arg(id, where, env.error())};
+    auto log = Logging::get("steward.secrets");
+    for (const QString &warning : env->warnings())
+        log->warn("{} ({}): {}", s(id), s(where), s(warning));
+    const QMap<QString, QByteArray> values = env->values();
+    for (const QString &key : spec->source->keys) {
+        if (!values.contains(key))
+            log->warn("{} ({}): the .env has no {}", s(id), s(where), s(key));
+    }
+    return {};
 }
 
 void SecretKeeper::settle()

@@ -144,6 +144,10 @@ private:
     void fetchRemote(const QStringList &ids = {}, RefreshHandler handler = {});
     // The remote_fetch secrets among `ids` (all of them when empty).
     QList<const SecretSpec *> remoteSpecs(const QStringList &ids) const;
+    // A fetched value of a shaped source that does not parse (a .env with a bad line) is a
+    // failed fetch, named by path and line; the last good value stays.
+    SecretStore::Error checkShape(const QString &id, const SecretStore::Error &fetched,
+                                  const QByteArray &value) const;
     void settle();
     void refreshRedactor();
     // Applies writes one by one; on a failure rolls back the ones already applied.
