@@ -98,17 +98,18 @@ void tst_RemoteSeam::testProviderEndToEnd()
 
     // The credential arrives: the refresher resets the provider's auth and fetches at once.
     bool stored = false;
-    keeper->provide({{QStringLiteral("canned_token"), QStringLiteral("tok")}}, this,
-                    [&stored](const SecretKeeper::ChangeResult &r) { stored = r.ok; });
+    keeper->provide({{QStringLiteral("canned_token"), QStringLiteral("tok")},
+                     {QStringLiteral("api_token"), QStringLiteral("wx_0123456789abcdefghij")}},
+                    this, [&stored](const SecretKeeper::ChangeResult &r) { stored = r.ok; });
     QTRY_VERIFY_WITH_TIMEOUT(stored, 20000);
     QTRY_COMPARE_WITH_TIMEOUT(keeper->value(id).value_or(QByteArray()),
                               QByteArray("canned-first-value-41"), 20000);
     QCOMPARE(store->resets, 1);
     QTRY_VERIFY_WITH_TIMEOUT(runtime.supervisor(), 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(runtime.supervisor()->service(QStringLiteral("api"))
-                                 && runtime.supervisor()->service(QStringLiteral("api"))->state()
-                                     == ManagedService::State::Ready,
-                             30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(runtime.supervisor()->service(QStringLiteral("api"))
+                                  && runtime.supervisor()->service(QStringLiteral("api"))->state()
+                                      == ManagedService::State::Ready,
+                              qPrintable(outText + errText), 30000);
     const qint64 firstPid = runtime.supervisor()->service(QStringLiteral("api"))->pid();
 
     // A rotation at the store: the refresher's next fetch (1 s) brings it, and api restarts.
