@@ -191,9 +191,71 @@
     </message>
 </context>
 <context>
+    <name>steward::AuditTrail</name>
+    <message>
+        <source>no random bytes for the audit key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the audit trail is not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot rotate %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the last line is cut short (the file was truncated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not an audit entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entry %1 follows entry %2 (entries were removed or reordered)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>does not follow the previous entry (its prev hash differs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its hash does not match its content (the entry was edited)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>audit.head is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>audit.head was not written with this install&apos;s audit key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the trail ends at entry %1 but entry %2 was the last one written (its end was cut off)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>steward::ChangeSecretDialog</name>
     <message>
         <source>%1: change %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::EnvFile</name>
+    <message>
+        <source>line %1: %2 is set again (before on line %3); the last value wins</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -306,6 +368,29 @@
     </message>
     <message>
         <source>%1: already stored; change it later in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::Reader</name>
+    <message>
+        <source>line %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a variable name (letters, digits and &quot;_&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no &quot;=&quot; after it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value of %1 has no closing %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected text after the closing quote of %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -574,6 +659,21 @@
     </message>
     <message>
         <source>%1 was cleared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::ServiceSandbox</name>
+    <message>
+        <source>services are not isolated from each other on this system (the kernel has no Landlock): one can read another&apos;s secrets (docs/security.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>services are not isolated from each other: %1 run(s) without a sandbox (&quot;sandbox&quot;: &quot;off&quot;) and can read the other services&apos; secrets (docs/security.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>each service runs in a sandbox of its own (Landlock ABI %1: %2).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,7 +2,7 @@
 
 #include "ApiJson.h"
 #include "process/Supervisor.h"
-#include "secrets/RemoteSecretSource.h"
+#include "secrets/RemoteSecretProvider.h"
 #include "secrets/SecretKeeper.h"
 
 namespace steward {
@@ -264,17 +264,13 @@ ApiResult SecretRoutes::health(const ApiCall &call) const
         {"last_refresh_ok", nullptr},
         {"last_refresh_at", nullptr},
         {"remote", json::object()}};
-    const RemoteSecretSource *source = m_ctx.keeper ? m_ctx.keeper->remoteSource() : nullptr;
-    if (!source)
+    const QList<RemoteSecretProvider *> providers
+        = m_ctx.keeper ? m_ctx.keeper->remoteProviders() : QList<RemoteSecretProvider *> {};
+    if (providers.isEmpty())
         return HttpResponse::json(200, body);
-    const RemoteSecretSource::AuthStatus auth = source->authStatus();
+    for (const RemoteSecretProvider *provider : providers)
+        body.update(provider->healthFields());
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    auto orNull = [](const std::optional<qint64> &v) {
-        return v ? json(*v) : json(nullptr);
-    };
-    body["auth_method"] = s(auth.method);
-    body["token_age_seconds"] = orNull(auth.tokenAgeS);
-    body["token_ttl_seconds"] = orNull(auth.tokenTtlS);
     if (const std::optional<SecretKeeper::RefreshResult> last = m_ctx.keeper->lastRefresh()) {
         body["last_refresh_ok"] = last->ok();
         body["last_refresh_at"] = s(m_ctx.keeper->lastRefreshAt().toString(Qt::ISODateWithMs));
@@ -287,8 +283,9 @@ ApiResult SecretRoutes::health(const ApiCall &call) const
         const InstallState::SecretRecord *rec = m_ctx.keeper->record(spec.id);
         const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(spec.id);
         const bool fetched = f && f->fetchedAt.isValid();
+        const RemoteSecretProvider *source = m_ctx.keeper->providerFor(spec);
         body["remote"][s(spec.id)] = {
-            {"source", s(source->describe(spec))},
+            {"source", source ? s(source->describe(spec)) : "not configured"},
             {"status", rec ? s(InstallState::statusName(rec->status)) : "missing"},
             {"version", fetched ? sourceVersion(f) : json(nullptr)},
             {"age_seconds", fetched ? json(f->fetchedAt.secsTo(now)) : json(nullptr)},

@@ -6,6 +6,7 @@
 #include "core/Platform.h"
 #include "manifest/ManifestLoader.h"
 #include "manifest/PlanReport.h"
+#include "remote/RemoteProviderRegistry.h"
 #include "trust/BundleLock.h"
 #include "trust/BundleSignature.h"
 
@@ -213,7 +214,7 @@ int StewardCtl::validate(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    ManifestLoadResult result = ManifestLoader::loadFile(path);
+    ManifestLoadResult result = ManifestLoader::loadFile(path, &RemoteProviderRegistry::builtIn());
     const bool asJson = parser.isSet(jsonOpt);
     const bool strict = parser.isSet(strictOpt);
     if (strict) {
@@ -293,7 +294,8 @@ int StewardCtl::plan(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    const ManifestLoadResult result = ManifestLoader::loadFile(path);
+    const ManifestLoadResult result
+        = ManifestLoader::loadFile(path, &RemoteProviderRegistry::builtIn());
     if (const int rc = refuseUnusable(path, result); rc != Ok)
         return rc;
     if (parser.isSet(jsonOpt))
@@ -327,7 +329,8 @@ int StewardCtl::secretsTemplate(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    const ManifestLoadResult result = ManifestLoader::loadFile(path);
+    const ManifestLoadResult result
+        = ManifestLoader::loadFile(path, &RemoteProviderRegistry::builtIn());
     if (const int rc = refuseUnusable(path, result); rc != Ok)
         return rc;
     m_out << PlanReport::secretsTemplate(*result.manifest, format);

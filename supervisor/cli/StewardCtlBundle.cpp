@@ -1,6 +1,7 @@
 #include "StewardCtl.h"
 #include "core/AtomicFile.h"
 #include "manifest/ManifestLoader.h"
+#include "remote/RemoteProviderRegistry.h"
 #include "trust/BundleLock.h"
 #include "trust/BundleSignature.h"
 
@@ -105,7 +106,8 @@ int StewardCtl::lock(const QStringList &args)
     const std::optional<BundleArgs> bundle = bundleArgs(parser, manifestOpt, "lock", m_err);
     if (!bundle)
         return Usage;
-    const ManifestLoadResult loaded = ManifestLoader::loadFile(bundle->manifest);
+    const ManifestLoadResult loaded
+        = ManifestLoader::loadFile(bundle->manifest, &RemoteProviderRegistry::builtIn());
     if (const int rc = refuseUnusable(bundle->manifest, loaded); rc != Ok)
         return rc;
     const Result<BundleLock> made = BundleLock::create(bundle->root, bundle->manifest);

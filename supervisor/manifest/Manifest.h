@@ -80,14 +80,27 @@ struct SecretTarget
     int fileMode = 0600; // Steward extension "mode", file targets only
 };
 
-// Steward extension: where a remote_fetch secret comes from.
+// Steward extension: where a remote_fetch secret comes from. The manifest knows only the
+// provider's name; the provider reads its own fields of the source (RemoteProviderRules).
 struct RemoteSource
 {
+    // How the fetched value is read: one value, or a whole .env file whose keys each become a
+    // variable of the consuming services (and a redacted value of its own).
+    enum class Shape { Value, Env };
+
     QString provider; // "vault"
-    QString mount = QStringLiteral("secret");
-    QString path;
-    QString key;
-    int kvVersion = 2;
+    nlohmann::json settings; // the "source" object as written
+    Shape shape = Shape::Value;
+    QStringList keys; // shape env: only these keys; all when empty (and no prefix)
+    QString prefix; // shape env: only the keys starting with it
+
+    // Shape env: whether the .env's `key` is handed to the services.
+    bool takes(const QString &key) const
+    {
+        if (!keys.isEmpty())
+            return keys.contains(key);
+        return key.startsWith(prefix);
+    }
 };
 
 struct SecretSpec
@@ -260,22 +273,6 @@ struct ServiceSpec
     QString servedPortName() const;
 };
 
-// Steward extension: top-level "remote".
-struct VaultConfig
-{
-    QString address;
-    QString namespaceName;
-    QString pathPrefix;
-    QString authMethod = QStringLiteral("token"); // "token" | "approle"
-    QString tokenSecret;
-    QString roleIdSecret;
-    QString secretIdSecret;
-    int refreshIntervalS = 60;
-    int jitterMinS = 5;
-    int jitterMaxS = 10;
-    QString caCert;
-};
-
 struct Manifest
 {
     QString schemaVersion;
@@ -288,7 +285,9 @@ struct Manifest
     QList<SecretSpec> secrets;
     QList<ServiceSpec> services;
     nlohmann::json codeSigning; // kept as given; only the packager reads it
-    std::optional<VaultConfig> vault;
+    // Steward extension: the top-level "remote" object, one block per provider name, as
+    // written; each provider reads its own block (RemoteProviderRules).
+    QMap<QString, nlohmann::json> remote;
 
     QString sourcePath; // absolute path of bundle.json
     QString bundleRoot; // directory holding bundle.json

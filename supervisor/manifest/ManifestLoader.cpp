@@ -3,6 +3,7 @@
 #include "GeneratorAlphabet.h"
 #include "JsonReader.h"
 #include "ManifestValidator.h"
+#include "RemoteProviderRules.h"
 #include "core/Platform.h"
 
 #include <QDir>
@@ -38,8 +39,10 @@ bool isSafeRelativePath(const QString &p)
 class Parser
 {
 public:
-    explicit Parser(Diagnostics &out)
+    Parser(Diagnostics &out, const RemoteProviderRules *rules)
         : r(out)
+        , m_out(out)
+        , m_rules(rules)
     { }
 
     Manifest parse(const json &root);
@@ -78,6 +81,8 @@ private:
                         F &&f);
 
     JsonReader r;
+    Diagnostics &m_out;
+    const RemoteProviderRules *m_rules; // null: provider blocks are not checked
 };
 
 template<typename F>
@@ -337,10 +342,11 @@ SecretSpec Parser::parseSecret(const json &v, const QString &path)
     }
     if (const json *g = r.member(v, "generator", path, Need::Optional))
         parseGenerator(*g, path + QStringLiteral("/generator"), s);
-    if (const json *t = r.member(v, "target", path, Need::Required))
-        parseTarget(*t, path + QStringLiteral("/target"), s);
+    // The source first: the shape of its value decides what the target needs.
     if (const json *src = r.member(v, "source", path, Need::Optional))
         parseSource(*src, path + QStringLiteral("/source"), s);
+    if (const json *t = r.member(v, "target", path, Need::Required))
+        parseTarget(*t, path + QStringLiteral("/target"), s);
 
     if (!cls)
         return s;
@@ -479,6 +485,17 @@ void Parser::parseTarget(const json &v, const QString &path, SecretSpec &s)
     r.warnUnknownKeys(v, path, {"type", "name", "mode"});
     const auto type
         = r.oneOf(v, "type", path, {QStringLiteral("env"), QStringLiteral("file")}, Need::Required);
+    if (s.source && s.source->shape == RemoteSource::Shape::Env) {
+        // Each key of the .env names its own variable.
+        if (type && *type != QLatin1String("env"))
+            r.error(path + QStringLiteral("/type"),
+                    QStringLiteral("must be \"env\" for a source of shape \"env\""));
+        if (r.member(v, "name", path, Need::Optional))
+            r.warning(path + QStringLiteral("/name"),
+                      QStringLiteral("is ignored: each key of the .env names its variable"));
+        s.target.type = SecretTarget::Type::Env;
+        return;
+    }
     const auto name = r.string(v, "name", path, Need::Required, true);
     if (!type || !name)
         return;
@@ -524,15 +541,46 @@ void Parser::parseSource(const json &v, const QString &path, SecretSpec &s)
 {
     if (!r.expectObject(v, path))
         return;
-    r.warnUnknownKeys(v, path, {"provider", "mount", "path", "key", "kv_version"});
     RemoteSource src;
-    src.provider = r.oneOf(v, "provider", path, {QStringLiteral("vault")}, Need::Required)
-                       .value_or(QString());
-    src.mount = r.string(v, "mount", path, Need::Optional, true).value_or(QStringLiteral("secret"));
-    src.path = r.string(v, "path", path, Need::Required, true).value_or(QString());
-    src.key = r.string(v, "key", path, Need::Required, true).value_or(QString());
-    if (auto kv = r.integer(v, "kv_version", path, 1, 2))
-        src.kvVersion = int(*kv);
+    src.provider = r.string(v, "provider", path, Need::Required, true).value_or(QString());
+    src.settings = v;
+    // shape, keys and prefix say how any provider's value is read; the rest is the provider's.
+    json own = v;
+    for (const char *common : {"shape", "keys", "prefix"})
+        own.erase(common);
+    if (r.oneOf(v, "shape", path, {QStringLiteral("value"), QStringLiteral("env")})
+            .value_or(QStringLiteral("value"))
+        == QLatin1String("env"))
+        src.shape = RemoteSource::Shape::Env;
+    src.keys = r.stringList(v, "keys", path);
+    src.prefix = r.string(v, "prefix", path).value_or(QString());
+    static const QRegularExpression envName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    for (qsizetype i = 0; i < src.keys.size(); ++i) {
+        if (!envName.match(src.keys.at(i)).hasMatch())
+            r.error(JsonReader::child(path + QStringLiteral("/keys"), i),
+                    QStringLiteral("must be a variable name: letters, digits and \"_\", not "
+                                   "starting with a digit (got %1)")
+                        .arg(q(src.keys.at(i))));
+    }
+    if (src.shape != RemoteSource::Shape::Env) {
+        for (const char *key : {"keys", "prefix"}) {
+            if (v.contains(key))
+                r.error(JsonReader::child(path, key),
+                        QStringLiteral("applies only to a source of shape \"env\""));
+        }
+    } else if (!src.keys.isEmpty() && !src.prefix.isEmpty()) {
+        r.error(path + QStringLiteral("/prefix"),
+                QStringLiteral("cannot be given with keys: take the keys listed, or those "
+                               "starting with a prefix"));
+    }
+    if (m_rules && !src.provider.isEmpty()) {
+        if (!m_rules->knows(src.provider))
+            r.error(path + QStringLiteral("/provider"),
+                    QStringLiteral("names no known provider (got %1; known: %2)")
+                        .arg(q(src.provider), m_rules->providerNames().join(QStringLiteral(", "))));
+        else
+            m_rules->checkSource(src.provider, own, path, m_out);
+    }
     s.source = src;
 }
 
@@ -1060,65 +1108,21 @@ void Parser::parseRemote(const json &v, const QString &path, Manifest &m)
 {
     if (!r.expectObject(v, path))
         return;
-    r.warnUnknownKeys(v, path, {"vault"});
-    const json *vault = r.member(v, "vault", path, Need::Optional);
-    if (!vault)
-        return;
-    const QString here = path + QStringLiteral("/vault");
-    if (!r.expectObject(*vault, here))
-        return;
-    r.warnUnknownKeys(*vault, here,
-                      {"address", "namespace", "path_prefix", "auth", "refresh_interval_s",
-                       "jitter_s", "ca_cert"});
-    VaultConfig c;
-    if (auto addr = r.string(*vault, "address", here, Need::Optional, true)) {
-        c.address = *addr;
-        if (!addr->startsWith(QLatin1String("https://"))
-            && !addr->startsWith(QLatin1String("http://")))
-            r.error(here + QStringLiteral("/address"),
-                    QStringLiteral("must be an http:// or https:// URL (got %1)").arg(q(*addr)));
-    }
-    c.namespaceName = r.string(*vault, "namespace", here).value_or(QString());
-    c.pathPrefix = r.string(*vault, "path_prefix", here).value_or(QString());
-    c.caCert = r.string(*vault, "ca_cert", here).value_or(QString());
-    c.refreshIntervalS = int(r.integer(*vault, "refresh_interval_s", here, 5, 7 * 24 * 3600)
-                                 .value_or(c.refreshIntervalS));
-    if (const json *j = r.member(*vault, "jitter_s", here, Need::Optional)) {
-        const QString at = here + QStringLiteral("/jitter_s");
-        if (!j->is_array() || j->size() != 2 || !(*j)[0].is_number_integer()
-            || !(*j)[1].is_number_integer() || (*j)[0].get<qint64>() < 0
-            || (*j)[0].get<qint64>() > (*j)[1].get<qint64>() || (*j)[1].get<qint64>() > 3600)
-            r.error(
-                at,
-                QStringLiteral("must be [min, max] whole seconds with 0 <= min <= max <= 3600"));
-        else {
-            c.jitterMinS = int((*j)[0].get<qint64>());
-            c.jitterMaxS = int((*j)[1].get<qint64>());
+    for (auto it = v.cbegin(); it != v.cend(); ++it) {
+        const QString name = QString::fromStdString(it.key());
+        const QString here = JsonReader::child(path, it.key());
+        if (m_rules && !m_rules->knows(name)) {
+            r.warning(here,
+                      QStringLiteral("is not a known provider and is ignored (known: %1)")
+                          .arg(m_rules->providerNames().join(QStringLiteral(", "))));
+            continue;
         }
+        if (!r.expectObject(*it, here))
+            continue;
+        m.remote.insert(name, *it);
+        if (m_rules)
+            m_rules->checkConfig(name, *it, here, m_out);
     }
-    if (const json *auth = r.member(*vault, "auth", here, Need::Optional)) {
-        const QString at = here + QStringLiteral("/auth");
-        if (r.expectObject(*auth, at)) {
-            r.warnUnknownKeys(*auth, at,
-                              {"method", "token_secret", "role_id_secret", "secret_id_secret"});
-            c.authMethod
-                = r.oneOf(*auth, "method", at, {QStringLiteral("token"), QStringLiteral("approle")},
-                          Need::Required)
-                      .value_or(QStringLiteral("token"));
-            c.tokenSecret = r.string(*auth, "token_secret", at).value_or(QString());
-            c.roleIdSecret = r.string(*auth, "role_id_secret", at).value_or(QString());
-            c.secretIdSecret = r.string(*auth, "secret_id_secret", at).value_or(QString());
-            if (c.authMethod == QLatin1String("approle")) {
-                if (c.roleIdSecret.isEmpty())
-                    r.error(at + QStringLiteral("/role_id_secret"),
-                            QStringLiteral("is required for approle"));
-                if (c.secretIdSecret.isEmpty())
-                    r.error(at + QStringLiteral("/secret_id_secret"),
-                            QStringLiteral("is required for approle"));
-            }
-        }
-    }
-    m.vault = c;
 }
 
 // Finds where a document nests deeper than ManifestLoader::MaxNesting, by streaming it (SAX)
@@ -1208,7 +1212,7 @@ int lineOf(const QByteArray &bytes, std::size_t offset, int *column)
 
 } // namespace
 
-ManifestLoadResult ManifestLoader::loadFile(const QString &path)
+ManifestLoadResult ManifestLoader::loadFile(const QString &path, const RemoteProviderRules *rules)
 {
     ManifestLoadResult result;
     QFile file(path);
@@ -1225,7 +1229,8 @@ ManifestLoadResult ManifestLoader::loadFile(const QString &path)
                                .arg(MaxManifestBytes);
         return result;
     }
-    ManifestLoadResult loaded = loadBytes(file.readAll(), QFileInfo(path).absoluteFilePath());
+    ManifestLoadResult loaded
+        = loadBytes(file.readAll(), QFileInfo(path).absoluteFilePath(), rules);
     if (loaded.manifest)
         checkServedFolders(*loaded.manifest, loaded.diagnostics);
     return loaded;
@@ -1248,7 +1253,8 @@ void ManifestLoader::checkServedFolders(const Manifest &manifest, Diagnostics &o
     }
 }
 
-ManifestLoadResult ManifestLoader::loadBytes(const QByteArray &bytes, const QString &sourcePath)
+ManifestLoadResult ManifestLoader::loadBytes(const QByteArray &bytes, const QString &sourcePath,
+                                             const RemoteProviderRules *rules)
 {
     ManifestLoadResult result;
     NestingCheck nesting;
@@ -1288,9 +1294,9 @@ ManifestLoadResult ManifestLoader::loadBytes(const QByteArray &bytes, const QStr
                                        .arg(JsonReader::typeName(root))});
         return result;
     }
-    Parser parser(result.diagnostics);
+    Parser parser(result.diagnostics, rules);
     Manifest m = parser.parse(root);
-    ManifestValidator::validate(m, result.diagnostics);
+    ManifestValidator::validate(m, result.diagnostics, rules);
     if (!sourcePath.isEmpty()) {
         m.sourcePath = sourcePath;
         m.bundleRoot = QFileInfo(sourcePath).absolutePath();

@@ -9,6 +9,8 @@
 
 namespace steward {
 
+class RemoteProviderRules;
+
 struct ManifestLoadResult
 {
     // Set whenever the file parsed as a JSON object, even with validation errors,
@@ -33,9 +35,13 @@ public:
     // copying or freeing a deeper one recurses and could overflow the stack.
     static constexpr int MaxNesting = 256;
 
-    // Also warns about a ui-bundle whose served folder has no index.html.
-    static ManifestLoadResult loadFile(const QString &path);
-    static ManifestLoadResult loadBytes(const QByteArray &bytes, const QString &sourcePath = {});
+    // Also warns about a ui-bundle whose served folder has no index.html. With `rules` (the
+    // registry of remote providers), source.provider names and each provider's own fields are
+    // checked too; without, they are kept as written and only checked when a provider reads them.
+    static ManifestLoadResult loadFile(const QString &path,
+                                       const RemoteProviderRules *rules = nullptr);
+    static ManifestLoadResult loadBytes(const QByteArray &bytes, const QString &sourcePath = {},
+                                        const RemoteProviderRules *rules = nullptr);
 
 private:
     static void checkServedFolders(const Manifest &manifest, Diagnostics &out);

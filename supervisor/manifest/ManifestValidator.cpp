@@ -1,6 +1,7 @@
 #include "ManifestValidator.h"
 
 #include "JsonReader.h"
+#include "RemoteProviderRules.h"
 #include "TemplateRenderer.h"
 
 #include <QHash>
@@ -55,9 +56,10 @@ QString suggestion(const QString &wrong, const QStringList &candidates)
 class Validator
 {
 public:
-    Validator(const Manifest &m, Diagnostics &out)
+    Validator(const Manifest &m, Diagnostics &out, const RemoteProviderRules *rules)
         : m(m)
         , r(out)
+        , rules(rules)
     { }
 
     void run()
@@ -67,7 +69,7 @@ public:
             checkService(i);
         checkCycles();
         checkUnusedSecrets();
-        checkVaultReferences();
+        checkRemoteAuthReferences();
     }
 
 private:
@@ -286,13 +288,13 @@ private:
 
     void checkUnusedSecrets()
     {
-        QSet<QString> vaultAuth;
-        if (m.vault)
-            vaultAuth = {m.vault->tokenSecret, m.vault->roleIdSecret, m.vault->secretIdSecret};
+        QSet<QString> remoteAuth;
+        for (const RemoteProviderRules::AuthReference &ref : authReferences())
+            remoteAuth.insert(ref.secretId);
         for (qsizetype i = 0; i < m.secrets.size(); ++i) {
             const SecretSpec &s = m.secrets.at(i);
             if (s.id.isEmpty() || s.secretClass == SecretClass::Infrastructure
-                || vaultAuth.contains(s.id))
+                || remoteAuth.contains(s.id))
                 continue;
             if (m.consumersOf(s.id).isEmpty())
                 r.warning(QStringLiteral("/secrets/%1").arg(i),
@@ -300,38 +302,46 @@ private:
         }
     }
 
-    void checkVaultReferences()
+    // The secrets the remote providers' blocks name for their authentication.
+    QList<RemoteProviderRules::AuthReference> authReferences() const
     {
-        if (!m.vault)
-            return;
-        const QString at = QStringLiteral("/remote/vault/auth/");
-        const std::pair<const char *, QString> refs[] = {
-            {"token_secret", m.vault->tokenSecret},
-            {"role_id_secret", m.vault->roleIdSecret},
-            {"secret_id_secret", m.vault->secretIdSecret},
-        };
-        for (const auto &[key, id] : refs) {
-            if (id.isEmpty())
+        QList<RemoteProviderRules::AuthReference> refs;
+        if (!rules)
+            return refs;
+        for (auto it = m.remote.cbegin(); it != m.remote.cend(); ++it) {
+            if (rules->knows(it.key()))
+                refs << rules->authSecrets(it.key(), it.value());
+        }
+        return refs;
+    }
+
+    void checkRemoteAuthReferences()
+    {
+        for (const RemoteProviderRules::AuthReference &ref : authReferences()) {
+            if (ref.secretId.isEmpty())
                 continue;
-            const SecretSpec *s = m.secret(id);
+            const SecretSpec *s = m.secret(ref.secretId);
             if (!s)
-                r.error(at + QLatin1String(key),
-                        QStringLiteral("refers to unknown secret %1").arg(q(id)));
+                r.error(ref.pointer,
+                        QStringLiteral("refers to unknown secret %1").arg(q(ref.secretId)));
             else if (s->secretClass == SecretClass::RemoteFetch)
-                r.error(at + QLatin1String(key),
-                        QStringLiteral("secret %1 cannot itself be fetched from Vault").arg(q(id)));
+                r.error(ref.pointer,
+                        QStringLiteral("secret %1 cannot itself be fetched from a remote store")
+                            .arg(q(ref.secretId)));
         }
     }
 
     const Manifest &m;
     JsonReader r;
+    const RemoteProviderRules *rules;
 };
 
 } // namespace
 
-void ManifestValidator::validate(const Manifest &manifest, Diagnostics &out)
+void ManifestValidator::validate(const Manifest &manifest, Diagnostics &out,
+                                 const RemoteProviderRules *rules)
 {
-    Validator(manifest, out).run();
+    Validator(manifest, out, rules).run();
 }
 
 } // namespace steward

@@ -25,6 +25,15 @@ json targetJson(const SecretSpec &sec)
 {
     json t {{"type", sec.target.type == SecretTarget::Type::Env ? "env" : "file"},
             {"name", s(sec.target.name)}};
+    // A remote .env: the variables are its keys, those listed or with the prefix.
+    if (sec.source && sec.source->shape == RemoteSource::Shape::Env) {
+        json keys = json::array();
+        for (const QString &k : sec.source->keys)
+            keys.push_back(s(k));
+        t["name"] = nullptr;
+        t["env_keys"] = keys;
+        t["env_prefix"] = s(sec.source->prefix);
+    }
     return t;
 }
 
@@ -99,12 +108,9 @@ json PlanReport::toJson(const Manifest &m, const QString &platform)
             prompted.push_back(e);
             break;
         case SecretClass::RemoteFetch:
+            // As written: each provider has its own fields.
             if (sec.source)
-                e["source"] = {{"provider", s(sec.source->provider)},
-                               {"mount", s(sec.source->mount)},
-                               {"path", s(sec.source->path)},
-                               {"key", s(sec.source->key)},
-                               {"kv_version", sec.source->kvVersion}};
+                e["source"] = sec.source->settings;
             remote.push_back(e);
             break;
         case SecretClass::Infrastructure:
@@ -222,6 +228,18 @@ QString PlanReport::toText(const Manifest &m, const QString &platform)
     t << "\nPlatform: " << platform << "\n\n";
 
     auto targetText = [](const json &e) {
+        const json &target = e["target"];
+        if (target.contains("env_keys")) {
+            QStringList keys;
+            for (const json &k : target["env_keys"])
+                keys << qs(k);
+            if (!keys.isEmpty())
+                return QStringLiteral("env %1 (from a .env)").arg(keys.join(QStringLiteral(", ")));
+            const QString prefix = qs(target["env_prefix"]);
+            return prefix.isEmpty()
+                ? QStringLiteral("env: every key of a .env")
+                : QStringLiteral("env: the keys of a .env starting with %1").arg(prefix);
+        }
         return QStringLiteral("%1 %2").arg(qs(e["target"]["type"]) == QLatin1String("env")
                                                ? QStringLiteral("env")
                                                : QStringLiteral("file"),
@@ -254,9 +272,19 @@ QString PlanReport::toText(const Manifest &m, const QString &platform)
     t << "  Fetched from a remote store (" << secrets["remote"].size() << "):\n";
     for (const json &e : secrets["remote"]) {
         t << "    " << qs(e["id"]);
-        if (e.contains("source"))
-            t << " from " << qs(e["source"]["provider"]) << ' ' << qs(e["source"]["mount"]) << '/'
-              << qs(e["source"]["path"]) << '#' << qs(e["source"]["key"]);
+        if (e.contains("source")) {
+            const json &src = e["source"];
+            auto field = [&src](const char *key) {
+                return src.contains(key) ? qs(src.at(key)) : QString();
+            };
+            t << " from " << field("provider");
+            if (src.contains("mount"))
+                t << ' ' << field("mount") << '/' << field("path");
+            else if (src.contains("path"))
+                t << ' ' << field("path");
+            if (src.contains("key"))
+                t << '#' << field("key");
+        }
         t << "; given to " << usedBy(e) << " as " << targetText(e) << '\n';
     }
     if (secrets["remote"].empty())

@@ -1,6 +1,9 @@
 #include "StewardRuntime.h"
 
+#include "ConsoleReport.h"
+#include "ControlApiFiles.h"
 #include "DryRunReport.h"
+#include "InstanceLock.h"
 #include "UiBundleService.h"
 #include "api/ControlApi.h"
 #include "api/ControlServer.h"
@@ -18,21 +21,21 @@
 #include "process/ServiceSandbox.h"
 #include "process/Supervisor.h"
 #include "process/TelemetryLog.h"
+#include "remote/RemoteProviderRegistry.h"
+#include "remote/RemoteRefresher.h"
 #include "runtime/TerminalPrompter.h"
 #include "secrets/EncryptedFileStore.h"
 #include "secrets/InstallState.h"
 #include "secrets/KeychainStore.h"
+#include "secrets/RemoteSecretProvider.h"
 #include "secrets/SecretKeeper.h"
 #include "trust/ExecGuard.h"
-#include "vault/VaultSecretSource.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
-#include <QLockFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
@@ -46,7 +49,7 @@ StewardRuntime::StewardRuntime(RuntimeOptions options, QTextStream &out, QTextSt
     : QObject(parent)
     , m_options(std::move(options))
     , m_out(out)
-    , m_err(err)
+    , m_report(new ConsoleReport(out, err, this))
     , m_redactor(std::make_shared<Redactor>())
 { }
 
@@ -57,8 +60,16 @@ StewardRuntime::~StewardRuntime()
     m_server.reset();
     m_api.reset();
     m_supervisor.reset();
+    m_refresher.reset();
     m_keeper.reset();
-    removeRuntimeFiles();
+    if (m_apiFiles)
+        m_apiFiles->remove();
+}
+
+const RemoteProviderRegistry &StewardRuntime::remoteProviders() const
+{
+    return m_options.remoteProviders ? *m_options.remoteProviders
+                                     : RemoteProviderRegistry::builtIn();
 }
 
 QString StewardRuntime::defaultAppDataDir(const QString &appName)
@@ -69,23 +80,24 @@ QString StewardRuntime::defaultAppDataDir(const QString &appName)
 
 int StewardRuntime::start()
 {
-    const ManifestLoadResult loaded = ManifestLoader::loadFile(m_options.manifestPath);
+    const ManifestLoadResult loaded
+        = ManifestLoader::loadFile(m_options.manifestPath, &remoteProviders());
     if (loaded.unreadable) {
-        m_err << "steward: " << loaded.readError << "\n";
+        m_report->error(loaded.readError);
         return Unreadable;
     }
-    for (const Diagnostic &d : loaded.diagnostics)
-        (d.isError() ? m_err : m_out) << m_options.manifestPath << ": " << d.toString() << "\n";
+    m_report->diagnostics(m_options.manifestPath, loaded.diagnostics);
     if (!loaded.valid()) {
-        m_err
-            << "steward: the manifest has errors; nothing was started (see stewardctl validate)\n";
+        m_report->error(QStringLiteral(
+            "the manifest has errors; nothing was started (see stewardctl validate)"));
         return InvalidManifest;
     }
     m_manifest = *loaded.manifest;
     m_diagnostics = loaded.diagnostics;
     if (!m_options.bundleRoot.isEmpty()) {
         if (!QFileInfo(m_options.bundleRoot).isDir()) {
-            m_err << "steward: --bundle-root " << m_options.bundleRoot << " is not a directory\n";
+            m_report->error(
+                QStringLiteral("--bundle-root %1 is not a directory").arg(m_options.bundleRoot));
             return Usage;
         }
         m_manifest.bundleRoot = QDir(m_options.bundleRoot).absolutePath();
@@ -108,41 +120,34 @@ int StewardRuntime::start()
 
     // The app data dir may be a link the user made; what Steward makes in it may not.
     if (Status st = AtomicFile::ensureDirectory(m_appData, 0700, AtomicFile::Links::Follow); !st) {
-        m_err << "steward: " << st.error() << "\n";
+        m_report->error(st.error());
         return AppDataUnusable;
     }
     // Services may write the app data dir; what is Steward's alone goes to its private dir.
     Result<QString> privateDir = PrivateDir::prepare(
         m_appData, PrivateDir::standardEntries() << m_manifest.ipc.authTokenPath);
     if (!privateDir) {
-        m_err << "steward: " << privateDir.error() << "\n";
+        m_report->error(privateDir.error());
         return AppDataUnusable;
     }
     m_privateDir = privateDir.value();
     if (Status st = AtomicFile::ensureDirectory(m_privateDir + QStringLiteral("/runtime")); !st) {
-        m_err << "steward: " << st.error() << "\n";
+        m_report->error(st.error());
         return AppDataUnusable;
     }
-    // One Steward per app data dir. QLockFile takes over the lock of a process that died (same
-    // host, PID gone), so a crash never blocks the next launch.
-    m_instanceLock
-        = std::make_unique<QLockFile>(m_privateDir + QStringLiteral("/runtime/steward.lock"));
-    m_instanceLock->setStaleLockTime(0);
-    if (!m_instanceLock->tryLock(0)) {
-        qint64 pid = 0;
-        QString host, app;
-        m_instanceLock->getLockInfo(&pid, &host, &app);
-        m_err << "steward: " << m_manifest.app.name << " is already running (pid " << pid
-              << ", data in " << m_appData << ")\n";
+    m_apiFiles = std::make_unique<ControlApiFiles>(m_privateDir, m_manifest.ipc.authTokenPath);
+    m_instanceLock = std::make_unique<InstanceLock>(m_privateDir);
+    if (!m_instanceLock->tryLock()) {
+        m_report->alreadyRunning(m_manifest.app.name, m_instanceLock->holderPid(), m_appData);
         return AlreadyRunning;
     }
     // A run that was killed left its port and token behind: no client may take them for ours.
-    QFile::remove(tokenFilePath());
-    QFile::remove(portFilePath());
+    QFile::remove(m_apiFiles->tokenPath());
+    QFile::remove(m_apiFiles->portPath());
 
     Logging::setRedactor(m_redactor);
     if (Status st = Logging::addFile(m_appData + QStringLiteral("/logs/steward.log")); !st) {
-        m_err << "steward: cannot write its log: " << st.error() << "\n";
+        m_report->error(QStringLiteral("cannot write its log: %1").arg(st.error()));
         return AppDataUnusable;
     }
     auto log = Logging::get("steward.runtime");
@@ -160,7 +165,7 @@ int StewardRuntime::start()
     Result<std::unique_ptr<ExecGuard>> guard
         = ExecGuard::open(m_manifest.bundleRoot, m_manifest.sourcePath, m_options.trustedKey);
     if (!guard) {
-        m_err << "steward: " << guard.error() << "; nothing was started\n";
+        m_report->error(QStringLiteral("%1; nothing was started").arg(guard.error()));
         m_telemetry->record("bundle_untrusted", {{"reason", guard.error().toStdString()}});
         return BundleUntrusted;
     }
@@ -170,21 +175,17 @@ int StewardRuntime::start()
 
     Result<InstallState> state = InstallState::load(m_privateDir);
     if (!state) {
-        m_err << "steward: " << state.error() << "\n";
+        m_report->error(state.error());
         return StoreFailed;
     }
     m_state = std::make_unique<InstallState>(std::move(state).value());
     m_importDue = m_options.importReference
         && ReferenceInstallImport::applies(
                       *m_state, ReferenceInstallImport::sourceDirFor(m_manifest.app.name));
-    if (m_state->recovered() && !m_importDue)
-        m_out << "The install state was damaged or missing; it is being rebuilt from the secret "
-                 "store.\n";
     m_state->setAppVersion(m_manifest.app.version);
-    m_out << m_manifest.app.name << ' ' << m_manifest.app.version
-          << (m_state->isNewInstall() ? " (first run)" : "") << "; data in " << m_appData << "\n"
-          << Qt::flush;
-    m_out << "Note: " << ServiceSandbox::report(m_manifest).message << "\n" << Qt::flush;
+    m_report->starting(m_manifest, m_appData, m_state->isNewInstall(),
+                       m_state->recovered() && !m_importDue,
+                       ServiceSandbox::report(m_manifest).message);
     stopLeftovers();
     if (QString why; !(new OrphanReaper(this))->start(&why))
         log->warn("orphans of services are not kept: {}", why.toStdString());
@@ -207,10 +208,7 @@ void StewardRuntime::stopLeftovers()
                              {"service", service.toStdString()},
                              {"command", p.command.toStdString()}});
     }
-    m_out << "Stopped " << left.size()
-          << " process(es) an earlier run left behind (it ended without stopping its services): "
-          << names.join(QStringLiteral(", ")) << "\n"
-          << Qt::flush;
+    m_report->leftoversStopped(names);
     m_telemetry->record("leftover_processes_stopped",
                         {{"count", left.size()}, {"processes", processes}});
 }
@@ -218,12 +216,11 @@ void StewardRuntime::stopLeftovers()
 void StewardRuntime::activateRunningInstance(
     std::function<void(bool shown, const QString &why)> done)
 {
-    QFile portFile(portFilePath());
-    QFile tokenFile(tokenFilePath());
-    if (!portFile.open(QIODevice::ReadOnly) || !tokenFile.open(QIODevice::ReadOnly))
+    const std::optional<ControlApiFiles::Endpoint> endpoint = m_apiFiles->read();
+    if (!endpoint)
         return done(false, QStringLiteral("its control API is not up yet"));
-    const int port = portFile.readAll().trimmed().toInt();
-    const QByteArray token = tokenFile.readAll().trimmed();
+    const int port = endpoint->port;
+    const QByteArray token = endpoint->adminToken;
     auto *nam = new QNetworkAccessManager(this);
     QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/activate").arg(port)));
     request.setRawHeader("Authorization", "Bearer " + token);
@@ -241,40 +238,6 @@ void StewardRuntime::activateRunningInstance(
     });
 }
 
-void StewardRuntime::scheduleRemoteRefresh(bool lastOk)
-{
-    // After a good fetch: every refresh_interval_s plus a jitter, so the installs sharing one
-    // Vault do not all ask at the same second. After a failed one: again after 1, 2, 4, ... s,
-    // up to the interval, so an outage ends for the app soon after it ends for Vault.
-    const VaultConfig config = m_manifest.vault.value_or(VaultConfig {});
-    const qint64 intervalMs = qint64(config.refreshIntervalS) * 1000;
-    qint64 delayMs = 0;
-    if (lastOk) {
-        m_remoteFailures = 0;
-        const int jitterS = config.jitterMaxS > config.jitterMinS
-            ? int(QRandomGenerator::global()->bounded(config.jitterMinS, config.jitterMaxS + 1))
-            : config.jitterMinS;
-        delayMs = intervalMs + qint64(jitterS) * 1000;
-    } else {
-        // With +-20% of jitter, so installs that saw the same outage do not all come back at once.
-        const qint64 backoffMs
-            = std::min(intervalMs, qint64(1000) << std::min(m_remoteFailures, 20));
-        delayMs = backoffMs * QRandomGenerator::global()->bounded(80, 121) / 100;
-        ++m_remoteFailures;
-    }
-    m_remoteRefresh.start(std::chrono::milliseconds(delayMs));
-}
-
-QString StewardRuntime::tokenFilePath() const
-{
-    return QDir(m_privateDir).absoluteFilePath(m_manifest.ipc.authTokenPath);
-}
-
-QString StewardRuntime::portFilePath() const
-{
-    return QDir(m_privateDir).absoluteFilePath(QStringLiteral("runtime/ipc_port"));
-}
-
 QString StewardRuntime::logsDir() const
 {
     return m_appData + QStringLiteral("/logs");
@@ -287,6 +250,7 @@ void StewardRuntime::useEncryptedFileStore()
     Logging::get("steward.secrets")
         ->warn("no keychain; the person chose the encrypted file store with a key file");
     m_options.store = RuntimeOptions::Store::File;
+    m_refresher.reset();
     m_keeper.reset();
     m_store = nullptr;
     openStore();
@@ -318,13 +282,11 @@ void StewardRuntime::openStore()
                 dir, m_manifest.app.name, m_state->installId(), nullptr, m_keychain.get(),
                 [this](const SecretStore::Error &e2, EncryptedFileStore *fileStore) {
                     if (!fileStore) {
-                        m_err << "steward: cannot open the encrypted file store: " << e2.message
-                              << "\n";
+                        m_report->error(QStringLiteral("cannot open the encrypted file store: %1")
+                                            .arg(e2.message));
                         return Q_EMIT exitRequested(StoreFailed);
                     }
-                    m_out << "Warning: no keychain is available, so the key of the "
-                             "encrypted secret files is kept in a file beside them. "
-                             "Anyone who can read your files can read the secrets.\n";
+                    m_report->keyFileInUse();
                     m_store = fileStore;
                     importThenStartKeeper();
                 });
@@ -338,9 +300,7 @@ void StewardRuntime::importThenStartKeeper()
     auto *importer = new ReferenceInstallImport(
         m_manifest, *m_state, *m_store, ReferenceInstallImport::sourceDirFor(m_manifest.app.name),
         this);
-    m_out << "Found the data of an earlier install of " << m_manifest.app.name
-          << " by the Vrooli runtime; importing it.\n"
-          << Qt::flush;
+    m_report->importing(m_manifest.app.name);
     importer->run([this, importer](const ReferenceInstallImport::Report &report) {
         importer->deleteLater();
         if (m_shuttingDown)
@@ -350,15 +310,14 @@ void StewardRuntime::importThenStartKeeper()
                 && m_options.store == RuntimeOptions::Store::Keychain) {
                 // The person may keep the secrets in the encrypted file store instead; the
                 // import runs again into that.
-                m_out << "The keychain cannot be used: " << report.error << "\n" << Qt::flush;
+                m_report->keychainUnusable(report.error);
                 return Q_EMIT storeUnavailable(report.error);
             }
-            m_err << "steward: " << report.error << "\n"
-                  << "steward: nothing was removed; run with --no-import to start without "
-                     "importing\n";
+            m_report->error(report.error);
+            m_report->error(QStringLiteral(
+                "nothing was removed; run with --no-import to start without importing"));
             if (report.storeFailed && m_options.store == RuntimeOptions::Store::Keychain)
-                m_err << "steward: if this system has no keychain, run with --secret-store=file "
-                         "to keep the secrets in an encrypted file instead\n";
+                m_report->keychainHint();
             return Q_EMIT exitRequested(StoreFailed);
         }
         m_importDue = false;
@@ -370,31 +329,7 @@ void StewardRuntime::importThenStartKeeper()
 void StewardRuntime::reportImport(const ReferenceInstallImport::Report &report)
 {
     m_import = report;
-    const QString secretsFile = report.sourceDir + QStringLiteral("/secrets.json");
-    m_out << "Imported " << report.imported.size()
-          << (report.imported.size() == 1 ? " secret" : " secrets") << " from " << report.sourceDir
-          << " into " << m_store->backendName();
-    if (!report.imported.isEmpty())
-        m_out << ": " << report.imported.join(QStringLiteral(", "));
-    m_out << "\n";
-    if (report.plaintextRemoved)
-        m_out << "The plaintext " << secretsFile << " was overwritten and removed.\n";
-    if (!report.warning.isEmpty())
-        m_out << "Warning: " << report.warning << "\n";
-    if (const int n = report.migrationCount(); n > 0) {
-        QStringList applied;
-        for (auto it = report.migrations.cbegin(); it != report.migrations.cend(); ++it)
-            applied << it.key() + QStringLiteral(" ") + it->join(QStringLiteral(", "));
-        m_out << "Recorded " << n << (n == 1 ? " migration" : " migrations")
-              << " as already applied (" << applied.join(QStringLiteral("; ")) << ").\n";
-    }
-    if (!report.unknown.isEmpty())
-        m_out << "Not imported, as the manifest does not declare them: "
-              << report.unknown.join(QStringLiteral(", ")) << "\n";
-    if (!report.refused.isEmpty())
-        m_out << "Not imported, as infrastructure secrets are never stored: "
-              << report.refused.join(QStringLiteral(", ")) << "\n";
-    m_out << Qt::flush;
+    m_report->imported(report, m_store->backendName());
     nlohmann::json ids = nlohmann::json::array();
     for (const QString &id : report.imported)
         ids.push_back(id.toStdString());
@@ -408,50 +343,21 @@ void StewardRuntime::reportImport(const ReferenceInstallImport::Report &report)
 
 void StewardRuntime::startKeeper()
 {
+    m_refresher.reset(); // it refers to the keeper being replaced
     m_keeper = std::make_unique<SecretKeeper>(m_manifest, *m_state, *m_store, m_redactor);
-    const bool fromVault = std::any_of(
-        m_manifest.secrets.cbegin(), m_manifest.secrets.cend(), [](const SecretSpec &s) {
-            return s.secretClass == SecretClass::RemoteFetch && s.source
-                && s.source->provider == QLatin1String("vault");
-        });
-    if (fromVault && !m_vault) {
-        Result<VaultSecretSource *> vault
-            = VaultSecretSource::create(m_manifest, QProcessEnvironment::systemEnvironment(), this);
-        if (vault) {
-            m_vault = vault.value();
-            m_vault->setSecretLookup([this](const QString &id) {
-                return m_keeper ? m_keeper->value(id) : std::nullopt;
-            });
-            m_remoteRefresh.setSingleShot(true);
-            m_remoteRefresh.setTimerType(Qt::CoarseTimer);
-            connect(&m_remoteRefresh, &QTimer::timeout, this, [this] {
-                if (!m_shuttingDown && m_keeper)
-                    m_keeper->refreshRemote();
-            });
-        } else {
-            m_out << "Remote secrets cannot be fetched: " << vault.error() << "\n" << Qt::flush;
-            Logging::get("steward.vault")->warn("{}", vault.error().toStdString());
+    if (m_remoteProviders.isEmpty()) {
+        RemoteProviderRegistry::Created made = remoteProviders().createFor(
+            m_manifest, QProcessEnvironment::systemEnvironment(), this);
+        m_remoteProviders = made.providers;
+        for (const QString &why : std::as_const(made.errors)) {
+            m_report->remoteUnavailable(why);
+            Logging::get("steward.remote")->warn("{}", why.toStdString());
         }
     }
-    if (m_vault) {
-        m_keeper->setRemoteSource(m_vault);
-        // Every fetch, at start or later, sets when the next one happens.
-        connect(m_keeper.get(), &SecretKeeper::remoteRefreshed, this,
-                [this](const SecretKeeper::RefreshResult &r) {
-                    if (!m_shuttingDown)
-                        scheduleRemoteRefresh(r.ok());
-                });
-        // New Vault credentials (a token the person entered): log in with them and fetch.
-        connect(m_keeper.get(), &SecretKeeper::secretsChanged, this,
-                [this](const QStringList &ids) {
-                    const QStringList auth = m_vault->authSecretIds();
-                    if (std::none_of(ids.cbegin(), ids.cend(),
-                                     [&auth](const QString &id) { return auth.contains(id); }))
-                        return;
-                    m_vault->resetAuth();
-                    m_keeper->refreshRemote();
-                });
-    }
+    for (RemoteSecretProvider *provider : std::as_const(m_remoteProviders))
+        m_keeper->addRemoteProvider(provider);
+    if (!m_remoteProviders.isEmpty())
+        m_refresher = std::make_unique<RemoteRefresher>(*m_keeper, m_remoteProviders);
 
     connect(m_keeper.get(), &SecretKeeper::phaseChanged, this, [this](SecretKeeper::Phase p) {
         if (p == SecretKeeper::Phase::Ready || p == SecretKeeper::Phase::WaitingForSecrets
@@ -465,52 +371,31 @@ void StewardRuntime::onSecretsSettled()
 {
     if (m_keeper->phase() == SecretKeeper::Phase::Failed) {
         if (m_options.interactive && m_options.store == RuntimeOptions::Store::Keychain) {
-            m_out << "The keychain cannot be used: " << m_keeper->failure() << "\n" << Qt::flush;
+            m_report->keychainUnusable(m_keeper->failure());
             return Q_EMIT storeUnavailable(m_keeper->failure());
         }
 
-        m_err << "steward: " << m_keeper->failure() << "\n";
+        m_report->error(m_keeper->failure());
         if (m_options.store == RuntimeOptions::Store::Keychain)
-            m_err << "steward: if this system has no keychain, run with --secret-store=file to "
-                     "keep the "
-                     "secrets in an encrypted file instead\n";
+            m_report->keychainHint();
         return Q_EMIT exitRequested(StoreFailed);
     }
+    m_report->secretsSettled(m_manifest, *m_keeper, m_options.prompt, !m_reportedGenerated);
     if (!m_reportedGenerated) {
         m_reportedGenerated = true;
         const QStringList generated = m_keeper->generatedThisRun();
         nlohmann::json ids = nlohmann::json::array();
-        for (const QString &id : generated) {
-            m_out << "Generated " << id << " (" << m_keeper->value(id)->size() << " characters)\n";
+        for (const QString &id : generated)
             ids.push_back(id.toStdString());
-        }
         if (!generated.isEmpty())
             m_telemetry->record("secrets_generated", {{"count", generated.size()}, {"ids", ids}});
     }
-    const QStringList missing = m_keeper->missingRequired();
     if (m_keeper->phase() == SecretKeeper::Phase::WaitingForSecrets) {
-        m_out << "Waiting for " << missing.size()
-              << (missing.size() == 1 ? " secret:" : " secrets:") << "\n";
-        for (const QString &id : missing) {
-            const SecretSpec *spec = m_manifest.secret(id);
-            m_out << "  " << id << " (" << spec->label() << "), needed by "
-                  << m_manifest.consumersOf(id).join(QStringLiteral(", ")) << "\n";
-        }
-        if (!m_options.prompt)
-            m_out << "Services that need them wait; the others start now. Run with --prompt to "
-                     "enter them here.\n";
-        m_out << Qt::flush;
         startSupervisor();
         if (m_options.prompt && !m_prompter)
             promptForMissing();
         return Q_EMIT secretsSettled();
     }
-    int configured = 0;
-    for (const SecretSpec &s : m_manifest.secrets)
-        configured += m_keeper->value(s.id) ? 1 : 0;
-    m_out << "All required secrets are configured (" << configured << " stored in "
-          << m_store->backendName() << ").\n"
-          << Qt::flush;
     startSupervisor();
     Q_EMIT secretsSettled();
 }
@@ -544,30 +429,11 @@ void StewardRuntime::startSupervisor()
              RunMarker::value(m_state->installId(), m_instanceId, id)}};
     });
     if (Status st = m_supervisor->prepare({m_manifest.ipc.port, m_server->port()}); !st) {
-        m_err << "steward: " << st.error() << "\n";
+        m_report->error(st.error());
         return Q_EMIT exitRequested(PortsUnavailable);
     }
     m_api->setSupervisor(m_supervisor.get());
-    connect(m_supervisor.get(), &Supervisor::serviceStateChanged, this,
-            [this](const QString &id, ManagedService::State st) {
-                const ManagedService *svc = m_supervisor->service(id);
-                m_out << id << ": " << ManagedService::stateName(st);
-                if (st == ManagedService::State::Ready) {
-                    const QMap<QString, int> ports = m_supervisor->ports().value(id);
-                    for (auto it = ports.cbegin(); it != ports.cend(); ++it)
-                        m_out << " (" << it.key() << " on 127.0.0.1:" << it.value() << ")";
-                } else if (!svc->message().isEmpty()) {
-                    m_out << " - " << svc->message();
-                }
-                m_out << "\n" << Qt::flush;
-            });
-    connect(m_supervisor.get(), &Supervisor::statusChanged, this, [this](Supervisor::AppStatus st) {
-        if (st == Supervisor::AppStatus::Ready)
-            m_out << m_manifest.app.name << " is ready.\n" << Qt::flush;
-        else if (st == Supervisor::AppStatus::Failed)
-            m_out << m_manifest.app.name << " has failed: " << m_supervisor->statusReason() << "\n"
-                  << Qt::flush;
-    });
+    m_report->follow(*m_supervisor, m_manifest.app.name);
     m_supervisor->start();
     Q_EMIT supervisorStarted();
 }
@@ -609,40 +475,19 @@ bool StewardRuntime::startControlApi()
     ControlApi *api = m_api.get();
     m_server = std::make_unique<ControlServer>(api);
     if (Status st = m_server->listen(m_manifest.ipc.host, m_manifest.ipc.port); !st) {
-        m_err << "steward: " << st.error() << "\n";
+        m_report->error(st.error());
         return false;
     }
     m_api->setPort(m_server->port());
-    // Where clients find us: the admin token and the port actually bound, both 0600.
-    m_tokenFile = tokenFilePath();
-    m_portFile = portFilePath();
-    // Typed pairs: with QT_USE_QSTRINGBUILDER, "a + '\n'" is a lazy expression that would
-    // outlive its operands if its type were deduced.
-    const std::pair<QString, QByteArray> files[] = {
-        {m_tokenFile, QByteArray(m_tokens->adminToken() + '\n')},
-        {m_portFile, QByteArray(QByteArray::number(m_server->port()) + '\n')},
-    };
-    for (const auto &[path, content] : files) {
-        Status st = AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
-        if (st)
-            st = AtomicFile::write(path, content, 0600);
-        if (!st) {
-            m_err << "steward: " << st.error() << "\n";
-            return false;
-        }
+    // Where clients find us: the admin token and the port actually bound.
+    if (Status st = m_apiFiles->write(m_tokens->adminToken(), m_server->port()); !st) {
+        m_report->error(st.error());
+        return false;
     }
-    m_out << "Control API on http://127.0.0.1:" << m_server->port() << " (admin token in "
-          << m_tokenFile << ")\n"
-          << Qt::flush;
+    // Clients look for the token where the manifest says, in the app data dir (a link there).
+    m_report->controlApi(m_server->port(),
+                         QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath));
     return true;
-}
-
-void StewardRuntime::removeRuntimeFiles()
-{
-    if (!m_tokenFile.isEmpty())
-        QFile::remove(m_tokenFile);
-    if (!m_portFile.isEmpty())
-        QFile::remove(m_portFile);
 }
 
 void StewardRuntime::requestShutdown()
@@ -650,6 +495,8 @@ void StewardRuntime::requestShutdown()
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
+    if (m_refresher)
+        m_refresher->stop();
     auto recordShutdown = [this] {
         if (m_telemetry)
             m_telemetry->record("runtime_shutdown", {{"app", m_manifest.app.name.toStdString()}});
@@ -658,11 +505,11 @@ void StewardRuntime::requestShutdown()
         recordShutdown();
         return Q_EMIT exitRequested(Ok);
     }
-    m_out << "Stopping " << m_manifest.app.name << "...\n" << Qt::flush;
+    m_report->stopping(m_manifest.app.name);
     m_supervisor->stopAll([this, recordShutdown] {
-        removeRuntimeFiles();
+        m_apiFiles->remove();
         recordShutdown();
-        m_out << "Stopped.\n" << Qt::flush;
+        m_report->stopped();
 
         Q_EMIT exitRequested(Ok);
     });
@@ -677,18 +524,18 @@ void StewardRuntime::promptForMissing()
     }
     m_prompter = new TerminalPrompter(ask, m_out, this);
     connect(m_prompter, &TerminalPrompter::aborted, this, [this] {
-        m_err << "steward: input ended before every secret was entered; the services that need "
-                 "them keep waiting\n";
+        m_report->error(QStringLiteral("input ended before every secret was entered; the "
+                                       "services that need them keep waiting"));
     });
     connect(m_prompter, &TerminalPrompter::finished, this,
             [this](const QMap<QString, QString> &values) {
                 m_keeper->provide(values, this, [this](const SecretKeeper::ChangeResult &r) {
                     if (!r.ok) {
                         for (auto it = r.problems.cbegin(); it != r.problems.cend(); ++it)
-                            m_err << "steward: " << it.key() << ": "
-                                  << it->join(QStringLiteral("; ")) << "\n";
+                            m_report->error(it.key() + QStringLiteral(": ")
+                                            + it->join(QStringLiteral("; ")));
                         if (!r.error.isEmpty())
-                            m_err << "steward: " << r.error << "\n";
+                            m_report->error(r.error);
                         return Q_EMIT exitRequested(StoreFailed);
                     }
                 });

@@ -13,22 +13,25 @@
 #include <memory>
 #include <optional>
 
-class QLockFile;
-
 namespace steward {
 
 class InstallState;
 class Redactor;
 class SecretKeeper;
 class SecretStore;
+class ConsoleReport;
 class ControlApi;
+class ControlApiFiles;
+class InstanceLock;
 class ExecGuard;
 class ControlServer;
 class Supervisor;
 class TokenBook;
 class TelemetryLog;
 class TerminalPrompter;
-class VaultSecretSource;
+class RemoteProviderRegistry;
+class RemoteRefresher;
+class RemoteSecretProvider;
 
 struct RuntimeOptions
 {
@@ -53,6 +56,8 @@ struct RuntimeOptions
     // Opens the keychain; tests substitute one. Default: KeychainStore.
     std::function<std::unique_ptr<SecretStore>(const QString &appName, const QString &installId)>
         keychainFactory;
+    // The remote secret providers known; null: the built-in ones. Tests add their own.
+    const RemoteProviderRegistry *remoteProviders = nullptr;
 };
 
 // One run of Steward for one bundle: loads the manifest and the install state, opens the
@@ -130,38 +135,31 @@ private:
     void importThenStartKeeper();
     void reportImport(const ReferenceInstallImport::Report &report);
     void startKeeper();
-    void scheduleRemoteRefresh(bool lastOk);
+    const RemoteProviderRegistry &remoteProviders() const;
     void onSecretsSettled();
     void promptForMissing();
     void startSupervisor();
     bool startControlApi();
-    // Where this app data dir's running Steward keeps its admin token and port (only the running
-    // instance writes and removes them: m_tokenFile and m_portFile are set once it has).
-    QString tokenFilePath() const;
-    QString portFilePath() const;
-    void removeRuntimeFiles();
 
     RuntimeOptions m_options;
     QTextStream &m_out;
-    QTextStream &m_err;
+    ConsoleReport *m_report; // child
     Manifest m_manifest;
     QString m_appData;
     QString m_privateDir; // PrivateDir: runtime files, state, file store, out of services' reach
-    std::unique_ptr<QLockFile> m_instanceLock;
+    std::unique_ptr<InstanceLock> m_instanceLock;
     std::unique_ptr<InstallState> m_state;
     std::shared_ptr<Redactor> m_redactor;
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
     std::unique_ptr<SecretKeeper> m_keeper;
-    VaultSecretSource *m_vault = nullptr; // child of this runtime; null without Vault secrets
-    QTimer m_remoteRefresh;
-    int m_remoteFailures = 0; // fetches in a row that failed, for the backoff
+    QList<RemoteSecretProvider *> m_remoteProviders; // children of this runtime
+    std::unique_ptr<RemoteRefresher> m_refresher;
     Diagnostics m_diagnostics;
     std::unique_ptr<TokenBook> m_tokens;
     std::unique_ptr<ControlApi> m_api;
     std::unique_ptr<ControlServer> m_server;
-    QString m_tokenFile;
-    QString m_portFile;
+    std::unique_ptr<ControlApiFiles> m_apiFiles; // set once the app data dir is known
     std::unique_ptr<TelemetryLog> m_telemetry;
     std::unique_ptr<ExecGuard> m_execGuard;
     std::unique_ptr<Supervisor> m_supervisor;

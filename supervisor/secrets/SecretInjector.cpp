@@ -1,6 +1,7 @@
 #include "SecretInjector.h"
 
 #include "AuditTrail.h"
+#include "EnvFile.h"
 #include "SecretKeeper.h"
 #include "core/AtomicFile.h"
 #include "core/SafeFile.h"
@@ -36,6 +37,17 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
         const std::optional<QByteArray> value = keeper.value(id);
         if (!spec || !value)
             continue;
+        if (spec->source && spec->source->shape == RemoteSource::Shape::Env) {
+            // Each key of the .env, as the source's keys or prefix select them.
+            const Result<EnvFile> file = EnvFile::parse(*value);
+            if (!file)
+                return R::failure(QStringLiteral("secret %1: %2").arg(id, file.error()));
+            for (const EnvFile::Entry &e : file->entries()) {
+                if (spec->source->takes(e.key))
+                    env.insert(e.key, QString::fromUtf8(e.value));
+            }
+            continue;
+        }
         if (spec->target.type == SecretTarget::Type::Env) {
             // As the reference runtime does, surrounding whitespace (a pasted newline) goes.
             env.insert(spec->target.name, QString::fromUtf8(*value).trimmed());

@@ -12,7 +12,8 @@ class SecretKeeper;
 // Hands a service its secrets: env targets as variables, file targets as files under
 // <app data>/runtime/secrets/<service>/ (directory 0700, files 0600 or the manifest's mode)
 // whose paths are given as STEWARD_SECRET_FILE_<ID> and, as the v0.1 reference runtime names
-// them, SECRET_FILE_<ID>. Env values lose surrounding whitespace, as in the reference. Files are
+// them, SECRET_FILE_<ID>. A remote .env (shape env) gives one variable per key it takes, as
+// written. Env values lose surrounding whitespace, as in the reference. Files are
 // rewritten atomically and removed when the service stops for good or Steward exits.
 class SecretInjector
 {

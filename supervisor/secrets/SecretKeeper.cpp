@@ -1,7 +1,8 @@
 #include "SecretKeeper.h"
 
 #include "AuditTrail.h"
-#include "RemoteSecretSource.h"
+#include "EnvFile.h"
+#include "RemoteSecretProvider.h"
 #include "SecretGenerator.h"
 #include "core/Redactor.h"
 #include "logging/Logging.h"
@@ -56,6 +57,19 @@ QString SecretKeeper::phaseName(Phase p)
         return QStringLiteral("failed");
     }
     return {};
+}
+
+void SecretKeeper::addRemoteProvider(RemoteSecretProvider *provider)
+{
+    m_providers.insert(provider->name(), provider);
+    provider->setSecretLookup([keeper = QPointer<SecretKeeper>(this)](const QString &id) {
+        return keeper ? keeper->value(id) : std::nullopt;
+    });
+}
+
+RemoteSecretProvider *SecretKeeper::providerFor(const SecretSpec &spec) const
+{
+    return spec.source ? m_providers.value(spec.source->provider) : nullptr;
 }
 
 std::optional<QByteArray> SecretKeeper::value(const QString &secretId) const
@@ -154,11 +168,20 @@ void SecretKeeper::refreshRedactor()
 {
     QList<QByteArray> values;
     values.reserve(m_values.size());
-    for (const QByteArray &v : std::as_const(m_values)) {
+    for (auto it = m_values.cbegin(); it != m_values.cend(); ++it) {
+        const QByteArray &v = it.value();
         values << v;
         // Env targets carry the value without surrounding whitespace: hide that form too.
         if (const QByteArray trimmed = v.trimmed(); trimmed.size() != v.size())
             values << trimmed;
+        // A .env from a remote store: each of its values is a secret of its own.
+        const SecretSpec *spec = m_manifest.secret(it.key());
+        if (spec && spec->source && spec->source->shape == RemoteSource::Shape::Env) {
+            if (const Result<EnvFile> env = EnvFile::parse(v)) {
+                for (const EnvFile::Entry &e : env->entries())
+                    values << e.value;
+            }
+        }
     }
     int ignored = 0;
     m_redactor->setSecrets(values, &ignored);
@@ -302,7 +325,7 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
     // Only a fetch of all of them says how the remote store is doing (and sets the next one).
     const bool all = ids.isEmpty() && !remote.isEmpty();
     auto finish = [this, result, handler = std::move(handler), all] {
-        if (all && m_remote) {
+        if (all && !m_providers.isEmpty()) {
             m_lastRefresh = *result;
             m_lastRefreshAt = QDateTime::currentDateTimeUtc();
         }
@@ -312,32 +335,35 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
         if (all)
             Q_EMIT remoteRefreshed(*result);
     };
-    if (remote.isEmpty())
-        return finish();
-    if (!m_remote) {
-        for (const SecretSpec *spec : remote) {
-            const QString why = QStringLiteral("no remote secret source is configured");
-            result->failed.insert(spec->id, why);
-            if (!m_values.contains(spec->id))
-                m_state.secret(spec->id).detail = why;
+    QList<const SecretSpec *> routed;
+    for (const SecretSpec *spec : remote) {
+        if (providerFor(*spec)) {
+            routed << spec;
+            continue;
         }
-        return finish();
+        const QString why = QStringLiteral("no remote secret source is configured");
+        result->failed.insert(spec->id, why);
+        if (!m_values.contains(spec->id))
+            m_state.secret(spec->id).detail = why;
     }
+    if (routed.isEmpty())
+        return finish();
     // A refresh while the app runs keeps the phase: only the first fetch is a step of the start.
     const bool starting = m_phase != Phase::Ready && m_phase != Phase::WaitingForSecrets;
     if (starting)
         setPhase(Phase::FetchingRemote);
-    auto pending = std::make_shared<int>(int(remote.size()));
+    auto pending = std::make_shared<int>(int(routed.size()));
     auto fetched = std::make_shared<QList<Write>>();
     auto versions = std::make_shared<QMap<QString, int>>();
-    for (const SecretSpec *spec : remote) {
+    for (const SecretSpec *spec : routed) {
         const QString id = spec->id;
-        m_remote->fetch(
+        providerFor(*spec)->fetch(
             *spec, this,
             [this, id, pending, fetched, versions, result, starting,
-             finish](const SecretStore::Error &e, const QByteArray &v, int version) {
+             finish](const SecretStore::Error &fetchError, const QByteArray &v, int version) {
                 InstallState::SecretRecord &rec = m_state.secret(id);
                 Freshness &fresh = m_freshness[id];
+                SecretStore::Error e = checkShape(id, fetchError, v);
                 if (e.ok()) {
                     if (!m_values.contains(id) || m_values.value(id) != v) {
                         // Fresh once stored (below).
@@ -403,6 +429,30 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                     });
             });
     }
+}
+
+SecretStore::Error SecretKeeper::checkShape(const QString &id, const SecretStore::Error &fetched,
+                                            const QByteArray &value) const
+{
+    const SecretSpec *spec = m_manifest.secret(id);
+    if (!fetched.ok() || !spec || !spec->source || spec->source->shape != RemoteSource::Shape::Env)
+        return fetched;
+    const RemoteSecretProvider *provider = providerFor(*spec);
+    const QString where = provider ? provider->describe(*spec) : spec->source->provider;
+    const Result<EnvFile> env = EnvFile::parse(value);
+    if (!env)
+        // The last good value, if any, stays in use.
+        return {SecretStore::ErrorKind::Corrupt,
+                QStringLiteral("%1 (%2): not a .env file: %3").arg(id, where, env.error())};
+    auto log = Logging::get("steward.secrets");
+    for (const QString &warning : env->warnings())
+        log->warn("{} ({}): {}", s(id), s(where), s(warning));
+    const QMap<QString, QByteArray> values = env->values();
+    for (const QString &key : spec->source->keys) {
+        if (!values.contains(key))
+            log->warn("{} ({}): the .env has no {}", s(id), s(where), s(key));
+    }
+    return {};
 }
 
 void SecretKeeper::settle()

@@ -17,7 +17,7 @@ namespace steward {
 
 class AuditTrail;
 class Redactor;
-class RemoteSecretSource;
+class RemoteSecretProvider;
 
 // Owns the secrets of one install for the life of the process: the first-run state machine
 // (load -> generate -> fetch remote -> wait for prompted secrets -> ready) and every later
@@ -74,7 +74,12 @@ public:
                  std::shared_ptr<Redactor> redactor, QObject *parent = nullptr);
     ~SecretKeeper() override;
 
-    void setRemoteSource(RemoteSecretSource *source) { m_remote = source; }
+    // Each remote_fetch secret is fetched through the provider its source names (not owned; it
+    // must outlive the keeper or be removed first). The provider reads the credentials it
+    // authenticates with from this keeper.
+    void addRemoteProvider(RemoteSecretProvider *provider);
+    RemoteSecretProvider *providerFor(const SecretSpec &spec) const;
+    QList<RemoteSecretProvider *> remoteProviders() const { return m_providers.values(); }
     // Every change made from now on is recorded there (never a value). Not owned.
     void setAuditTrail(AuditTrail *audit) { m_audit = audit; }
     AuditTrail *auditTrail() const { return m_audit; }
@@ -84,7 +89,6 @@ public:
     static QString historyItem(const QString &secretId, int number);
     // The kept versions of a secret, oldest first; the last is current while it has a value.
     QList<InstallState::SecretVersion> history(const QString &secretId) const;
-    RemoteSecretSource *remoteSource() const { return m_remote; }
     // Starts the first-run sequence; progress is reported through phaseChanged().
     void start();
 
@@ -168,6 +172,10 @@ private:
     void fetchRemote(const QStringList &ids = {}, RefreshHandler handler = {});
     // The remote_fetch secrets among `ids` (all of them when empty).
     QList<const SecretSpec *> remoteSpecs(const QStringList &ids) const;
+    // A fetched value of a shaped source that does not parse (a .env with a bad line) is a
+    // failed fetch, named by path and line; the last good value stays.
+    SecretStore::Error checkShape(const QString &id, const SecretStore::Error &fetched,
+                                  const QByteArray &value) const;
     void settle();
     void refreshRedactor();
     // Applies writes one by one; on a failure rolls back the ones already applied.
@@ -186,7 +194,7 @@ private:
     InstallState &m_state;
     SecretStore &m_store;
     std::shared_ptr<Redactor> m_redactor;
-    RemoteSecretSource *m_remote = nullptr;
+    QMap<QString, RemoteSecretProvider *> m_providers; // by name
     AuditTrail *m_audit = nullptr;
     int m_historyLimit = DefaultHistoryLimit;
     Phase m_phase = Phase::Idle;

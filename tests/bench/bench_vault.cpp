@@ -1,15 +1,15 @@
-// Vault benchmarks against the test Vault (tests/vault/fake_vault.py) on loopback: the latency of
-// one secret fetch, and of a refresh of many remote secrets through the SecretKeeper. The test
-// server is single-threaded Python, so these figures bound Steward's own cost from above.
+// Vault benchmarks against the test Vault (tests/remote/vault/fake_vault.py) on loopback: the
+// latency of one secret fetch, and of a refresh of many remote secrets through the SecretKeeper.
+// The test server is single-threaded Python, so these figures bound Steward's own cost from above.
 // Prints Markdown table rows: | benchmark | result | target |
 
-#include "../vault/FakeVault.h"
+#include "../remote/vault/FakeVault.h"
 #include "ManifestBuilder.h"
 #include "core/Redactor.h"
+#include "remote/vault/VaultSecretProvider.h"
 #include "secrets/InstallState.h"
 #include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
-#include "vault/VaultSecretSource.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -84,12 +84,12 @@ int main(int argc, char *argv[])
     QProcessEnvironment env;
     env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
     env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(Token));
-    Result<VaultSecretSource *> created = VaultSecretSource::create(*m, env);
+    Result<VaultSecretProvider *> created = VaultSecretProvider::create(*m, env);
     if (!created) {
         std::fprintf(stderr, "bench_vault: %s\n", qPrintable(created.error()));
         return 1;
     }
-    std::unique_ptr<VaultSecretSource> source(created.value());
+    std::unique_ptr<VaultSecretProvider> source(created.value());
 
     // One fetch at a time, as a single-secret `stewardctl secrets refresh ID` does.
     {
@@ -122,7 +122,7 @@ int main(int argc, char *argv[])
         Result<InstallState> state = InstallState::load(data.path());
         MemoryStore store;
         SecretKeeper keeper(*m, state.value(), store, std::make_shared<Redactor>());
-        keeper.setRemoteSource(source.get());
+        keeper.addRemoteProvider(source.get());
         keeper.start();
         while (keeper.phase() != SecretKeeper::Phase::Ready)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);

@@ -234,14 +234,12 @@ void tst_ManifestLoader::parsesStewardExtensions()
     QCOMPARE(cert->target.type, SecretTarget::Type::File);
     QCOMPARE(cert->target.fileMode, 0640);
     const SecretSpec *db = m.secret(QStringLiteral("db_password"));
+    // The provider's own fields are kept as written, for the provider (tst_vaultmanifest).
     QVERIFY(db->source);
-    QCOMPARE(db->source->mount, QStringLiteral("secret"));
-    QCOMPARE(db->source->kvVersion, 1);
-    QVERIFY(m.vault);
-    QCOMPARE(m.vault->namespaceName, QStringLiteral("team"));
-    QCOMPARE(m.vault->refreshIntervalS, 30);
-    QCOMPARE(m.vault->jitterMinS, 1);
-    QCOMPARE(m.vault->jitterMaxS, 3);
+    QCOMPARE(db->source->provider, QStringLiteral("vault"));
+    QCOMPARE(db->source->settings.value("kv_version", 0), 1);
+    QVERIFY(m.remote.contains(QStringLiteral("vault")));
+    QCOMPARE(m.remote.value(QStringLiteral("vault")).value("namespace", ""), "team");
     // Defaults of the extensions when absent.
     const ServiceSpec &web = m.services.at(1);
     QCOMPARE(web.restart.mode, RestartPolicy::Mode::OnFailure);

@@ -1,5 +1,7 @@
 #include "ManifestBuilder.h"
 
+#include "remote/RemoteProviderRegistry.h"
+
 #include <QFile>
 
 namespace steward::test {
@@ -77,7 +79,9 @@ QByteArray ManifestBuilder::bytes() const
 
 ManifestLoadResult ManifestBuilder::load() const
 {
-    return ManifestLoader::loadBytes(bytes(), QStringLiteral("/tmp/bundle/bundle.json"));
+    return ManifestLoader::loadBytes(bytes(), QStringLiteral("/tmp/bundle/bundle.json"),
+                                     m_remoteRules ? m_remoteRules
+                                                   : &RemoteProviderRegistry::builtIn());
 }
 
 QStringList diagnosticPaths(const Diagnostics &diagnostics, Diagnostic::Severity severity)

@@ -20,9 +20,18 @@ public:
     ManifestBuilder &remove(const std::string &pointer);
 
     QByteArray bytes() const;
+    // Checks remote provider blocks with `rules` if set, else with the built-in providers.
     ManifestLoadResult load() const;
+    ManifestBuilder &withRemoteRules(const RemoteProviderRules *rules)
+    {
+        m_remoteRules = rules;
+        return *this;
+    }
 
     nlohmann::json doc;
+
+private:
+    const RemoteProviderRules *m_remoteRules = nullptr;
 };
 
 // Paths of the diagnostics of one severity, sorted, for comparisons in tests.

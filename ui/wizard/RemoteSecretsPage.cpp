@@ -3,7 +3,7 @@
 #include "DisplayText.h"
 #include "StatusTable.h"
 #include "runtime/StewardRuntime.h"
-#include "secrets/RemoteSecretSource.h"
+#include "secrets/RemoteSecretProvider.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QHeaderView>
@@ -43,10 +43,10 @@ void RemoteSecretsPage::refresh()
     const SecretKeeper *keeper = m_runtime.keeper();
     m_table->setRowCount(0);
     // Where each is fetched from, with the path's placeholders filled in.
-    const RemoteSecretSource *remote = keeper->remoteSource();
     for (const SecretSpec *secret : m_runtime.manifest().secretsOf(SecretClass::RemoteFetch)) {
         const SecretSpec &spec = *secret;
         const int row = m_table->rowCount();
+        const RemoteSecretProvider *remote = keeper->providerFor(spec);
         const QString source = remote ? remote->describe(spec) : tr("not configured");
         QString status = tr("Not fetched yet");
         if (const InstallState::SecretRecord *rec = keeper->record(spec.id)) {

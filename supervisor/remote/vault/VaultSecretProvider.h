@@ -1,8 +1,9 @@
 #pragma once
 
 #include "VaultClient.h"
+#include "VaultManifest.h"
 #include "core/Result.h"
-#include "secrets/RemoteSecretSource.h"
+#include "secrets/RemoteSecretProvider.h"
 
 #include <QDateTime>
 #include <QPointer>
@@ -25,28 +26,36 @@ struct Manifest;
 // values. A token with a TTL is renewed (renew-self) when two thirds of its lease have passed;
 // an AppRole token that can no longer be renewed, or that Vault refuses, is replaced by a new
 // login.
-class VaultSecretSource : public RemoteSecretSource
+class VaultSecretProvider : public RemoteSecretProvider
 {
     Q_OBJECT
 public:
-    // The values of other secrets (the auth ones), as the secret keeper has them.
-    using SecretLookup = std::function<std::optional<QByteArray>(const QString &id)>;
+    // How the provider is authenticated, for /health.
+    struct AuthStatus
+    {
+        QString method; // "token", "approle"
+        std::optional<qint64> tokenAgeS; // since the token was obtained; none without a token
+        std::optional<qint64> tokenTtlS; // seconds left; none without a token or expiry
+    };
 
     // Fails, naming what is missing, when no Vault address or no way to get a token is given.
-    static Result<VaultSecretSource *>
+    static Result<VaultSecretProvider *>
     create(const Manifest &manifest, const QProcessEnvironment &env, QObject *parent = nullptr);
 
-    ~VaultSecretSource() override;
+    ~VaultSecretProvider() override;
 
-    void setSecretLookup(SecretLookup lookup) { m_lookup = std::move(lookup); }
-    // The secrets the token comes from: when one changes, call resetAuth().
-    QStringList authSecretIds() const;
+    QString name() const override { return QStringLiteral("vault"); }
+    // The secrets the token comes from.
+    QStringList authSecretIds() const override;
     // Forgets the token (and any auth under way); the next fetch authenticates again.
-    void resetAuth();
+    void resetAuth() override;
 
     void fetch(const SecretSpec &spec, QObject *context, FetchHandler handler) override;
     QString describe(const SecretSpec &spec) const override;
-    AuthStatus authStatus() const override;
+    // auth_method, token_age_seconds and token_ttl_seconds.
+    nlohmann::json healthFields() const override;
+    RefreshPolicy refreshPolicy() const override { return m_settings.refresh; }
+    AuthStatus authStatus() const;
     QString expandPath(const QString &path) const;
     VaultClient &client() { return *m_client; }
 
@@ -66,9 +75,10 @@ private:
         QString app;
         QString pathPrefix;
         QString deployment;
+        RefreshPolicy refresh; // remote.vault.refresh_interval_s and jitter_s
     };
 
-    VaultSecretSource(VaultClient *client, Settings settings, QObject *parent);
+    VaultSecretProvider(VaultClient *client, Settings settings, QObject *parent);
     // Runs `then` once a token is at hand (authenticating first if needed), or with the reason
     // there is none.
     void withToken(AuthWaiter then);
@@ -82,11 +92,11 @@ private:
     // A read was refused (403): log in again if the token is what Vault refuses, else report it.
     void checkRefusal(const SecretSpec &spec, QPointer<QObject> ctx,
                       const SecretStore::Error &refusal, FetchHandler handler);
-    std::optional<QByteArray> lookup(const QString &id) const;
+    // The source of `spec` as its manifest entry gives it.
+    static VaultManifest::Source sourceOf(const SecretSpec &spec);
 
     VaultClient *m_client;
     const Settings m_settings;
-    SecretLookup m_lookup;
 
     bool m_authenticating = false;
     quint64 m_generation = 0; // bumped by resetAuth(): answers to older auth calls are dropped

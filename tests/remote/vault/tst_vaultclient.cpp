@@ -4,7 +4,7 @@
 #include "FakeVault.h"
 #include "TestPrinters.h"
 #include "VaultTestData.h"
-#include "vault/VaultClient.h"
+#include "remote/vault/VaultClient.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

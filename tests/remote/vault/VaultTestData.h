@@ -1,6 +1,6 @@
 #pragma once
 
-#include "vault/VaultClient.h"
+#include "remote/vault/VaultClient.h"
 
 #include <QByteArray>
 #include <QString>

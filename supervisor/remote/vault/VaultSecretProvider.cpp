@@ -1,4 +1,4 @@
-#include "VaultSecretSource.h"
+#include "VaultSecretProvider.h"
 
 #include "logging/Logging.h"
 #include "manifest/Manifest.h"
@@ -19,20 +19,28 @@ constexpr qint64 ExpiryMarginMs = 1000;
 
 } // namespace
 
-VaultSecretSource::VaultSecretSource(VaultClient *client, Settings settings, QObject *parent)
-    : RemoteSecretSource(parent)
+VaultSecretProvider::VaultSecretProvider(VaultClient *client, Settings settings, QObject *parent)
+    : RemoteSecretProvider(parent)
     , m_client(client)
     , m_settings(std::move(settings))
 {
     m_client->setParent(this);
     m_renewTimer.setSingleShot(true);
-    connect(&m_renewTimer, &QTimer::timeout, this, &VaultSecretSource::renew);
+    connect(&m_renewTimer, &QTimer::timeout, this, &VaultSecretProvider::renew);
 }
 
-Result<VaultSecretSource *>
-VaultSecretSource::create(const Manifest &manifest, const QProcessEnvironment &env, QObject *parent)
+Result<VaultSecretProvider *> VaultSecretProvider::create(const Manifest &manifest,
+                                                          const QProcessEnvironment &env,
+                                                          QObject *parent)
 {
-    const VaultConfig config = manifest.vault.value_or(VaultConfig {});
+    Diagnostics problems;
+    const VaultManifest::Config config = VaultManifest::parseConfig(
+        manifest.remote.value(QStringLiteral("vault"), nlohmann::json::object()),
+        QStringLiteral("/remote/vault"), problems);
+    for (const Diagnostic &d : problems) {
+        if (d.isError())
+            return Result<VaultSecretProvider *>::failure(d.toString());
+    }
     auto pick = [&env](std::initializer_list<const char *> names, const QString &fallback) {
         for (const char *name : names) {
             const QString v = env.value(QString::fromLatin1(name));
@@ -44,7 +52,7 @@ VaultSecretSource::create(const Manifest &manifest, const QProcessEnvironment &e
     VaultEndpoint endpoint;
     const QString address = pick({"VAULT_ADDR", "VAULT_ADDRESS"}, config.address);
     if (address.isEmpty())
-        return Result<VaultSecretSource *>::failure(
+        return Result<VaultSecretProvider *>::failure(
             QStringLiteral("no Vault address: set remote.vault.address in the manifest or "
                            "VAULT_ADDR in the environment"));
     endpoint.address = QUrl(address);
@@ -61,7 +69,7 @@ VaultSecretSource::create(const Manifest &manifest, const QProcessEnvironment &e
         else if (!config.tokenSecret.isEmpty())
             method = Method::TokenSecret;
         else
-            return Result<VaultSecretSource *>::failure(
+            return Result<VaultSecretProvider *>::failure(
                 QStringLiteral("no Vault token: set VAULT_TOKEN in the environment, or name the "
                                "secret holding it in remote.vault.auth.token_secret"));
     }
@@ -69,7 +77,7 @@ VaultSecretSource::create(const Manifest &manifest, const QProcessEnvironment &e
     auto *client = new VaultClient(endpoint);
     if (Status st = client->init(); !st) {
         delete client;
-        return Result<VaultSecretSource *>::failure(st.error());
+        return Result<VaultSecretProvider *>::failure(st.error());
     }
     const QUrl &url = endpoint.address;
     if (url.scheme() == QLatin1String("http") && url.host() != QLatin1String("localhost")
@@ -86,10 +94,11 @@ VaultSecretSource::create(const Manifest &manifest, const QProcessEnvironment &e
     settings.app = manifest.app.name;
     settings.pathPrefix = pick({"VAULT_AGENT_PATH_PREFIX"}, config.pathPrefix);
     settings.deployment = pick({"DEPLOYMENT_HASH"}, QStringLiteral("default"));
-    return new VaultSecretSource(client, std::move(settings), parent);
+    settings.refresh = {config.refreshIntervalS, config.jitterMinS, config.jitterMaxS};
+    return new VaultSecretProvider(client, std::move(settings), parent);
 }
 
-QStringList VaultSecretSource::authSecretIds() const
+QStringList VaultSecretProvider::authSecretIds() const
 {
     switch (m_settings.method) {
     case Method::EnvToken:
@@ -102,7 +111,7 @@ QStringList VaultSecretSource::authSecretIds() const
     return {};
 }
 
-VaultSecretSource::~VaultSecretSource()
+VaultSecretProvider::~VaultSecretProvider()
 {
     // Fetches still waiting for a token are answered (their contexts decide whether anyone
     // still listens).
@@ -110,7 +119,7 @@ VaultSecretSource::~VaultSecretSource()
     finishAuth({Kind::NoBackend, QStringLiteral("Steward is stopping")});
 }
 
-void VaultSecretSource::resetAuth()
+void VaultSecretProvider::resetAuth()
 {
     // Answers from an auth call already on its way belong to the old credentials: ignored.
     ++m_generation;
@@ -120,7 +129,7 @@ void VaultSecretSource::resetAuth()
         authenticate();
 }
 
-void VaultSecretSource::clearToken()
+void VaultSecretProvider::clearToken()
 {
     m_client->setToken({});
     m_tokenSince = {};
@@ -128,15 +137,13 @@ void VaultSecretSource::clearToken()
     m_renewTimer.stop();
 }
 
-std::optional<QByteArray> VaultSecretSource::lookup(const QString &id) const
+VaultManifest::Source VaultSecretProvider::sourceOf(const SecretSpec &spec)
 {
-    if (!m_lookup)
-        return std::nullopt;
-    std::optional<QByteArray> v = m_lookup(id);
-    return v && !v->isEmpty() ? v : std::nullopt;
+    Diagnostics ignored; // checked when the manifest was loaded
+    return VaultManifest::parseSource(spec.source->settings, QString(), ignored);
 }
 
-void VaultSecretSource::withToken(AuthWaiter then)
+void VaultSecretProvider::withToken(AuthWaiter then)
 {
     // A token is usable once Vault has confirmed it (no auth under way) and before it expires.
     const bool fresh = m_client->hasToken() && !m_authenticating
@@ -149,7 +156,7 @@ void VaultSecretSource::withToken(AuthWaiter then)
         authenticate();
 }
 
-void VaultSecretSource::authenticate()
+void VaultSecretProvider::authenticate()
 {
     m_authenticating = true;
     clearToken();
@@ -199,7 +206,7 @@ void VaultSecretSource::authenticate()
         });
 }
 
-void VaultSecretSource::finishAuth(const SecretStore::Error &e)
+void VaultSecretProvider::finishAuth(const SecretStore::Error &e)
 {
     m_authenticating = false;
     const QList<AuthWaiter> waiting = std::exchange(m_waiting, {});
@@ -207,7 +214,7 @@ void VaultSecretSource::finishAuth(const SecretStore::Error &e)
         w(e);
 }
 
-void VaultSecretSource::adopt(const VaultClient::TokenLease &lease, bool newToken)
+void VaultSecretProvider::adopt(const VaultClient::TokenLease &lease, bool newToken)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (newToken) {
@@ -224,7 +231,7 @@ void VaultSecretSource::adopt(const VaultClient::TokenLease &lease, bool newToke
     m_renewTimer.start(std::chrono::seconds(std::max<qint64>(1, lease.ttlS * 2 / 3)));
 }
 
-void VaultSecretSource::renew()
+void VaultSecretProvider::renew()
 {
     auto log = Logging::get("steward.vault");
     const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_expiresAt);
@@ -265,7 +272,7 @@ void VaultSecretSource::renew()
         });
 }
 
-void VaultSecretSource::logInAgain()
+void VaultSecretProvider::logInAgain()
 {
     // The old token may still have a second or two: drop it anyway, so this is a new login.
     resetAuth();
@@ -276,7 +283,7 @@ void VaultSecretSource::logInAgain()
     });
 }
 
-void VaultSecretSource::fetch(const SecretSpec &spec, QObject *context, FetchHandler handler)
+void VaultSecretProvider::fetch(const SecretSpec &spec, QObject *context, FetchHandler handler)
 {
     if (!spec.source) {
         return handler(
@@ -286,8 +293,8 @@ void VaultSecretSource::fetch(const SecretSpec &spec, QObject *context, FetchHan
     read(spec, context, std::move(handler), false);
 }
 
-void VaultSecretSource::read(const SecretSpec &spec, QObject *context, FetchHandler handler,
-                             bool retried)
+void VaultSecretProvider::read(const SecretSpec &spec, QObject *context, FetchHandler handler,
+                               bool retried)
 {
     QPointer<QObject> ctx(context);
     withToken([this, spec, ctx, retried,
@@ -299,7 +306,7 @@ void VaultSecretSource::read(const SecretSpec &spec, QObject *context, FetchHand
                 {authError.kind,
                  QStringLiteral("%1 (%2): %3").arg(spec.id, describe(spec), authError.message)},
                 {}, 0);
-        const RemoteSource &src = *spec.source;
+        const VaultManifest::Source src = sourceOf(spec);
         m_client->readKv(src.mount, expandPath(src.path), src.key, src.kvVersion, spec.id, ctx,
                          [this, spec, ctx, retried, handler = std::move(handler)](
                              const SecretStore::Error &e, const VaultClient::KvValue &v) mutable {
@@ -310,8 +317,8 @@ void VaultSecretSource::read(const SecretSpec &spec, QObject *context, FetchHand
     });
 }
 
-void VaultSecretSource::checkRefusal(const SecretSpec &spec, QPointer<QObject> ctx,
-                                     const SecretStore::Error &refusal, FetchHandler handler)
+void VaultSecretProvider::checkRefusal(const SecretSpec &spec, QPointer<QObject> ctx,
+                                       const SecretStore::Error &refusal, FetchHandler handler)
 {
     // Vault answers 403 both to a dead token and to a policy without this path. Only the token
     // itself being refused (revoked, expired early) is worth a new login, and only once.
@@ -335,7 +342,18 @@ void VaultSecretSource::checkRefusal(const SecretSpec &spec, QPointer<QObject> c
         });
 }
 
-RemoteSecretSource::AuthStatus VaultSecretSource::authStatus() const
+nlohmann::json VaultSecretProvider::healthFields() const
+{
+    const AuthStatus auth = authStatus();
+    auto orNull = [](const std::optional<qint64> &v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    return {{"auth_method", auth.method.toStdString()},
+            {"token_age_seconds", orNull(auth.tokenAgeS)},
+            {"token_ttl_seconds", orNull(auth.tokenTtlS)}};
+}
+
+VaultSecretProvider::AuthStatus VaultSecretProvider::authStatus() const
 {
     AuthStatus status;
     status.method = m_settings.method == Method::AppRole ? QStringLiteral("approle")
@@ -349,7 +367,7 @@ RemoteSecretSource::AuthStatus VaultSecretSource::authStatus() const
     return status;
 }
 
-QString VaultSecretSource::expandPath(const QString &path) const
+QString VaultSecretProvider::expandPath(const QString &path) const
 {
     QString out = path;
     out.replace(QLatin1String("{path_prefix}"), m_settings.pathPrefix)
@@ -363,11 +381,11 @@ QString VaultSecretSource::expandPath(const QString &path) const
     return out;
 }
 
-QString VaultSecretSource::describe(const SecretSpec &spec) const
+QString VaultSecretProvider::describe(const SecretSpec &spec) const
 {
     if (!spec.source)
         return QStringLiteral("vault (no source)");
-    const RemoteSource &src = *spec.source;
+    const VaultManifest::Source src = sourceOf(spec);
     return QStringLiteral("vault %1#%2")
         .arg(VaultClient::apiPath(src.mount, expandPath(src.path), src.kvVersion), src.key);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks tests/vault/fake_vault.py against a real Vault client, python3-hvac (Debian package):
+"""Checks tests/remote/vault/fake_vault.py against a real Vault client, python3-hvac (Debian package):
 hvac writes and reads through it and raises its own exception types for Vault's errors, so the
 server's wire format is what real Vault clients expect. Python 3 standard library + hvac only.
 

@@ -2,7 +2,7 @@
 """A Vault-compatible test server (Python 3 standard library only) for Steward's Vault tests.
 
 It speaks HashiCorp Vault's HTTP API wire format for the subset Steward uses, so a real Vault
-client (tests/vault/test_fake_vault.py checks it with python3-hvac) cannot tell the difference:
+client (tests/remote/vault/test_fake_vault.py checks it with python3-hvac) cannot tell the difference:
 
   KV v2   GET  /v1/<mount>/data/<path>[?version=N]  -> {"data":{"data":{..},"metadata":{..}}, ...}
           POST|PUT /v1/<mount>/data/<path>  {"data":{..}, "options":{"cas":N}}  -> new version

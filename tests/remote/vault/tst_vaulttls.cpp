@@ -1,7 +1,7 @@
 #include "FakeVault.h"
 #include "TestPrinters.h"
 #include "VaultTestData.h"
-#include "vault/VaultClient.h"
+#include "remote/vault/VaultClient.h"
 
 #include <QFile>
 #include <QProcess>

@@ -1,4 +1,4 @@
-// VaultSecretSource against the test Vault: authentication (a token from the environment or
+// VaultSecretProvider against the test Vault: authentication (a token from the environment or
 // from another secret, AppRole), the token's life (renewal, a new login), and the SecretKeeper's
 // fetches and refreshes through it.
 
@@ -7,10 +7,10 @@
 #include "TestPrinters.h"
 #include "VaultTestData.h"
 #include "core/Redactor.h"
+#include "remote/vault/VaultSecretProvider.h"
 #include "secrets/InstallState.h"
 #include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
-#include "vault/VaultSecretSource.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -63,21 +63,21 @@ std::optional<Manifest> vaultManifest(const json &auth)
     return *loaded.manifest;
 }
 
-// A VaultSecretSource for `m` talking to `vault`, with VAULT_TOKEN set when `token` is given;
+// A VaultSecretProvider for `m` talking to `vault`, with VAULT_TOKEN set when `token` is given;
 // null (with the reason in the test log) when it cannot be made.
-std::unique_ptr<VaultSecretSource> sourceFor(const Manifest &m, const FakeVault &vault,
-                                             const QByteArray &token = {})
+std::unique_ptr<VaultSecretProvider> sourceFor(const Manifest &m, const FakeVault &vault,
+                                               const QByteArray &token = {})
 {
     QProcessEnvironment env;
     env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
     if (!token.isEmpty())
         env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(token));
-    Result<VaultSecretSource *> created = VaultSecretSource::create(m, env);
+    Result<VaultSecretProvider *> created = VaultSecretProvider::create(m, env);
     if (!created) {
         qWarning("%s", qPrintable(created.error()));
         return nullptr;
     }
-    return std::unique_ptr<VaultSecretSource>(created.value());
+    return std::unique_ptr<VaultSecretProvider>(created.value());
 }
 
 // The test Vault's standard config plus the AppRole steward-role / steward-secret-id, whose
@@ -97,7 +97,7 @@ const json AppRoleAuth
     = {{"method", "approle"}, {"role_id_secret", "role_id"}, {"secret_id_secret", "secret_id"}};
 
 // Fetches db_password through `source` and waits for the answer.
-Read fetchNow(VaultSecretSource &source, const Manifest &m)
+Read fetchNow(VaultSecretProvider &source, const Manifest &m)
 {
     Read r;
     bool done = false;
@@ -114,7 +114,7 @@ Read fetchNow(VaultSecretSource &source, const Manifest &m)
 
 } // namespace
 
-class tst_VaultSecretSource : public QObject
+class tst_VaultSecretProvider : public QObject
 {
     Q_OBJECT
 
@@ -128,7 +128,7 @@ private Q_SLOTS:
     void refreshOfAFailedKeeperIsRefused();
 };
 
-void tst_VaultSecretSource::keeperFetchesRemoteSecretsAtStart()
+void tst_VaultSecretProvider::keeperFetchesRemoteSecretsAtStart()
 {
     FakeVault vault(standardConfig());
     test::ManifestBuilder b;
@@ -152,12 +152,12 @@ void tst_VaultSecretSource::keeperFetchesRemoteSecretsAtStart()
                                                      : loaded.diagnostics.first().toString()));
     const Manifest &m = *loaded.manifest;
     QProcessEnvironment env;
-    QVERIFY(!VaultSecretSource::create(m, env)); // no token anywhere
+    QVERIFY(!VaultSecretProvider::create(m, env)); // no token anywhere
     env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(Token));
     env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString()); // overrides the manifest
-    Result<VaultSecretSource *> source = VaultSecretSource::create(m, env);
+    Result<VaultSecretProvider *> source = VaultSecretProvider::create(m, env);
     QVERIFY2(source, qPrintable(source.error()));
-    std::unique_ptr<VaultSecretSource> owned(source.value());
+    std::unique_ptr<VaultSecretProvider> owned(source.value());
     QCOMPARE(owned->describe(m.secrets.first()),
              QStringLiteral("vault secret/data/steward/default/hello-steward/db#password"));
 
@@ -166,7 +166,7 @@ void tst_VaultSecretSource::keeperFetchesRemoteSecretsAtStart()
     QVERIFY(state);
     MemoryStore store;
     SecretKeeper keeper(m, state.value(), store, std::make_shared<Redactor>());
-    keeper.setRemoteSource(owned.get());
+    keeper.addRemoteProvider(owned.get());
     keeper.start();
     QTRY_COMPARE_WITH_TIMEOUT(keeper.phase(), SecretKeeper::Phase::Ready, 20000);
     QCOMPARE(*keeper.value(QStringLiteral("db_password")), QByteArray("db-pass-0123456789"));
@@ -203,7 +203,7 @@ void tst_VaultSecretSource::keeperFetchesRemoteSecretsAtStart()
     QCOMPARE(phases.count(), 0); // refreshes are not steps of the start
 }
 
-void tst_VaultSecretSource::tokenIsRenewedBeforeItExpires()
+void tst_VaultSecretProvider::tokenIsRenewedBeforeItExpires()
 {
     // A 3 s token that may be renewed for a minute: without renewals it would be dead by the
     // time the second renewal is seen.
@@ -213,14 +213,14 @@ void tst_VaultSecretSource::tokenIsRenewedBeforeItExpires()
     FakeVault vault(config);
     const std::optional<Manifest> m = vaultManifest({{"method", "token"}});
     QVERIFY(m);
-    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault, "short-lived-token");
+    const std::unique_ptr<VaultSecretProvider> source = sourceFor(*m, vault, "short-lived-token");
     QVERIFY(source);
     QVERIFY(!source->authStatus().tokenAgeS); // no token looked at yet
 
     Read r = fetchNow(*source, *m);
     QVERIFY2(r.error.ok(), qPrintable(r.error.message));
     QCOMPARE(vault.requestsTo("auth/token/lookup-self"), 1);
-    const RemoteSecretSource::AuthStatus auth = source->authStatus();
+    const VaultSecretProvider::AuthStatus auth = source->authStatus();
     QCOMPARE(auth.method, QStringLiteral("token"));
     QVERIFY(auth.tokenAgeS && *auth.tokenAgeS <= 1);
     QVERIFY(auth.tokenTtlS && *auth.tokenTtlS <= 3);
@@ -232,13 +232,13 @@ void tst_VaultSecretSource::tokenIsRenewedBeforeItExpires()
     QCOMPARE(vault.requestsTo("auth/token/lookup-self"), 1); // renewed, never looked up again
 }
 
-void tst_VaultSecretSource::tokenFromAnotherSecret()
+void tst_VaultSecretProvider::tokenFromAnotherSecret()
 {
     FakeVault vault(standardConfig());
     const std::optional<Manifest> m
         = vaultManifest({{"method", "token"}, {"token_secret", "vault_token"}});
     QVERIFY(m);
-    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault);
+    const std::unique_ptr<VaultSecretProvider> source = sourceFor(*m, vault);
     QVERIFY(source);
     QCOMPARE(source->authSecretIds(), QStringList {QStringLiteral("vault_token")});
 
@@ -273,17 +273,17 @@ void tst_VaultSecretSource::tokenFromAnotherSecret()
     QVERIFY(none);
     QProcessEnvironment env;
     env.insert(QStringLiteral("VAULT_ADDR"), vault.url().toString());
-    const Result<VaultSecretSource *> refused = VaultSecretSource::create(*none, env);
+    const Result<VaultSecretProvider *> refused = VaultSecretProvider::create(*none, env);
     QVERIFY(!refused);
     QVERIFY2(refused.error().contains(QLatin1String("token_secret")), qPrintable(refused.error()));
 }
 
-void tst_VaultSecretSource::appRoleLogsInAndAgainWhenRefused()
+void tst_VaultSecretProvider::appRoleLogsInAndAgainWhenRefused()
 {
     FakeVault vault(appRoleConfig(3600));
     const std::optional<Manifest> m = vaultManifest(AppRoleAuth);
     QVERIFY(m);
-    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault);
+    const std::unique_ptr<VaultSecretProvider> source = sourceFor(*m, vault);
     QVERIFY(source);
     QCOMPARE(source->authSecretIds(),
              (QStringList {QStringLiteral("role_id"), QStringLiteral("secret_id")}));
@@ -326,14 +326,14 @@ void tst_VaultSecretSource::appRoleLogsInAndAgainWhenRefused()
     QCOMPARE(vault.requestsTo("auth/approle/login"), 3);
 }
 
-void tst_VaultSecretSource::appRoleLogsInAgainAtTheMaximumTtl()
+void tst_VaultSecretProvider::appRoleLogsInAgainAtTheMaximumTtl()
 {
     // Tokens of 3 s that can be renewed up to 4 s after login: the renewal at 2 s gets 2 s, the
     // next one 1 s, and then a new login is the only way to keep a token.
     FakeVault vault(appRoleConfig(3, 4));
     const std::optional<Manifest> m = vaultManifest(AppRoleAuth);
     QVERIFY(m);
-    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault);
+    const std::unique_ptr<VaultSecretProvider> source = sourceFor(*m, vault);
     QVERIFY(source);
     source->setSecretLookup([](const QString &id) -> std::optional<QByteArray> {
         if (id == QLatin1String("role_id"))
@@ -351,12 +351,12 @@ void tst_VaultSecretSource::appRoleLogsInAgainAtTheMaximumTtl()
     QVERIFY(*source->authStatus().tokenAgeS <= 2); // a new token
 }
 
-void tst_VaultSecretSource::refusedEnvironmentTokenIsNamed()
+void tst_VaultSecretProvider::refusedEnvironmentTokenIsNamed()
 {
     FakeVault vault(standardConfig());
     const std::optional<Manifest> m = vaultManifest({{"method", "token"}});
     QVERIFY(m);
-    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault, Token);
+    const std::unique_ptr<VaultSecretProvider> source = sourceFor(*m, vault, Token);
     QVERIFY(source);
     QVERIFY2(fetchNow(*source, *m).error.ok(), "first fetch");
     vault.control(QStringLiteral("expire_tokens"));
@@ -368,12 +368,12 @@ void tst_VaultSecretSource::refusedEnvironmentTokenIsNamed()
     QVERIFY(!r.error.message.contains(QLatin1String(Token)));
 }
 
-void tst_VaultSecretSource::refreshOfAFailedKeeperIsRefused()
+void tst_VaultSecretProvider::refreshOfAFailedKeeperIsRefused()
 {
     FakeVault vault(standardConfig());
     const std::optional<Manifest> m = vaultManifest({{"method", "token"}});
     QVERIFY(m);
-    const std::unique_ptr<VaultSecretSource> source = sourceFor(*m, vault, Token);
+    const std::unique_ptr<VaultSecretProvider> source = sourceFor(*m, vault, Token);
     QVERIFY(source);
     QTemporaryDir data;
     Result<InstallState> state = InstallState::load(data.path());
@@ -381,7 +381,7 @@ void tst_VaultSecretSource::refreshOfAFailedKeeperIsRefused()
     MemoryStore store;
     store.failWith(Kind::Locked); // the keychain cannot be read: the start fails
     SecretKeeper keeper(*m, state.value(), store, std::make_shared<Redactor>());
-    keeper.setRemoteSource(source.get());
+    keeper.addRemoteProvider(source.get());
     keeper.start();
     QTRY_COMPARE_WITH_TIMEOUT(keeper.phase(), SecretKeeper::Phase::Failed, 20000);
 
@@ -394,5 +394,5 @@ void tst_VaultSecretSource::refreshOfAFailedKeeperIsRefused()
     QCOMPARE(vault.requestsTo("secret/data/steward/default/hello-steward/db"), 0);
 }
 
-QTEST_GUILESS_MAIN(tst_VaultSecretSource)
-#include "tst_vaultsecretsource.moc"
+QTEST_GUILESS_MAIN(tst_VaultSecretProvider)
+#include "tst_vaultsecretprovider.moc"

@@ -1,0 +1,53 @@
+#include "ControlApiFiles.h"
+
+#include "core/AtomicFile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+namespace steward {
+
+ControlApiFiles::ControlApiFiles(const QString &appDataDir, const QString &tokenPath)
+    : m_tokenPath(QDir(appDataDir).absoluteFilePath(tokenPath))
+    , m_portPath(QDir(appDataDir).absoluteFilePath(QStringLiteral("runtime/ipc_port")))
+{ }
+
+Status ControlApiFiles::write(const QByteArray &adminToken, int port)
+{
+    m_written = true;
+    // Typed pairs: with QT_USE_QSTRINGBUILDER, "a + '\n'" is a lazy expression that would
+    // outlive its operands if its type were deduced.
+    const std::pair<QString, QByteArray> files[] = {
+        {m_tokenPath, QByteArray(adminToken + '\n')},
+        {m_portPath, QByteArray(QByteArray::number(port) + '\n')},
+    };
+    for (const auto &[path, content] : files) {
+        Status st = AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700);
+        if (st)
+            st = AtomicFile::write(path, content, 0600);
+        if (!st)
+            return st;
+    }
+    return {};
+}
+
+void ControlApiFiles::remove()
+{
+    if (!m_written)
+        return;
+    m_written = false;
+    QFile::remove(m_tokenPath);
+    QFile::remove(m_portPath);
+}
+
+std::optional<ControlApiFiles::Endpoint> ControlApiFiles::read() const
+{
+    QFile portFile(m_portPath);
+    QFile tokenFile(m_tokenPath);
+    if (!portFile.open(QIODevice::ReadOnly) || !tokenFile.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    return Endpoint {portFile.readAll().trimmed().toInt(), tokenFile.readAll().trimmed()};
+}
+
+} // namespace steward
