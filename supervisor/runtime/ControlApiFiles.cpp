@@ -8,9 +8,9 @@
 
 namespace steward {
 
-ControlApiFiles::ControlApiFiles(const QString &appDataDir, const QString &tokenPath)
-    : m_tokenPath(QDir(appDataDir).absoluteFilePath(tokenPath))
-    , m_portPath(QDir(appDataDir).absoluteFilePath(QStringLiteral("runtime/ipc_port")))
+ControlApiFiles::ControlApiFiles(const QString &dir, const QString &tokenPath)
+    : m_tokenPath(QDir(dir).absoluteFilePath(tokenPath))
+    , m_portPath(QDir(dir).absoluteFilePath(QStringLiteral("runtime/ipc_port")))
 { }
 
 Status ControlApiFiles::write(const QByteArray &adminToken, int port)

@@ -10,13 +10,14 @@
 namespace steward {
 
 // Where clients (stewardctl, a second launch of the app) find the running Steward's control
-// API: its admin token and the port it bound, two 0600 files in the app data dir. Only the
-// running instance writes them, and it removes what it wrote.
+// API: its admin token and the port it bound, two 0600 files in Steward's private dir
+// (PrivateDir), which the app data dir links to at the same relative paths. Only the running
+// instance writes them, and it removes what it wrote.
 class ControlApiFiles
 {
 public:
-    // `tokenPath` as the manifest's ipc.auth_token_path gives it, relative to `appDataDir`.
-    ControlApiFiles(const QString &appDataDir, const QString &tokenPath);
+    // `tokenPath` as the manifest's ipc.auth_token_path gives it, relative to `dir`.
+    ControlApiFiles(const QString &dir, const QString &tokenPath);
 
     QString tokenPath() const { return m_tokenPath; }
     QString portPath() const { return m_portPath; }

@@ -4,8 +4,8 @@
 
 namespace steward {
 
-InstanceLock::InstanceLock(const QString &appDataDir)
-    : m_lock(std::make_unique<QLockFile>(appDataDir + QStringLiteral("/runtime/steward.lock")))
+InstanceLock::InstanceLock(const QString &privateDir)
+    : m_lock(std::make_unique<QLockFile>(privateDir + QStringLiteral("/runtime/steward.lock")))
 {
     m_lock->setStaleLockTime(0);
 }
