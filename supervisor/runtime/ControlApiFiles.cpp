@@ -37,6 +37,11 @@ void ControlApiFiles::remove()
     if (!m_written)
         return;
     m_written = false;
+    removeLeftovers();
+}
+
+void ControlApiFiles::removeLeftovers()
+{
     QFile::remove(m_tokenPath);
     QFile::remove(m_portPath);
 }

@@ -25,6 +25,9 @@ public:
     Status write(const QByteArray &adminToken, int port);
     // Removes the files if this object wrote them.
     void remove();
+    // Removes the files a killed run left behind, so that no client takes them for this run's.
+    // Only for the holder of the instance lock.
+    void removeLeftovers();
 
     struct Endpoint
     {

@@ -141,9 +141,7 @@ int StewardRuntime::start()
         m_report->alreadyRunning(m_manifest.app.name, m_instanceLock->holderPid(), m_appData);
         return AlreadyRunning;
     }
-    // A run that was killed left its port and token behind: no client may take them for ours.
-    QFile::remove(m_apiFiles->tokenPath());
-    QFile::remove(m_apiFiles->portPath());
+    m_apiFiles->removeLeftovers();
 
     Logging::setRedactor(m_redactor);
     if (Status st = Logging::addFile(m_appData + QStringLiteral("/logs/steward.log")); !st) {
