@@ -1,5 +1,6 @@
 #include "process/HealthProbe.h"
 
+#include <QFile>
 #include <QHostAddress>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -174,9 +175,24 @@ void tst_HealthProbe::neverConnectsToItself()
 {
     // A closed port inside the ephemeral range, probed over and over: a probe that could pick
     // the same source port would sooner or later "connect" to itself and report it open.
+    // Any free port of the kernel's ephemeral range will do: a fixed one may be in use by a
+    // test running beside this one.
+    quint16 low = 32768;
+    quint16 high = 60999;
+    QFile range(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
+    if (range.open(QIODevice::ReadOnly)) {
+        const QList<QByteArray> bounds = range.readAll().simplified().split(' ');
+        if (bounds.size() == 2) {
+            low = quint16(bounds.at(0).toUInt());
+            high = quint16(bounds.at(1).toUInt());
+        }
+    }
     QTcpServer finder;
-    QVERIFY(finder.listen(QHostAddress::LocalHost, 45000));
-    const quint16 port = finder.serverPort();
+    quint16 port = 0;
+    for (quint32 candidate = low + (high - low) / 2; candidate <= high && port == 0; ++candidate)
+        if (finder.listen(QHostAddress::LocalHost, quint16(candidate)))
+            port = finder.serverPort();
+    QVERIFY2(port != 0, "no free port in the ephemeral range");
     finder.close();
     int done = 0;
     int opened = 0;
