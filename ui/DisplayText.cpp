@@ -1,5 +1,7 @@
 #include "DisplayText.h"
 
+#include <QHash>
+
 namespace steward {
 
 QString DisplayText::secretClass(SecretClass c)
@@ -92,6 +94,65 @@ QString DisplayText::appStatus(Supervisor::AppStatus s)
 QString DisplayText::serviceList(const QStringList &ids)
 {
     return ids.isEmpty() ? tr("no service") : ids.join(QStringLiteral(", "));
+}
+
+QString DisplayText::versionSource(const QString &source)
+{
+    static const QHash<QString, const char *> words {
+        {QStringLiteral("generated"), QT_TR_NOOP("Generated")},
+        {QStringLiteral("wizard"), QT_TR_NOOP("First-run wizard")},
+        {QStringLiteral("settings"), QT_TR_NOOP("Settings")},
+        {QStringLiteral("api"), QT_TR_NOOP("Control API")},
+        {QStringLiteral("stewardctl"), QT_TR_NOOP("stewardctl")},
+        {QStringLiteral("vault"), QT_TR_NOOP("Vault")},
+        {QStringLiteral("import"), QT_TR_NOOP("Imported")},
+        {QStringLiteral("rollback"), QT_TR_NOOP("Rollback")},
+        {QStringLiteral("entered"), QT_TR_NOOP("Entered")},
+        {QStringLiteral("terminal"), QT_TR_NOOP("Terminal")}};
+    const char *word = words.value(source);
+    return word ? tr(word) : source;
+}
+
+QString DisplayText::actor(const QString &actor)
+{
+    static const QHash<QString, const char *> words {
+        {QStringLiteral("ui"), QT_TR_NOOP("You, in the app")},
+        {QStringLiteral("terminal"), QT_TR_NOOP("You, at the terminal")},
+        {QStringLiteral("admin token"), QT_TR_NOOP("A client with the admin token")},
+        {QStringLiteral("stewardctl"), QT_TR_NOOP("stewardctl")},
+        {QStringLiteral("vault"), QT_TR_NOOP("Vault")},
+        {QStringLiteral("steward"), QT_TR_NOOP("Steward")},
+        {QStringLiteral("a wrong token"), QT_TR_NOOP("A client with a wrong token")}};
+    const char *word = words.value(actor);
+    return word ? tr(word) : tr("Service %1").arg(actor);
+}
+
+QString DisplayText::auditAction(const QString &action)
+{
+    static const QHash<QString, const char *> words {
+        {QStringLiteral("created"), QT_TR_NOOP("Set for the first time")},
+        {QStringLiteral("changed"), QT_TR_NOOP("Changed")},
+        {QStringLiteral("cleared"), QT_TR_NOOP("Cleared")},
+        {QStringLiteral("rolled_back"), QT_TR_NOOP("Rolled back")},
+        {QStringLiteral("imported"), QT_TR_NOOP("Imported")},
+        {QStringLiteral("read"), QT_TR_NOOP("Value read")},
+        {QStringLiteral("injected"), QT_TR_NOOP("Given to a starting service")},
+        {QStringLiteral("post"), QT_TR_NOOP("Change asked for")},
+        {QStringLiteral("delete"), QT_TR_NOOP("Clear asked for")},
+        {QStringLiteral("get"), QT_TR_NOOP("Looked up")}};
+    const char *word = words.value(action);
+    return word ? tr(word) : action;
+}
+
+QString DisplayText::auditOutcome(const QString &outcome)
+{
+    if (outcome == QLatin1String("ok"))
+        return tr("Done");
+    if (outcome == QLatin1String("refused"))
+        return tr("Refused");
+    if (outcome == QLatin1String("failed"))
+        return tr("Failed");
+    return outcome;
 }
 
 } // namespace steward

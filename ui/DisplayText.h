@@ -21,6 +21,13 @@ public:
     static QString secretSource(InstallState::SecretSource s);
     static QString serviceState(ManagedService::State s);
     static QString appStatus(Supervisor::AppStatus s);
+    // Where a kept version of a secret came from, and who made it (the history's words:
+    // "settings", "admin token", ...); a service's id is shown as it is.
+    static QString versionSource(const QString &source);
+    static QString actor(const QString &actor);
+    // What an audit entry records ("changed", "read", "injected", ...) and how it ended.
+    static QString auditAction(const QString &action);
+    static QString auditOutcome(const QString &outcome);
     // "api, web" or "no service" for the services a change restarts.
     static QString serviceList(const QStringList &ids);
 };

@@ -5,7 +5,7 @@ _stewardctl()
     local cur prev words cword
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="validate plan template lock keygen sign verify list status secrets logs restart shutdown help"
+    local commands="validate plan template lock keygen sign verify list status secrets audit logs restart shutdown help"
     local online="--app --app-data --port --token-file --json"
 
     case $prev in
@@ -23,7 +23,7 @@ _stewardctl()
     local command="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            --app|--app-data|--port|--token-file|--key|--manifest|--format|--platform|-n|--lines)
+            --app|--app-data|--port|--token-file|--key|--manifest|--format|--platform|-n|--lines|--to|--since|--secret)
                 ((i++)) ;;
             -*) ;;
             *) command=${COMP_WORDS[i]}; break ;;
@@ -40,16 +40,18 @@ _stewardctl()
         template) COMPREPLY=($(compgen -W "--format" -- "$cur")) ;;
         lock|verify|sign) COMPREPLY=($(compgen -W "--key --manifest" -- "$cur")) ;;
         secrets)
-            if [[ $prev == set || $prev == clear || $prev == refresh ]]; then
+            if [[ $prev == set || $prev == clear || $prev == refresh || $prev == history || $prev == rollback ]]; then
                 # Secret ids only: the JSON lists "id" fields, and values never appear in it.
                 local ids
                 ids=$(stewardctl secrets --json 2>/dev/null | sed -n 's/^ *"id": "\([^"]*\)".*/\1/p')
                 COMPREPLY=($(compgen -W "$ids" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "set clear refresh $online" -- "$cur"))
+                COMPREPLY=($(compgen -W "set clear refresh history rollback --to --dry-run $online" -- "$cur"))
             fi ;;
         logs)
             COMPREPLY=($(compgen -W "-n -f $online" -- "$cur")) ;;
+        audit)
+            COMPREPLY=($(compgen -W "--since --secret --verify $online" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "$online" -- "$cur")) ;;
     esac
     [[ $cur != -* && ${#COMPREPLY[@]} -eq 0 ]] && COMPREPLY=($(compgen -f -- "$cur"))

@@ -13,6 +13,7 @@
 
 namespace steward {
 
+class AuditTrail;
 class Redactor;
 class SecretKeeper;
 class Supervisor;
@@ -23,6 +24,8 @@ struct ApiContext
     const Manifest *manifest = nullptr;
     SecretKeeper *keeper = nullptr;
     Supervisor *supervisor = nullptr;
+    // Where reads, refusals and changes of secrets are recorded (null: nowhere).
+    AuditTrail *audit = nullptr;
     // Every answer's body goes through it (all but a secret value to the service that owns it).
     std::shared_ptr<const Redactor> redactor;
     QString appData;

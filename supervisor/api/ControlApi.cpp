@@ -7,6 +7,7 @@
 #include "ServiceTimeline.h"
 #include "core/Redactor.h"
 #include "logging/Logging.h"
+#include "secrets/AuditTrail.h"
 
 // The OpenAPI document is a resource of this static library: it must be registered by name.
 static void initApiResources()
@@ -49,8 +50,10 @@ void ControlApi::handle(const HttpRequest &request, Responder respond)
     std::optional<ApiResult> refused = guard(request, match, &who);
     if (!refused)
         refused = admission(request, match, who);
-    if (refused)
+    if (refused) {
+        audit(request, match, who, *refused);
         return respond(toHttp(std::move(*refused), true));
+    }
     dispatch(*match.route, ApiCall {request, who, match.params}, respond);
 }
 
@@ -64,7 +67,31 @@ std::optional<HttpResponse> ControlApi::checkHead(const HttpRequest &head, bool 
         refused = admission(head, match, who);
     if (!refused)
         return std::nullopt;
+    audit(head, match, who, *refused);
     return toHttp(std::move(*refused), true);
+}
+
+void ControlApi::audit(const HttpRequest &request, const RouteTable::Match &match,
+                       const TokenBook::Principal &who, const ApiResult &refusal) const
+{
+    const ApiError *e = std::get_if<ApiError>(&refusal);
+    if (!m_ctx.audit || !e || (e->status != 401 && e->status != 403 && e->status != 429)
+        || request.header("authorization").isEmpty() || !match.route
+        || !match.route->pattern.startsWith(QLatin1String("/secrets/{id}")))
+        return;
+    const QString &secret = match.params.at(0);
+    if (!m_ctx.manifest->secret(secret))
+        return;
+    const QString actor = who.kind == Kind::Service ? who.serviceId
+        : who.kind == Kind::Admin                   ? QStringLiteral("admin token")
+                                                    : QStringLiteral("a wrong token");
+    // "read" for the value route; the method for the others ("post", "delete", ...).
+    const QString action = match.route->returnsSecretValue
+        ? QStringLiteral("read")
+        : QString::fromLatin1(request.method).toLower();
+    m_ctx.audit->record({actor, action, secret,
+                         who.kind == Kind::Service ? who.serviceId : QString(),
+                         QStringLiteral("refused")});
 }
 
 std::optional<ApiResult> ControlApi::admission(const HttpRequest &request,

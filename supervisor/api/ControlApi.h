@@ -51,6 +51,10 @@ private:
     std::optional<ApiResult> admission(const HttpRequest &request, const RouteTable::Match &match,
                                        const TokenBook::Principal &who) const;
     std::optional<ApiError> authenticate(const HttpRequest &request, TokenBook::Principal *who);
+    // A refused request that presented a token and named a secret of the bundle goes into the
+    // audit trail (a tokenless one does not: any web page can send those).
+    void audit(const HttpRequest &request, const RouteTable::Match &match,
+               const TokenBook::Principal &who, const ApiResult &refusal) const;
     void dispatch(const ApiRoute &route, const ApiCall &call, const Responder &respond);
     // The one place an answer becomes HTTP: errors get their envelope, bodies are redacted.
     HttpResponse toHttp(ApiResult result, bool redact) const;

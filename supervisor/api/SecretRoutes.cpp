@@ -2,8 +2,11 @@
 
 #include "ApiJson.h"
 #include "process/Supervisor.h"
+#include "secrets/AuditTrail.h"
 #include "secrets/RemoteSecretProvider.h"
 #include "secrets/SecretKeeper.h"
+
+#include <QUrlQuery>
 
 namespace steward {
 
@@ -25,6 +28,38 @@ json problemDetails(const QMap<QString, QStringList> &problems)
         details[s(it.key())] = list(*it);
     return details;
 }
+
+bool isDryRun(const HttpRequest &request)
+{
+    const QString v = request.query.queryItemValue(QStringLiteral("dry_run"));
+    return v == QLatin1String("true") || v == QLatin1String("1");
+}
+
+// Who changes a secret through the API, for its history and the audit trail. stewardctl says
+// so in its User-Agent; it holds the admin token like any other admin client.
+SecretKeeper::Origin originOf(const HttpRequest &request)
+{
+    if (request.header("user-agent").startsWith("stewardctl"))
+        return {QStringLiteral("stewardctl"), QStringLiteral("stewardctl"), isDryRun(request)};
+    return {QStringLiteral("api"), QStringLiteral("admin token"), isDryRun(request)};
+}
+
+ApiError unknownSecret(const QString &id)
+{
+    return {404, "unknown_secret", QStringLiteral("this bundle has no secret %1").arg(id)};
+}
+
+ApiError notLoaded()
+{
+    return {503,
+            "starting",
+            QStringLiteral("the secrets are not loaded yet"),
+            nullptr,
+            {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}}};
+}
+
+// The most entries one GET /audit answers with (the newest ones).
+constexpr qsizetype MaxAuditEntries = 1000;
 
 } // namespace
 
@@ -49,8 +84,16 @@ void SecretRoutes::addTo(RouteTable &table)
          }});
     table.add({"DELETE", QStringLiteral("/secrets/{id}"), Caller::Admin,
                [this](const ApiCall &c, ApiReply r) {
-                   clear(c.params.at(0), std::move(r));
+                   clear(c, std::move(r));
                }});
+    table.add({"GET", QStringLiteral("/secrets/{id}/history"), Caller::Admin,
+               sync([this](const ApiCall &c) { return history(c); })});
+    table.add({"POST", QStringLiteral("/secrets/{id}/rollback"), Caller::Admin,
+               [this](const ApiCall &c, ApiReply r) {
+                   rollback(c, std::move(r));
+               }});
+    table.add({"GET", QStringLiteral("/audit"), Caller::Admin,
+               sync([this](const ApiCall &c) { return audit(c); })});
     table.add({"POST", QStringLiteral("/secrets/refresh"), Caller::Admin,
                [this](const ApiCall &, ApiReply r) {
                    refresh({}, std::move(r));
@@ -110,14 +153,22 @@ ApiResult SecretRoutes::secrets(const ApiCall &call) const
 ApiResult SecretRoutes::value(const ApiCall &call) const
 {
     const QString &id = call.params.at(0);
-    const ServiceSpec *svc = m_ctx.manifest->service(call.who.serviceId);
-    if (!svc->secrets.contains(id))
-        return ApiError {
-            403, "forbidden",
-            QStringLiteral("service %1 does not use secret %2").arg(call.who.serviceId, id)};
+    const QString &service = call.who.serviceId;
+    const ServiceSpec *svc = m_ctx.manifest->service(service);
+    if (!svc->secrets.contains(id)) {
+        if (m_ctx.audit && m_ctx.manifest->secret(id))
+            m_ctx.audit->record(
+                {service, QStringLiteral("read"), id, service, QStringLiteral("refused")});
+        return ApiError {403, "forbidden",
+                         QStringLiteral("service %1 does not use secret %2").arg(service, id)};
+    }
+    if (!m_ctx.keeper)
+        return notLoaded();
     const std::optional<QByteArray> value = m_ctx.keeper->value(id);
     if (!value)
         return ApiError {404, "no_value", QStringLiteral("secret %1 has no value yet").arg(id)};
+    if (m_ctx.audit)
+        m_ctx.audit->record({service, QStringLiteral("read"), id, service, QStringLiteral("ok")});
     const InstallState::SecretRecord *rec = m_ctx.keeper->record(id);
     return HttpResponse::json(
         200, {{"id", s(id)}, {"value", value->toStdString()}, {"version", rec ? rec->version : 0}});
@@ -173,43 +224,161 @@ void SecretRoutes::store(const ApiCall &call, ApiReply reply)
     if (!shapeProblems.isEmpty())
         return reply(ApiError {400, "invalid_secrets", QStringLiteral("nothing was stored"),
                                problemDetails(shapeProblems)});
-    m_ctx.keeper->provide(values, m_context, [this, reply](const SecretKeeper::ChangeResult &r) {
-        if (!r.problems.isEmpty())
-            return reply(ApiError {400, "invalid_secrets",
-                                   QStringLiteral("nothing was stored: %1 secret(s) have problems")
-                                       .arg(r.problems.size()),
-                                   problemDetails(r.problems)});
-        if (!r.ok)
-            return reply(ApiError {503, "store_failed",
-                                   QStringLiteral("nothing was stored: %1").arg(r.error)});
-        QStringList consumers;
-        for (const QString &id : r.changed) {
-            for (const QString &c : m_ctx.manifest->consumersOf(id)) {
-                if (!consumers.contains(c))
-                    consumers << c;
-            }
-        }
-        reply(HttpResponse::json(200,
-                                 {{"status", "ok"},
-                                  {"changed", list(r.changed)},
-                                  {"unchanged", list(r.unchanged)},
-                                  {"services_affected", list(consumers)}}));
-    });
+    if (!m_ctx.keeper)
+        return reply(notLoaded());
+    const SecretKeeper::Origin origin = originOf(call.request);
+    m_ctx.keeper->provide(
+        values, m_context,
+        [this, reply, origin](const SecretKeeper::ChangeResult &r) {
+            if (!r.problems.isEmpty())
+                return reply(
+                    ApiError {400, "invalid_secrets",
+                              QStringLiteral("nothing was stored: %1 secret(s) have problems")
+                                  .arg(r.problems.size()),
+                              problemDetails(r.problems)});
+            if (!r.ok)
+                return reply(ApiError {503, "store_failed",
+                                       QStringLiteral("nothing was stored: %1").arg(r.error)});
+            reply(HttpResponse::json(200, changeAnswer(r, origin.dryRun)));
+        },
+        origin);
 }
 
-void SecretRoutes::clear(const QString &id, ApiReply reply)
+json SecretRoutes::changeAnswer(const SecretKeeper::ChangeResult &r, bool dryRun) const
 {
+    QStringList consumers;
+    for (const QString &id : r.changed) {
+        for (const QString &c : m_ctx.manifest->consumersOf(id)) {
+            if (!consumers.contains(c))
+                consumers << c;
+        }
+    }
+    json answer {{"status", "ok"},
+                 {"changed", list(r.changed)},
+                 {"unchanged", list(r.unchanged)},
+                 {"services_affected", list(consumers)}};
+    if (dryRun)
+        answer["dry_run"] = true;
+    return answer;
+}
+
+void SecretRoutes::clear(const ApiCall &call, ApiReply reply)
+{
+    const QString &id = call.params.at(0);
     if (!m_ctx.manifest->secret(id))
-        return reply(ApiError {404, "unknown_secret",
-                               QStringLiteral("this bundle has no secret %1").arg(id)});
-    m_ctx.keeper->clear(id, m_context, [reply, id](const SecretKeeper::ChangeResult &r) {
-        if (!r.problems.isEmpty())
-            return reply(
-                ApiError {400, "cannot_clear", r.problems.value(id).join(QStringLiteral("; "))});
-        if (!r.ok)
-            return reply(ApiError {503, "store_failed", r.error});
-        reply(HttpResponse::json(200, {{"cleared", s(id)}, {"changed", !r.changed.isEmpty()}}));
-    });
+        return reply(unknownSecret(id));
+    if (!m_ctx.keeper)
+        return reply(notLoaded());
+    const SecretKeeper::Origin origin = originOf(call.request);
+    m_ctx.keeper->clear(
+        id, m_context,
+        [this, reply, id, origin](const SecretKeeper::ChangeResult &r) {
+            if (!r.problems.isEmpty())
+                return reply(ApiError {400, "cannot_clear",
+                                       r.problems.value(id).join(QStringLiteral("; "))});
+            if (!r.ok)
+                return reply(ApiError {503, "store_failed", r.error});
+            json answer = changeAnswer(r, origin.dryRun);
+            answer["cleared"] = s(id);
+            answer["changed"] = !r.changed.isEmpty();
+            reply(HttpResponse::json(200, answer));
+        },
+        origin);
+}
+
+ApiResult SecretRoutes::history(const ApiCall &call) const
+{
+    const QString &id = call.params.at(0);
+    const SecretSpec *spec = m_ctx.manifest->secret(id);
+    if (!spec || spec->secretClass == SecretClass::Infrastructure)
+        return unknownSecret(id);
+    if (!m_ctx.keeper)
+        return notLoaded();
+    const InstallState::SecretRecord *rec = m_ctx.keeper->record(id);
+    const bool hasValue = m_ctx.keeper->value(id).has_value();
+    json versions = json::array();
+    for (const InstallState::SecretVersion &v : m_ctx.keeper->history(id)) {
+        versions.push_back({{"version", v.number},
+                            {"current", hasValue && rec && rec->version == v.number},
+                            {"source", s(v.source)},
+                            {"actor", s(v.actor)},
+                            {"created_at", timestamp(v.createdAt)}});
+    }
+    json body {{"id", s(id)}, {"versions", versions}};
+    // A remote secret's own version at its source (KV v2), beside Steward's local numbers.
+    if (spec->secretClass == SecretClass::RemoteFetch)
+        body["source_version"] = sourceVersion(m_ctx.keeper->freshness(id));
+    return HttpResponse::json(200, body);
+}
+
+void SecretRoutes::rollback(const ApiCall &call, ApiReply reply)
+{
+    const QString &id = call.params.at(0);
+    if (!m_ctx.manifest->secret(id))
+        return reply(unknownSecret(id));
+    const json body = json::parse(call.request.body.toStdString(), nullptr, false);
+    if (!body.is_object() || !body.contains("version") || !body["version"].is_number_integer()
+        || body.size() != 1)
+        return reply(ApiError {400, "invalid_body",
+                               QStringLiteral("expected {\"version\": N}, N a kept version "
+                                              "of GET /secrets/%1/history")
+                                   .arg(id)});
+    const json::number_integer_t version = body["version"].get<json::number_integer_t>();
+    if (version < 1 || version > std::numeric_limits<int>::max())
+        return reply(ApiError {400, "invalid_body",
+                               QStringLiteral("the version must be a positive number")});
+    if (!m_ctx.keeper)
+        return reply(notLoaded());
+    const SecretKeeper::Origin origin = originOf(call.request);
+    m_ctx.keeper->rollback(
+        id, int(version), m_context,
+        [this, reply, id, origin](const SecretKeeper::ChangeResult &r) {
+            if (!r.problems.isEmpty())
+                return reply(ApiError {400, "cannot_roll_back",
+                                       r.problems.value(id).join(QStringLiteral("; "))});
+            if (!r.ok)
+                return reply(ApiError {503, "store_failed",
+                                       QStringLiteral("nothing was changed: %1").arg(r.error)});
+            reply(HttpResponse::json(200, changeAnswer(r, origin.dryRun)));
+        },
+        origin);
+}
+
+ApiResult SecretRoutes::audit(const ApiCall &call) const
+{
+    if (!m_ctx.audit)
+        return ApiError {503, "no_audit_trail",
+                         QStringLiteral("this run of Steward keeps no audit trail")};
+    const QUrlQuery &query = call.request.query;
+    if (query.hasQueryItem(QStringLiteral("verify"))) {
+        const AuditTrail::Verdict v = m_ctx.audit->check();
+        return HttpResponse::json(200,
+                                  {{"ok", v.ok},
+                                   {"entries", v.entries},
+                                   {"file", nullable(v.file)},
+                                   {"line", v.line > 0 ? json(v.line) : json(nullptr)},
+                                   {"problem", nullable(v.problem)}});
+    }
+    AuditTrail::Filter filter;
+    if (query.hasQueryItem(QStringLiteral("since"))) {
+        const QString since = query.queryItemValue(QStringLiteral("since"));
+        filter.since = QDateTime::fromString(since, Qt::ISODateWithMs);
+        if (!filter.since.isValid())
+            filter.since = QDateTime::fromString(since, Qt::ISODate);
+        if (!filter.since.isValid())
+            return ApiError {400, "invalid_since",
+                             QStringLiteral("since must be a date and time such as "
+                                            "2026-12-02T10:00:00Z (got \"%1\")")
+                                 .arg(since)};
+    }
+    filter.secret = query.queryItemValue(QStringLiteral("secret"));
+    const QList<AuditTrail::Entry> found = m_ctx.audit->entries(filter);
+    json entries = json::array();
+    for (qsizetype i = std::max<qsizetype>(0, found.size() - MaxAuditEntries); i < found.size();
+         ++i)
+        entries.push_back(AuditTrail::toObject(found.at(i)));
+    return HttpResponse::json(
+        200, {{"entries", entries}, {"truncated", found.size() > MaxAuditEntries}});
 }
 
 void SecretRoutes::refresh(const QString &id, ApiReply reply)
@@ -218,8 +387,7 @@ void SecretRoutes::refresh(const QString &id, ApiReply reply)
     if (!id.isEmpty()) {
         const SecretSpec *spec = m_ctx.manifest->secret(id);
         if (!spec)
-            return reply(ApiError {404, "unknown_secret",
-                                   QStringLiteral("this bundle has no secret %1").arg(id)});
+            return reply(unknownSecret(id));
         if (spec->secretClass != SecretClass::RemoteFetch)
             return reply(
                 ApiError {400, "not_remote",
@@ -231,7 +399,7 @@ void SecretRoutes::refresh(const QString &id, ApiReply reply)
             ApiError {400, "not_remote", QStringLiteral("this bundle has no remote secrets")});
     }
     if (!m_ctx.keeper)
-        return reply(ApiError {503, "starting", QStringLiteral("the secrets are not loaded yet")});
+        return reply(notLoaded());
     m_ctx.keeper->refreshRemote(
         ids, m_context, [this, reply](const SecretKeeper::RefreshResult &r) {
             json failed = json::object();

@@ -2,6 +2,7 @@
 
 #include "ApiContext.h"
 #include "ApiRoute.h"
+#include "secrets/SecretKeeper.h"
 
 class QObject;
 
@@ -9,8 +10,9 @@ namespace steward {
 
 struct SecretSpec;
 
-// The control API's /secrets routes and /health (the remote secrets' freshness). Lists and
-// changes never carry a value; /secrets/{id}/value gives one only to the service that uses it.
+// The control API's /secrets routes, /audit and /health (the remote secrets' freshness). Lists,
+// history and changes never carry a value; /secrets/{id}/value gives one only to the service
+// that uses it, and each such read is in the audit trail.
 class SecretRoutes
 {
 public:
@@ -22,7 +24,12 @@ private:
     nlohmann::json entry(const SecretSpec &spec) const;
     ApiResult secrets(const ApiCall &call) const;
     void store(const ApiCall &call, ApiReply reply);
-    void clear(const QString &id, ApiReply reply);
+    void clear(const ApiCall &call, ApiReply reply);
+    ApiResult history(const ApiCall &call) const;
+    void rollback(const ApiCall &call, ApiReply reply);
+    ApiResult audit(const ApiCall &call) const;
+    // A change's answer, the same for a set, a clear and a rollback (and their dry runs).
+    nlohmann::json changeAnswer(const SecretKeeper::ChangeResult &r, bool dryRun) const;
     // Fetches one remote secret (or all, with an empty id) now.
     void refresh(const QString &id, ApiReply reply);
     ApiResult value(const ApiCall &call) const;

@@ -35,6 +35,10 @@ public:
     // The log options: -n as given, and -f.
     virtual QString linesOption() const = 0;
     virtual bool follow() const = 0;
+    // A command's own option ("to", "since", "secret"): its value, empty when not given.
+    virtual QString option(const QString &name) const = 0;
+    // A command's own switch ("dry-run", "verify").
+    virtual bool isSet(const QString &name) const = 0;
     virtual void followLogs(const QString &service, int lines) = 0;
 
     void printJson(const nlohmann::json &j) { out() << QString::fromStdString(j.dump(2)) << "\n"; }

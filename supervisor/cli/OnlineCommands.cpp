@@ -1,6 +1,8 @@
 #include "OnlineCommand.h"
 #include "StewardCtl.h"
 
+#include <QUrlQuery>
+
 namespace steward {
 
 namespace {
@@ -102,6 +104,30 @@ public:
     }
 };
 
+// "?dry_run=true" when the command was given --dry-run.
+QString dryRunQuery(const OnlineSession &s)
+{
+    return s.isSet(QStringLiteral("dry-run")) ? QStringLiteral("?dry_run=true") : QString();
+}
+
+// What a set, clear or rollback changed (or, with --dry-run, would change).
+void printChange(OnlineSession &s, const QString &id, const json &r, const QString &done)
+{
+    const bool dry = r.value("dry_run", false);
+    const QStringList affected = strings(r["services_affected"]);
+    const bool changed
+        = r["changed"].is_boolean() ? r["changed"].get<bool>() : !r["changed"].empty();
+    if (!changed) {
+        s.out() << id << ": nothing " << (dry ? "would change" : "changed") << "\n";
+        return;
+    }
+    s.out() << id << ": " << (dry ? QStringLiteral("would be ") + done : done);
+    if (!affected.isEmpty())
+        s.out() << (dry ? "; these services would restart: " : "; services affected: ")
+                << affected.join(QStringLiteral(", "));
+    s.out() << (dry ? " (dry run: nothing was changed)\n" : "\n");
+}
+
 // secrets set ID: the value from stdin or a no-echo prompt, never from the command line.
 class SecretSetCommand : public OnlineCommand
 {
@@ -116,22 +142,17 @@ public:
         OnlineSession *s = &session;
         const QString id = args.at(1);
         QByteArray value = s->readSecret(id);
-        s->request("POST", QStringLiteral("/secrets"),
+        s->request("POST", QStringLiteral("/secrets") + dryRunQuery(*s),
                    {{"id", id.toStdString()}, {"value", value.toStdString()}},
                    [s, id](int status, const json &r) {
                        if (status != 200)
                            return s->finish(s->failure(status, r));
                        if (s->asJson())
                            return s->printJson(r), s->finish(StewardCtl::Ok);
-                       const QStringList affected = strings(r["services_affected"]);
-                       if (r["changed"].empty())
+                       if (r["changed"].empty() && !r.value("dry_run", false))
                            s->out() << id << " already had that value; nothing changed\n";
                        else
-                           s->out() << id << " stored"
-                                    << (affected.isEmpty() ? QString()
-                                                           : QStringLiteral("; services affected: ")
-                                                + affected.join(QStringLiteral(", ")))
-                                    << "\n";
+                           printChange(*s, id, r, QStringLiteral("stored"));
                        s->finish(StewardCtl::Ok);
                    });
         value.fill('\0');
@@ -152,16 +173,157 @@ public:
     {
         OnlineSession *s = &session;
         const QString id = args.at(1);
-        s->request("DELETE", QStringLiteral("/secrets/") + id, nullptr,
+        s->request("DELETE", QStringLiteral("/secrets/") + id + dryRunQuery(*s), nullptr,
                    [s, id](int status, const json &r) {
                        if (status != 200)
                            return s->finish(s->failure(status, r));
                        if (s->asJson())
                            return s->printJson(r), s->finish(StewardCtl::Ok);
-                       s->out() << id
-                                << (r.value("changed", false) ? " cleared\n" : " had no value\n");
+                       if (!r.value("changed", false))
+                           s->out() << id << " had no value\n";
+                       else
+                           printChange(*s, id, r, QStringLiteral("cleared"));
                        s->finish(StewardCtl::Ok);
                    });
+        return StewardCtl::Pending;
+    }
+};
+
+// secrets history ID: the kept versions, newest first (never a value).
+class SecretHistoryCommand : public OnlineCommand
+{
+public:
+    QString name() const override { return QStringLiteral("secrets"); }
+    bool accepts(const QStringList &args) const override
+    {
+        return args.size() == 2 && args.first() == QLatin1String("history");
+    }
+    int run(OnlineSession &session, const QStringList &args) override
+    {
+        OnlineSession *s = &session;
+        const QString id = args.at(1);
+        s->request(
+            "GET", QStringLiteral("/secrets/%1/history").arg(id), nullptr,
+            [s, id](int status, const json &r) {
+                if (status != 200)
+                    return s->finish(s->failure(status, r));
+                if (s->asJson())
+                    return s->printJson(r), s->finish(StewardCtl::Ok);
+                const json &versions = r["versions"];
+                if (versions.empty())
+                    s->out() << id << " has no kept versions\n";
+                for (auto v = versions.rbegin(); v != versions.rend(); ++v) {
+                    s->out()
+                        << QStringLiteral("v%1").arg((*v)["version"].get<int>()).leftJustified(6)
+                        << ' ' << ((*v)["current"].get<bool>() ? "current" : "       ") << ' '
+                        << str(*v, "created_at").leftJustified(24) << ' '
+                        << str(*v, "source").leftJustified(10) << ' ' << str(*v, "actor") << "\n";
+                }
+                if (r["source_version"].is_number_integer())
+                    s->out() << "Version at the remote store: " << r["source_version"].get<int>()
+                             << "\n";
+                s->finish(StewardCtl::Ok);
+            });
+        return StewardCtl::Pending;
+    }
+};
+
+// secrets rollback ID --to N [--dry-run]
+class SecretRollbackCommand : public OnlineCommand
+{
+public:
+    QString name() const override { return QStringLiteral("secrets"); }
+    bool accepts(const QStringList &args) const override
+    {
+        return args.size() == 2 && args.first() == QLatin1String("rollback");
+    }
+    int run(OnlineSession &session, const QStringList &args) override
+    {
+        OnlineSession *s = &session;
+        const QString id = args.at(1);
+        bool ok = false;
+        const QString to = s->option(QStringLiteral("to"));
+        const int version = to.startsWith(QLatin1Char('v')) ? to.mid(1).toInt(&ok) : to.toInt(&ok);
+        if (!ok || version < 1) {
+            s->err() << "stewardctl secrets rollback: give the version with --to N (see "
+                        "stewardctl secrets history "
+                     << id << ")\n";
+            return StewardCtl::Usage;
+        }
+        s->request("POST", QStringLiteral("/secrets/%1/rollback").arg(id) + dryRunQuery(*s),
+                   {{"version", version}}, [s, id, version](int status, const json &r) {
+                       if (status != 200)
+                           return s->finish(s->failure(status, r));
+                       if (s->asJson())
+                           return s->printJson(r), s->finish(StewardCtl::Ok);
+                       printChange(*s, id, r,
+                                   QStringLiteral("rolled back to version %1").arg(version));
+                       s->finish(StewardCtl::Ok);
+                   });
+        return StewardCtl::Pending;
+    }
+};
+
+// audit [--since T] [--secret ID]: the audit trail; audit --verify: its chain checked.
+class AuditCommand : public OnlineCommand
+{
+public:
+    QString name() const override { return QStringLiteral("audit"); }
+    bool accepts(const QStringList &args) const override { return args.isEmpty(); }
+    int run(OnlineSession &session, const QStringList &) override
+    {
+        OnlineSession *s = &session;
+        if (s->isSet(QStringLiteral("verify"))) {
+            s->request("GET", QStringLiteral("/audit?verify=true"), nullptr,
+                       [s](int status, const json &r) {
+                           if (status != 200)
+                               return s->finish(s->failure(status, r));
+                           const int code
+                               = r.value("ok", false) ? StewardCtl::Ok : StewardCtl::Invalid;
+                           if (s->asJson())
+                               return s->printJson(r), s->finish(code);
+                           if (code == StewardCtl::Ok) {
+                               s->out() << "The audit trail is intact ("
+                                        << r["entries"].get<qint64>() << " entries).\n";
+                           } else {
+                               s->err() << "The audit trail does not verify";
+                               if (r["line"].is_number_integer())
+                                   s->err() << " at line " << r["line"].get<int>() << " of "
+                                            << str(r, "file");
+                               else if (!str(r, "file").isEmpty())
+                                   s->err() << " in " << str(r, "file");
+                               s->err() << ": " << str(r, "problem") << "\n";
+                           }
+                           s->finish(code);
+                       });
+            return StewardCtl::Pending;
+        }
+        QUrlQuery query;
+        if (const QString since = s->option(QStringLiteral("since")); !since.isEmpty())
+            query.addQueryItem(QStringLiteral("since"), since);
+        if (const QString secret = s->option(QStringLiteral("secret")); !secret.isEmpty())
+            query.addQueryItem(QStringLiteral("secret"), secret);
+        const QString path = query.isEmpty()
+            ? QStringLiteral("/audit")
+            : QStringLiteral("/audit?") + query.toString(QUrl::FullyEncoded);
+        s->request("GET", path, nullptr, [s](int status, const json &r) {
+            if (status != 200)
+                return s->finish(s->failure(status, r));
+            if (s->asJson())
+                return s->printJson(json {{"entries", r["entries"]}}), s->finish(StewardCtl::Ok);
+            for (const json &e : r["entries"]) {
+                s->out() << str(e, "at").leftJustified(24) << ' '
+                         << str(e, "action").leftJustified(12) << ' '
+                         << str(e, "secret").leftJustified(20) << ' '
+                         << str(e, "outcome").leftJustified(8) << " by " << str(e, "actor");
+                if (!str(e, "service").isEmpty() && str(e, "service") != str(e, "actor"))
+                    s->out() << " for " << str(e, "service");
+                s->out() << "\n";
+            }
+            if (r.value("truncated", false))
+                s->out() << "(only the newest entries; narrow with --since or --secret)\n";
+            s->finish(StewardCtl::Ok);
+        });
         return StewardCtl::Pending;
     }
 };
@@ -302,7 +464,8 @@ const std::vector<std::unique_ptr<OnlineCommand>> &OnlineCommand::all()
 {
     static const std::vector<std::unique_ptr<OnlineCommand>> commands
         = table<StatusCommand, SecretsListCommand, SecretSetCommand, SecretClearCommand,
-                SecretRefreshCommand, LogsCommand, RestartCommand, ShutdownCommand>();
+                SecretHistoryCommand, SecretRollbackCommand, SecretRefreshCommand, AuditCommand,
+                LogsCommand, RestartCommand, ShutdownCommand>();
     return commands;
 }
 

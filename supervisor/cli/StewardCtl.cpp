@@ -11,6 +11,7 @@
 #include "trust/BundleSignature.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -166,6 +167,12 @@ void StewardCtl::printUsage(QTextStream &to)
           "  secrets set ID                    set a prompted secret (value from stdin or a\n"
           "                                    no-echo prompt, never the command line)\n"
           "  secrets clear ID                  clear a prompted secret\n"
+          "  secrets history ID                the kept versions of a secret (never values)\n"
+          "  secrets rollback ID --to N        make kept version N current again; the\n"
+          "                                    services that use it restart\n"
+          "                                    (set, clear and rollback take --dry-run)\n"
+          "  audit [--since T] [--secret ID]   who changed or read which secret, and when\n"
+          "  audit --verify                    check that the audit trail was not edited\n"
           "  secrets refresh [ID]              fetch remote secrets (Vault) now; a changed\n"
           "                                    value restarts the services that use it\n"
           "  logs SERVICE [-n N] [-f]          recent log lines of a service (redacted)\n"
@@ -382,6 +389,9 @@ void StewardCtl::request(const QByteArray &method, const QString &path, const nl
     QNetworkRequest req(QUrl(m_base + path));
     req.setRawHeader("Authorization", "Bearer " + m_token);
     req.setRawHeader("Accept", "application/json"); // /logs/tail answers plain text otherwise
+    // The history and the audit trail say a change came from stewardctl.
+    req.setRawHeader("User-Agent",
+                     QByteArray("stewardctl/" + QCoreApplication::applicationVersion().toUtf8()));
     req.setTransferTimeout(30000);
     QByteArray payload;
     if (!body.is_null()) {
@@ -427,9 +437,32 @@ int StewardCtl::online(const QString &command, const QStringList &args)
         QStringLiteral("app"),
         QStringLiteral("The running app, by name (default: the only one running)."),
         QStringLiteral("NAME"));
+    // The options only some commands take.
+    const QList<QCommandLineOption> valued {
+        {QStringLiteral("to"), QStringLiteral("secrets rollback: the version to make current."),
+         QStringLiteral("N")},
+        {QStringLiteral("since"),
+         QStringLiteral("audit: entries from this time on (2026-12-02T10:00:00Z)."),
+         QStringLiteral("TIME")},
+        {QStringLiteral("secret"), QStringLiteral("audit: entries about this secret only."),
+         QStringLiteral("ID")}};
+    const QList<QCommandLineOption> switches {
+        {QStringLiteral("dry-run"),
+         QStringLiteral("secrets set, clear, rollback: say what would change and which services "
+                        "would restart; change nothing.")},
+        {QStringLiteral("verify"),
+         QStringLiteral("audit: check that no entry was edited, removed or reordered.")}};
     parser.addOptions({appDataOpt, appOpt, portOpt, tokenOpt, jsonOpt});
     if (command == QLatin1String("logs"))
         parser.addOptions({linesOpt, followOpt});
+    if (command == QLatin1String("secrets")) {
+        parser.addOption(valued.at(0));
+        parser.addOption(switches.at(0));
+    }
+    if (command == QLatin1String("audit")) {
+        parser.addOptions({valued.at(1), valued.at(2)});
+        parser.addOption(switches.at(1));
+    }
     parser.addPositionalArgument(QStringLiteral("ARGS"), QStringLiteral("See stewardctl --help."));
     if (int rc = parseCommand(parser, args, m_out, m_err); rc >= 0)
         return rc;
@@ -481,6 +514,14 @@ int StewardCtl::online(const QString &command, const QStringList &args)
     if (command == QLatin1String("logs")) {
         m_linesOption = parser.value(linesOpt);
         m_follow = parser.isSet(followOpt);
+    }
+    for (const QCommandLineOption &o : valued) {
+        if (parser.optionNames().contains(o.names().first()))
+            m_options.insert(o.names().first(), parser.value(o));
+    }
+    for (const QCommandLineOption &o : switches) {
+        if (parser.optionNames().contains(o.names().first()))
+            m_switches.insert(o.names().first());
     }
     for (const auto &c : OnlineCommand::all()) {
         if (c->name() == command && c->accepts(pos))

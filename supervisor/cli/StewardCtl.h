@@ -2,7 +2,9 @@
 
 #include "OnlineCommand.h"
 
+#include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <QTextStream>
 
@@ -72,6 +74,8 @@ private:
     QByteArray readSecret(const QString &id) override;
     QString linesOption() const override { return m_linesOption; }
     bool follow() const override { return m_follow; }
+    QString option(const QString &name) const override { return m_options.value(name); }
+    bool isSet(const QString &name) const override { return m_switches.contains(name); }
     void followLogs(const QString &service, int lines) override;
 
     QTextStream &m_out;
@@ -82,6 +86,8 @@ private:
     bool m_json = false;
     QString m_linesOption;
     bool m_follow = false;
+    QMap<QString, QString> m_options; // a command's own options, by name
+    QSet<QString> m_switches;
     std::function<QByteArray()> m_readSecret;
     QStringList m_seenLogLines;
 };

@@ -11,6 +11,7 @@
 #include "TelemetryLog.h"
 #include "core/AtomicFile.h"
 #include "logging/Logging.h"
+#include "secrets/AuditTrail.h"
 #include "secrets/InstallState.h"
 #include "secrets/SecretInjector.h"
 #include "secrets/SecretKeeper.h"
@@ -595,6 +596,14 @@ void ManagedService::spawn()
     });
     setState(State::Starting, QString());
     m_pgid = 0;
+    // Which secrets this start hands the service, in the audit trail (ids only).
+    if (AuditTrail *audit = m_ctx.keeper->auditTrail()) {
+        for (const QString &id : m_spec.secrets) {
+            if (m_ctx.keeper->value(id))
+                audit->record({QStringLiteral("steward"), QStringLiteral("injected"), id, m_spec.id,
+                               QStringLiteral("ok")});
+        }
+    }
     proc->start();
 }
 

@@ -24,6 +24,7 @@
 #include "remote/RemoteProviderRegistry.h"
 #include "remote/RemoteRefresher.h"
 #include "runtime/TerminalPrompter.h"
+#include "secrets/AuditTrail.h"
 #include "secrets/EncryptedFileStore.h"
 #include "secrets/InstallState.h"
 #include "secrets/KeychainStore.h"
@@ -62,6 +63,7 @@ StewardRuntime::~StewardRuntime()
     m_supervisor.reset();
     m_refresher.reset();
     m_keeper.reset();
+    m_audit.reset();
     if (m_apiFiles)
         m_apiFiles->remove();
 }
@@ -343,6 +345,10 @@ void StewardRuntime::startKeeper()
 {
     m_refresher.reset(); // it refers to the keeper being replaced
     m_keeper = std::make_unique<SecretKeeper>(m_manifest, *m_state, *m_store, m_redactor);
+    // The audit trail's key lives in the same store as the values it records the changes of.
+    m_audit = std::make_unique<AuditTrail>(m_appData);
+    m_audit->open(*m_store, this, nullptr); // a trail that cannot be written says so in the log
+    m_keeper->setAuditTrail(m_audit.get());
     if (m_remoteProviders.isEmpty()) {
         RemoteProviderRegistry::Created made = remoteProviders().createFor(
             m_manifest, QProcessEnvironment::systemEnvironment(), this);
@@ -452,6 +458,7 @@ bool StewardRuntime::startControlApi()
     ApiContext ctx;
     ctx.manifest = &m_manifest;
     ctx.keeper = m_keeper.get();
+    ctx.audit = m_audit.get();
     ctx.redactor = m_redactor;
     ctx.appData = m_appData;
     ctx.diagnostics = m_diagnostics;
@@ -527,16 +534,19 @@ void StewardRuntime::promptForMissing()
     });
     connect(m_prompter, &TerminalPrompter::finished, this,
             [this](const QMap<QString, QString> &values) {
-                m_keeper->provide(values, this, [this](const SecretKeeper::ChangeResult &r) {
-                    if (!r.ok) {
-                        for (auto it = r.problems.cbegin(); it != r.problems.cend(); ++it)
-                            m_report->error(it.key() + QStringLiteral(": ")
-                                            + it->join(QStringLiteral("; ")));
-                        if (!r.error.isEmpty())
-                            m_report->error(r.error);
-                        return Q_EMIT exitRequested(StoreFailed);
-                    }
-                });
+                m_keeper->provide(values, this,
+                                  [this](const SecretKeeper::ChangeResult &r) {
+                                      if (!r.ok) {
+                                          for (auto it = r.problems.cbegin();
+                                               it != r.problems.cend(); ++it)
+                                              m_report->error(it.key() + QStringLiteral(": ")
+                                                              + it->join(QStringLiteral("; ")));
+                                          if (!r.error.isEmpty())
+                                              m_report->error(r.error);
+                                          return Q_EMIT exitRequested(StoreFailed);
+                                      }
+                                  },
+                                  {QStringLiteral("terminal"), QStringLiteral("terminal")});
             });
     m_prompter->start();
 }

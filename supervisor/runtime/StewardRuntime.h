@@ -15,6 +15,7 @@
 
 namespace steward {
 
+class AuditTrail;
 class InstallState;
 class Redactor;
 class SecretKeeper;
@@ -97,6 +98,8 @@ public:
     const Manifest &manifest() const { return m_manifest; }
     QString appDataDir() const { return m_appData; }
     SecretKeeper *keeper() const { return m_keeper.get(); }
+    // Who changed, read or was refused which secret (null until the store is open).
+    AuditTrail *audit() const { return m_audit.get(); }
     Supervisor *supervisor() const { return m_supervisor.get(); }
     // Where the secrets are kept (after secretsSettled() or storeUnavailable()).
     const SecretStore *store() const { return m_store; }
@@ -152,6 +155,7 @@ private:
     std::shared_ptr<Redactor> m_redactor;
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
+    std::unique_ptr<AuditTrail> m_audit; // opened on the store the keeper uses
     std::unique_ptr<SecretKeeper> m_keeper;
     QList<RemoteSecretProvider *> m_remoteProviders; // children of this runtime
     std::unique_ptr<RemoteRefresher> m_refresher;

@@ -83,6 +83,7 @@ const QString AuditTrail::KeyId = QStringLiteral("steward-audit-key");
 
 AuditTrail::AuditTrail(const QString &appDataDir, QObject *parent)
     : QObject(parent)
+    , m_appData(appDataDir)
     , m_dir(directoryFor(appDataDir))
 { }
 
@@ -115,9 +116,24 @@ QByteArray AuditTrail::canonical(const Entry &entry)
 
 QByteArray AuditTrail::toJson(const Entry &entry)
 {
+    return QByteArray::fromStdString(toObject(entry).dump());
+}
+
+json AuditTrail::toObject(const Entry &entry)
+{
     json j = entryObject(entry);
     j["hash"] = entry.hash.toStdString();
-    return QByteArray::fromStdString(j.dump());
+    return j;
+}
+
+AuditTrail::Verdict AuditTrail::check() const
+{
+    if (!m_key) {
+        Verdict v;
+        v.problem = tr("the audit trail is not open yet, so its chain cannot be checked");
+        return v;
+    }
+    return verify(m_appData, *m_key);
 }
 
 QStringList AuditTrail::files(const QString &dir)

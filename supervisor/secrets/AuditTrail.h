@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 namespace steward {
@@ -88,7 +89,13 @@ public:
     static Verdict verify(const QString &appDataDir, const QByteArray &key);
     // The entries that pass `filter`, oldest first, as written (not verified).
     static QList<Entry> list(const QString &appDataDir, const Filter &filter = {});
+    // The same two for this trail: check() walks the chain with its own key (not ok, saying
+    // so, while the trail is not open); entries() lists what passes `filter`.
+    Verdict check() const;
+    QList<Entry> entries(const Filter &filter) const { return list(m_appData, filter); }
     static QByteArray toJson(const Entry &entry);
+    // The entry as the control API and stewardctl --json show it.
+    static nlohmann::json toObject(const Entry &entry);
     static QByteArray canonical(const Entry &entry);
 
 Q_SIGNALS:
@@ -100,6 +107,7 @@ private:
     Status writeHead();
     static QByteArray mac(const QByteArray &key, const QByteArray &data);
 
+    QString m_appData;
     QString m_dir;
     std::optional<QByteArray> m_key;
     qint64 m_seq = 0;

@@ -534,6 +534,13 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
         qsizetype next = 0;
         ChangeHandler done;
     };
+    if (!writes.isEmpty() && writes.first().origin.dryRun) {
+        ChangeResult r;
+        r.ok = true;
+        for (const Write &w : std::as_const(writes))
+            r.changed << w.id;
+        return done(r);
+    }
     auto run = std::make_shared<Run>();
     run->writes = std::move(writes);
     for (Write &w : run->writes) {
@@ -725,9 +732,10 @@ void SecretKeeper::provide(const QMap<QString, QString> &values, QObject *contex
             return reply(result);
         }
         const QStringList unchanged = result.unchanged;
-        commit(writes, [this, reply, unchanged](ChangeResult r) {
+        commit(writes, [this, reply, unchanged, origin](ChangeResult r) {
             r.unchanged = unchanged;
-            if (r.ok && m_phase == Phase::WaitingForSecrets && missingRequired().isEmpty())
+            if (r.ok && !origin.dryRun && m_phase == Phase::WaitingForSecrets
+                && missingRequired().isEmpty())
                 setPhase(Phase::Ready);
             reply(r);
         });
@@ -753,8 +761,9 @@ void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandle
             return reply(result);
         }
         commit({{secretId, std::nullopt, InstallState::SecretSource::None, origin}},
-               [this, reply](const ChangeResult &r) {
-                   if (r.ok && m_phase == Phase::Ready && !missingRequired().isEmpty())
+               [this, reply, origin](const ChangeResult &r) {
+                   if (r.ok && !origin.dryRun && m_phase == Phase::Ready
+                       && !missingRequired().isEmpty())
                        setPhase(Phase::WaitingForSecrets);
                    reply(r);
                });
@@ -781,7 +790,7 @@ void SecretKeeper::regenerate(const QString &secretId, QObject *context, ChangeH
         commit({{secretId,
                  v.value().toUtf8(),
                  InstallState::SecretSource::Generated,
-                 {QStringLiteral("generated"), origin.actor}}},
+                 {QStringLiteral("generated"), origin.actor, origin.dryRun}}},
                reply);
     });
 }
@@ -826,9 +835,10 @@ void SecretKeeper::rollback(const QString &secretId, int version, QObject *conte
                              commit({{secretId,
                                       v,
                                       InstallState::sourceFor(spec->secretClass),
-                                      {QStringLiteral("rollback"), origin.actor}}},
-                                    [this, reply](const ChangeResult &r) {
-                                        if (r.ok && m_phase == Phase::WaitingForSecrets
+                                      {QStringLiteral("rollback"), origin.actor, origin.dryRun}}},
+                                    [this, reply, origin](const ChangeResult &r) {
+                                        if (r.ok && !origin.dryRun
+                                            && m_phase == Phase::WaitingForSecrets
                                             && missingRequired().isEmpty())
                                             setPhase(Phase::Ready);
                                         reply(r);

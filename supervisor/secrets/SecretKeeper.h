@@ -19,6 +19,18 @@ class AuditTrail;
 class Redactor;
 class RemoteSecretProvider;
 
+// Where a change of a secret comes from, for the history and the audit trail. Callers that know
+// say so; an empty field is filled from the kind of change ("generated", "vault", "entered";
+// actor "steward" or "vault").
+struct SecretChangeOrigin
+{
+    QString source; // wizard, settings, api, stewardctl, import (rollback sets "rollback")
+    QString actor; // ui, admin token, stewardctl
+    // Validate and answer what would change, storing and recording nothing: the result's
+    // `changed` lists the secrets a real change would change (their consumers would restart).
+    bool dryRun = false;
+};
+
 // Owns the secrets of one install for the life of the process: the first-run state machine
 // (load -> generate -> fetch remote -> wait for prompted secrets -> ready) and every later
 // change (a value provided through the wizard, terminal or API; a clear; a regeneration).
@@ -60,14 +72,7 @@ public:
         }
     };
     using ChangeHandler = std::function<void(const ChangeResult &)>;
-    // Where a change comes from, for the history and the audit trail. Callers that know say
-    // so; an empty field is filled from the kind of change ("generated", "vault", "entered";
-    // actor "steward" or "vault").
-    struct Origin
-    {
-        QString source; // wizard, settings, api, stewardctl, import (rollback sets "rollback")
-        QString actor; // ui, admin token, stewardctl
-    };
+    using Origin = SecretChangeOrigin;
     static constexpr int DefaultHistoryLimit = 10;
 
     SecretKeeper(const Manifest &manifest, InstallState &state, SecretStore &store,

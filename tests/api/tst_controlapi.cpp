@@ -6,6 +6,7 @@
 #include "api/ControlServer.h"
 #include "api/HttpConnection.h"
 #include "api/TokenBook.h"
+#include "secrets/AuditTrail.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -74,6 +75,8 @@ private Q_SLOTS:
     void postSecretsShapes();
     void deleteSecret();
     void serviceReadsOnlyItsOwnSecret();
+    void historyDryRunAndRollback();
+    void auditTrailOverTheApi();
     void readAndActionRoutes();
     void logsTail();
     void hugeBodyIsRefusedWithoutBuffering();
@@ -107,6 +110,7 @@ private:
     QByteArray host() const { return "127.0.0.1:" + QByteArray::number(m_server->port()); }
 
     std::unique_ptr<SupervisorHarness> m_h;
+    std::unique_ptr<AuditTrail> m_audit;
     std::unique_ptr<TokenBook> m_tokens;
     std::unique_ptr<ControlApi> m_api;
     std::unique_ptr<ControlServer> m_server;
@@ -137,6 +141,9 @@ void tst_ControlApi::initTestCase()
     json b = SupervisorHarness::service(QStringLiteral("b"), {});
     b["secrets"] = {"kb"};
     QCOMPARE(m_h->load(json::array({a, b}), secrets), QString());
+    m_audit = std::make_unique<AuditTrail>(m_h->appData() + QStringLiteral("/data"));
+    QVERIFY(m_audit->openWithKey(QByteArrayLiteral("an audit key for this test only")).ok());
+    m_h->keeper().setAuditTrail(m_audit.get());
     m_tokens = std::make_unique<TokenBook>(QStringList {QStringLiteral("a"), QStringLiteral("b")});
     m_api = std::make_unique<ControlApi>(context(), *m_tokens);
     ControlApi *api = m_api.get();
@@ -153,6 +160,7 @@ void tst_ControlApi::cleanupTestCase()
     m_server.reset();
     m_api.reset();
     m_h.reset();
+    m_audit.reset();
 }
 
 Reply tst_ControlApi::send(const QByteArray &raw, int timeoutMs)
@@ -398,6 +406,184 @@ void tst_ControlApi::serviceReadsOnlyItsOwnSecret()
     QCOMPARE(test::dumped(list.bodyJson()["secrets"][0]["id"]), test::dumped(json("kb")));
 }
 
+void tst_ControlApi::historyDryRunAndRollback()
+{
+    const QByteArray admin = m_tokens->adminToken();
+    const QList<QByteArray> h {"Content-Type: application/json"};
+    const QString opt = QStringLiteral("opt");
+    auto history = [&] {
+        const Reply r = call("GET", QStringLiteral("/secrets/opt/history"), admin);
+        return r.status == 200 ? r.bodyJson()["versions"] : json();
+    };
+    auto waitForA = [&] {
+        return QTest::qWaitFor(
+            [&] { return m_h->svc(QStringLiteral("a"))->state() == ManagedService::State::Ready; },
+            20000);
+    };
+    QCOMPARE(
+        call("POST", QStringLiteral("/secrets"), admin, R"({"id":"opt","value":"value one"})", h)
+            .status,
+        200);
+    QVERIFY(waitForA());
+    QCOMPARE(
+        call("POST", QStringLiteral("/secrets"), admin, R"({"id":"opt","value":"value two"})", h)
+            .status,
+        200);
+    QVERIFY(waitForA());
+    json versions = history();
+    QVERIFY2(versions.size() >= 2, versions.dump().c_str());
+    const json one = versions[versions.size() - 2];
+    const json two = versions.back();
+    QCOMPARE(test::dumped(two["current"]), test::dumped(json(true)));
+    QCOMPARE(test::dumped(one["current"]), test::dumped(json(false)));
+    QCOMPARE(test::dumped(two["source"]), test::dumped(json("api")));
+    QCOMPARE(test::dumped(two["actor"]), test::dumped(json("admin token")));
+    QVERIFY(two["created_at"].is_string());
+    const int v1 = one["version"].get<int>();
+
+    // A dry run validates and answers, and changes nothing.
+    const qint64 pidA = m_h->svc(QStringLiteral("a"))->pid();
+    const qint64 pidB = m_h->svc(QStringLiteral("b"))->pid();
+    Reply r = call("POST", QStringLiteral("/secrets?dry_run=true"), admin,
+                   R"({"id":"opt","value":"value three"})", h);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(test::dumped(r.bodyJson()["dry_run"]), test::dumped(json(true)));
+    QCOMPARE(test::dumped(r.bodyJson()["changed"]), test::dumped(json {"opt"}));
+    QCOMPARE(test::dumped(r.bodyJson()["services_affected"]), test::dumped(json {"a"}));
+    r = call("POST", QStringLiteral("/secrets?dry_run=true"), admin, R"({"id":"ka","value":"BAD"})",
+             h);
+    QCOMPARE(r.status, 400); // validated like a real change
+    r = call("POST", QStringLiteral("/secrets/opt/rollback?dry_run=true"), admin,
+             QByteArray("{\"version\":") + QByteArray::number(v1) + '}', h);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(test::dumped(r.bodyJson()["changed"]), test::dumped(json {"opt"}));
+    QCOMPARE(
+        test::dumped(
+            call("DELETE", QStringLiteral("/secrets/opt?dry_run=1"), admin).bodyJson()["changed"]),
+        test::dumped(json(true)));
+    QCOMPARE(*m_h->keeper().value(opt), QByteArray("value two"));
+    QCOMPARE(history().size(), versions.size());
+    QCOMPARE(m_h->svc(QStringLiteral("a"))->pid(), pidA);
+
+    // The rollback itself: a new version with the old value; only a's service restarts.
+    r = call("POST", QStringLiteral("/secrets/opt/rollback"), admin,
+             QByteArray("{\"version\":") + QByteArray::number(v1) + '}', h);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(test::dumped(r.bodyJson()["services_affected"]), test::dumped(json {"a"}));
+    QCOMPARE(*m_h->keeper().value(opt), QByteArray("value one"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_h->svc(QStringLiteral("a"))->pid() != pidA, 20000);
+    QVERIFY(waitForA());
+    QCOMPARE(m_h->svc(QStringLiteral("b"))->pid(), pidB);
+    versions = history();
+    QCOMPARE(test::dumped(versions.back()["source"]), test::dumped(json("rollback")));
+    QCOMPARE(test::dumped(versions.back()["current"]), test::dumped(json(true)));
+    QVERIFY(versions.back()["version"].get<int>() > two["version"].get<int>());
+
+    // What a rollback refuses, and that no answer carries a value.
+    const QList<std::pair<QByteArray, int>> bad {{R"({"version":"1"})", 400},
+                                                 {R"({"version":99999})", 400},
+                                                 {R"({"version":0})", 400},
+                                                 {R"({"version":1,"x":2})", 400},
+                                                 {"not json", 400}};
+    for (const auto &[body, status] : bad) {
+        r = call("POST", QStringLiteral("/secrets/opt/rollback"), admin, body, h);
+        QCOMPARE(r.status, status);
+        QVERIFY(!r.body.contains("value one") && !r.body.contains("value two"));
+    }
+    QCOMPARE(
+        call("POST", QStringLiteral("/secrets/nope/rollback"), admin, R"({"version":1})", h).status,
+        404);
+    QCOMPARE(call("GET", QStringLiteral("/secrets/nope/history"), admin).status, 404);
+    QCOMPARE(call("GET", QStringLiteral("/secrets/opt/history"),
+                  m_tokens->serviceToken(QStringLiteral("a")))
+                 .status,
+             403);
+    // A generated secret rolls back too.
+    const QByteArray kb = *m_h->keeper().value(QStringLiteral("kb"));
+    bool regenerated = false;
+    m_h->keeper().regenerate(QStringLiteral("kb"), this,
+                             [&](const SecretKeeper::ChangeResult &c) { regenerated = c.ok; });
+    QTRY_VERIFY(regenerated);
+    const json kbVersions
+        = call("GET", QStringLiteral("/secrets/kb/history"), admin).bodyJson()["versions"];
+    QVERIFY(kbVersions.size() >= 2);
+    const int previous = kbVersions[kbVersions.size() - 2]["version"].get<int>();
+    QCOMPARE(call("POST", QStringLiteral("/secrets/kb/rollback"), admin,
+                  QByteArray("{\"version\":") + QByteArray::number(previous) + '}', h)
+                 .status,
+             200);
+    QCOMPARE(*m_h->keeper().value(QStringLiteral("kb")), kb);
+    QTRY_COMPARE_WITH_TIMEOUT(m_h->svc(QStringLiteral("b"))->state(), ManagedService::State::Ready,
+                              20000);
+}
+
+void tst_ControlApi::auditTrailOverTheApi()
+{
+    const QByteArray admin = m_tokens->adminToken();
+    const QList<QByteArray> h {"Content-Type: application/json"};
+    QCOMPARE(call("POST", QStringLiteral("/secrets"), admin, R"({"id":"opt","value":"audited"})", h)
+                 .status,
+             200);
+    // A service asking for a sibling's secret is refused, and that is recorded; a request
+    // without any token is not (any web page can send those).
+    QCOMPARE(call("GET", QStringLiteral("/secrets/kb/value"),
+                  m_tokens->serviceToken(QStringLiteral("a")))
+                 .status,
+             403);
+    const qsizetype before = m_audit->entries({}).size();
+    QCOMPARE(call("GET", QStringLiteral("/secrets/kb/value"), {}).status, 401);
+    QCOMPARE(m_audit->entries({}).size(), before);
+    QCOMPARE(call("GET", QStringLiteral("/secrets/kb/value"), "a-wrong-token").status, 401);
+    QCOMPARE(m_audit->entries({}).size(), before + 1);
+    QCOMPARE(call("GET", QStringLiteral("/secrets/kb/value"),
+                  m_tokens->serviceToken(QStringLiteral("b")))
+                 .status,
+             200);
+
+    Reply r = call("GET", QStringLiteral("/audit"), admin);
+    QCOMPARE(r.status, 200);
+    const json entries = r.bodyJson()["entries"];
+    auto has = [&](const char *actor, const char *action, const char *secret, const char *outcome) {
+        for (const json &e : entries) {
+            if (e["actor"] == actor && e["action"] == action && e["secret"] == secret
+                && e["outcome"] == outcome)
+                return true;
+        }
+        return false;
+    };
+    QVERIFY2(has("admin token", "changed", "opt", "ok")
+                 || has("admin token", "created", "opt", "ok"),
+             r.body.constData());
+    QVERIFY2(has("a", "read", "kb", "refused"), r.body.constData());
+    QVERIFY2(has("a wrong token", "read", "kb", "refused"), r.body.constData());
+    QVERIFY2(has("b", "read", "kb", "ok"), r.body.constData());
+    QVERIFY(!r.body.contains("audited"));
+    QVERIFY(!r.body.contains(*m_h->keeper().value(QStringLiteral("kb"))));
+
+    // Filters, the chain's verdict, and bad input.
+    r = call("GET", QStringLiteral("/audit?secret=kb"), admin);
+    QVERIFY(!r.bodyJson()["entries"].empty());
+    for (const json &e : r.bodyJson()["entries"])
+        QCOMPARE(test::dumped(e["secret"]), test::dumped(json("kb")));
+    QVERIFY(call("GET", QStringLiteral("/audit?since=2999-01-01T00:00:00Z"), admin)
+                .bodyJson()["entries"]
+                .empty());
+    QCOMPARE(call("GET", QStringLiteral("/audit?since=yesterday"), admin).status, 400);
+    r = call("GET", QStringLiteral("/audit?verify=true"), admin);
+    QCOMPARE(r.status, 200);
+    QVERIFY2(r.bodyJson()["ok"].get<bool>(), r.body.constData());
+    QVERIFY(r.bodyJson()["entries"].get<qint64>() >= qint64(entries.size()));
+    QCOMPARE(
+        call("GET", QStringLiteral("/audit"), m_tokens->serviceToken(QStringLiteral("b"))).status,
+        403);
+    // The file holds ids and names, never a value.
+    QFile file(m_audit->path());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray all = file.readAll();
+    QVERIFY(!all.contains("audited"));
+    QVERIFY(!all.contains(*m_h->keeper().value(QStringLiteral("kb"))));
+}
+
 void tst_ControlApi::readAndActionRoutes()
 {
     const QByteArray admin = m_tokens->adminToken();
@@ -588,6 +774,7 @@ ApiContext tst_ControlApi::context()
     ctx.keeper = &m_h->keeper();
     ctx.redactor = m_h->redactor();
     ctx.supervisor = &m_h->supervisor();
+    ctx.audit = m_audit.get();
     ctx.appData = m_h->appData() + QStringLiteral("/data");
     ctx.shutdown = [this] {
         ++m_shutdowns;

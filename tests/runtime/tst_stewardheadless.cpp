@@ -59,6 +59,7 @@ private Q_SLOTS:
     void sigkillOfStewardLeavesNoChildAlive();
     void serviceReadsItsOwnSecretAndIsRefusedAnother();
     void stewardctlSetsAMissingSecretAndTheServiceStarts();
+    void historyRollbackAndAuditThroughStewardctl();
     void dryRunStartsNothing();
     void dryRunOfAnInvalidManifest();
     void bundleRootIsWhereBinariesAre();
@@ -348,6 +349,98 @@ void tst_StewardHeadless::stewardctlSetsAMissingSecretAndTheServiceStarts()
     QVERIFY(steward.waitFor(QStringLiteral("Stopped.")));
     r = ctl({QStringLiteral("status")});
     QCOMPARE(r.code, 3);
+}
+
+void tst_StewardHeadless::historyRollbackAndAuditThroughStewardctl()
+{
+    const QByteArray second = "wx_second_value_of_the_token";
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()});
+    QVERIFY2(steward.waitFor(QStringLiteral("api: waiting - waiting for secrets: api_token")),
+             qPrintable(steward.out()));
+    auto ctl = [&](QStringList args, const QByteArray &input = {}) {
+        return test::runStewardctl(args << QStringLiteral("--app-data") << data.path(), input);
+    };
+    const QString id = QStringLiteral("api_token");
+    CommandOutcome r = ctl({QStringLiteral("secrets"), QStringLiteral("set"), id}, Token + "\n");
+    QCOMPARE(r.code, 0);
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(steward.out()));
+
+    // A dry run answers and changes nothing.
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("set"), id, QStringLiteral("--dry-run")},
+            second + "\n");
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QLatin1String("api_token: would be stored; these services would "
+                                          "restart: api (dry run: nothing was changed)")),
+             qPrintable(r.out));
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("history"), id, QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(json::parse(r.out.toStdString())["versions"].size(), 1u);
+
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("set"), id}, second + "\n");
+    QCOMPARE(r.code, 0);
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready."), 2),
+             qPrintable(steward.out()));
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("history"), id});
+    QCOMPARE(r.code, 0);
+    const QStringList rows = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(rows.size(), 2);
+    QVERIFY2(rows.at(0).startsWith(QLatin1String("v2     current")), qPrintable(r.out));
+    QVERIFY(rows.at(0).contains(QLatin1String("stewardctl")));
+    QVERIFY(rows.at(1).startsWith(QLatin1String("v1            ")));
+
+    // Back to the first value: a new version, and the service that uses it restarts with it.
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("rollback"), id});
+    QCOMPARE(r.code, 64); // no --to
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("rollback"), id, QStringLiteral("--to"),
+             QStringLiteral("9")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QLatin1String("has no kept version 9")), qPrintable(r.err));
+    r = ctl({QStringLiteral("secrets"), QStringLiteral("rollback"), id, QStringLiteral("--to"),
+             QStringLiteral("1")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QLatin1String("api_token: rolled back to version 1; services "
+                                          "affected: api")),
+             qPrintable(r.out));
+    QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready."), 3),
+             qPrintable(steward.out()));
+
+    // The trail: who did what, with no value in it, and a chain that verifies.
+    r = ctl({QStringLiteral("audit"), QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    QStringList actions;
+    for (const json &e : json::parse(r.out.toStdString())["entries"]) {
+        if (e["secret"] == "api_token")
+            actions << QString::fromStdString(e["action"].get<std::string>() + "/"
+                                              + e["actor"].get<std::string>());
+    }
+    for (const char *expected :
+         {"created/stewardctl", "changed/stewardctl", "rolled_back/stewardctl", "injected/steward"})
+        QVERIFY2(actions.contains(QLatin1String(expected)), qPrintable(actions.join(u' ')));
+    r = ctl({QStringLiteral("audit"), QStringLiteral("--secret"), QStringLiteral("session_key")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QLatin1String("injected")));
+    QVERIFY(!r.out.contains(QLatin1String("api_token")));
+    r = ctl({QStringLiteral("audit"), QStringLiteral("--verify")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QLatin1String("The audit trail is intact")), qPrintable(r.out));
+
+    const QString trail = data.filePath(QStringLiteral("audit/audit.jsonl"));
+    QFile file(trail);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray content = file.readAll();
+    file.close();
+    QVERIFY(!content.contains(Token) && !content.contains(second));
+    // One edited line: the chain shows it, naming the line.
+    QVERIFY(content.contains("\"actor\":\"stewardctl\""));
+    content.replace("\"actor\":\"stewardctl\"", "\"actor\":\"somebody\"");
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(content);
+    file.close();
+    r = ctl({QStringLiteral("audit"), QStringLiteral("--verify")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QLatin1String("does not verify at line")), qPrintable(r.err));
+    QCOMPARE(steward.terminate().code, 0);
 }
 
 void tst_StewardHeadless::dryRunStartsNothing()

@@ -3,9 +3,12 @@
 #include "UiHarness.h"
 #include "process/ServiceLog.h"
 #include "process/Supervisor.h"
+#include "secrets/AuditTrail.h"
 #include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
+#include "settings/AuditPanel.h"
 #include "settings/ChangeSecretDialog.h"
+#include "settings/SecretHistoryDialog.h"
 #include "settings/SecretsPanel.h"
 #include "settings/ServicesPanel.h"
 #include "settings/SettingsDialog.h"
@@ -51,6 +54,7 @@ private Q_SLOTS:
     void clearIsOnlyForOptionalSecrets();
     void servicesTabRestartsAndShowsRedactedLogs();
     void storeFailureKeepsTheOldValue();
+    void historyRollsBackWithOneConfirmation();
 
 private:
     qint64 pid(const QString &service) const
@@ -260,6 +264,70 @@ void tst_SettingsDialog::storeFailureKeepsTheOldValue()
     QCOMPARE(memory->values().value(QStringLiteral("greeting_name")), QByteArray("Grace"));
     QCOMPARE(h.runtime().supervisor()->service(QStringLiteral("web"))->pid(), web);
     QCOMPARE(h.stop(), 0);
+}
+
+
+void tst_SettingsDialog::historyRollsBackWithOneConfirmation()
+{
+    SecretKeeper *keeper = m_h->runtime().keeper();
+    const QString id = QStringLiteral("greeting_name");
+    bool changed = false;
+    keeper->provide({{id, QStringLiteral("Ada")}}, this,
+                    [&](const SecretKeeper::ChangeResult &r) { changed = r.ok; },
+                    {QStringLiteral("settings"), QStringLiteral("ui")});
+    QTRY_VERIFY(changed);
+    QTRY_VERIFY_WITH_TIMEOUT(ready(QStringLiteral("web")), 20000);
+    const qint64 api = pid(QStringLiteral("api"));
+    const qint64 web = pid(QStringLiteral("web"));
+
+    m_settings->secrets()->select(id);
+    QVERIFY(button("secretHistory")->isEnabled());
+    QTest::mouseClick(button("secretHistory"), Qt::LeftButton);
+    SecretHistoryDialog *history = m_settings->secrets()->historyDialog();
+    QVERIFY(history && history->isVisible());
+    auto *table = history->findChild<QTableWidget *>(QStringLiteral("historyTable"));
+    QCOMPARE(table->rowCount(), 2);
+    QString text = tableText(table);
+    QVERIFY2(text.startsWith(QLatin1String("Version 2|")), qPrintable(text));
+    QVERIFY(text.contains(QLatin1String("|Settings|You, in the app|Current|Version 1|")));
+    QVERIFY(!text.contains(QLatin1String("Ada")) && !text.contains(QLatin1String("Grace")));
+    auto *rollback = history->findChild<QPushButton *>(QStringLiteral("rollbackSecret"));
+    history->select(2);
+    QVERIFY(!rollback->isEnabled()); // already current
+    history->select(1);
+    QVERIFY(rollback->isEnabled());
+
+    MessageBox::setNextAnswer(true);
+    QTest::mouseClick(rollback, Qt::LeftButton);
+    QVERIFY2(MessageBox::lastText().contains(
+                 QLatin1String("Make version 1 of Your name current again? These services "
+                               "restart to use it: web.")),
+             qPrintable(MessageBox::lastText()));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        history->outcome(), QStringLiteral("Your name is back to the value of version 1."), 20000);
+    QCOMPARE(*keeper->value(id), QByteArray("Grace"));
+    QTRY_VERIFY_WITH_TIMEOUT(pid(QStringLiteral("web")) != web && ready(QStringLiteral("web")),
+                             20000);
+    QCOMPARE(pid(QStringLiteral("api")), api);
+    QTRY_COMPARE(table->rowCount(), 3);
+    QVERIFY2(tableText(table).startsWith(QLatin1String("Version 3|")),
+             qPrintable(tableText(table)));
+    QVERIFY(tableText(table).contains(QLatin1String("|Rollback|You, in the app|Current|")));
+    history->close();
+
+    // The Activity tab shows it, and the trail verifies.
+    auto *activity = m_settings->activity();
+    auto *audit = activity->findChild<QTableWidget *>(QStringLiteral("auditTable"));
+    text = tableText(audit);
+    QVERIFY2(text.contains(QLatin1String("|Rolled back|Your name||You, in the app|Done")),
+             qPrintable(text));
+    QVERIFY(
+        text.contains(QLatin1String("|Given to a starting service|Your name|web|Steward|Done")));
+    QVERIFY(!text.contains(QLatin1String("Ada")) && !text.contains(QLatin1String("Grace")));
+    QTest::mouseClick(activity->findChild<QPushButton *>(QStringLiteral("verifyAudit")),
+                      Qt::LeftButton);
+    const QString verdict = activity->findChild<QLabel *>(QStringLiteral("auditVerdict"))->text();
+    QVERIFY2(verdict.startsWith(QLatin1String("The trail is intact:")), qPrintable(verdict));
 }
 
 QTEST_MAIN(tst_SettingsDialog)

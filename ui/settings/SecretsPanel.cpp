@@ -3,6 +3,7 @@
 #include "ChangeSecretDialog.h"
 #include "DisplayText.h"
 #include "MessageBox.h"
+#include "SecretHistoryDialog.h"
 #include "StatusTable.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/SecretKeeper.h"
@@ -16,6 +17,15 @@
 #include <QVBoxLayout>
 
 namespace steward {
+
+namespace {
+
+SecretKeeper::Origin fromSettings(bool dryRun = false)
+{
+    return {QStringLiteral("settings"), QStringLiteral("ui"), dryRun};
+}
+
+} // namespace
 
 SecretsPanel::SecretsPanel(StewardRuntime &runtime, QWidget *parent)
     : QWidget(parent)
@@ -39,6 +49,7 @@ SecretsPanel::SecretsPanel(StewardRuntime &runtime, QWidget *parent)
     m_regenerate = button(tr("Regenerate..."), "regenerateSecret");
     m_clear = button(tr("Clear..."), "clearSecret");
     m_refresh = button(tr("Refresh now"), "refreshSecret");
+    m_history = button(tr("&History..."), "secretHistory");
     buttons->addStretch();
     layout->addLayout(buttons);
     m_outcome = new QLabel(this);
@@ -50,6 +61,7 @@ SecretsPanel::SecretsPanel(StewardRuntime &runtime, QWidget *parent)
     connect(m_change, &QPushButton::clicked, this, &SecretsPanel::change);
     connect(m_regenerate, &QPushButton::clicked, this, &SecretsPanel::regenerate);
     connect(m_clear, &QPushButton::clicked, this, &SecretsPanel::clear);
+    connect(m_history, &QPushButton::clicked, this, &SecretsPanel::showHistory);
     connect(m_refresh, &QPushButton::clicked, this, [this] {
         m_runtime.keeper()->refreshRemote();
         m_outcome->setText(tr("Fetching the remote secrets again..."));
@@ -117,6 +129,19 @@ void SecretsPanel::updateButtons()
                              && spec->secretClass == SecretClass::PerInstallGenerated);
     m_clear->setEnabled(has && spec->secretClass == SecretClass::UserPrompt && !spec->required);
     m_refresh->setEnabled(ready && spec && spec->secretClass == SecretClass::RemoteFetch);
+    m_history->setEnabled(ready && spec);
+}
+
+void SecretsPanel::showHistory()
+{
+    const SecretSpec *spec = m_runtime.manifest().secret(selectedId());
+    if (!spec)
+        return;
+    if (m_historyDialog)
+        m_historyDialog->close();
+    m_historyDialog = new SecretHistoryDialog(m_runtime, spec->id, this);
+    m_historyDialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_historyDialog->open();
 }
 
 void SecretsPanel::report(const QString &secretId, const QString &done, const QStringList &problems)
@@ -141,26 +166,41 @@ void SecretsPanel::change()
             return;
         // Held only until the keeper has it; the dialog wipes its field when this returns.
         const QString value = m_changeDialog->value();
-        const SecretSpec *spec = m_runtime.manifest().secret(id);
-        const QStringList consumers = m_runtime.manifest().consumersOf(id);
-        const QString question = tr("Save the new %1? These services restart to use it: %2.")
-                                     .arg(spec->label(), DisplayText::serviceList(consumers));
-        MessageBox::confirm(
-            this, tr("%1: change %2").arg(m_runtime.manifest().app.name, spec->label()), question,
-            tr("Save and restart"), this, [this, id, value](bool accepted) {
-                if (!accepted)
-                    return m_outcome->setText(tr("Nothing was changed."));
-                m_runtime.keeper()->provide(
-                    {{id, value}}, this, [this, id](const SecretKeeper::ChangeResult &r) {
-                        report(id,
-                               r.unchanged.contains(id)
-                                   ? tr("%1 already had this value; nothing restarted.")
-                                         .arg(m_runtime.manifest().secret(id)->label())
-                                   : tr("%1 was changed.")
-                                         .arg(m_runtime.manifest().secret(id)->label()),
-                               r.allProblems());
+        // A dry run first: a value the keeper would refuse, or the one already stored, is said
+        // so at once instead of after a confirmation.
+        m_runtime.keeper()->provide(
+            {{id, value}}, this,
+            [this, id, value](const SecretKeeper::ChangeResult &preview) {
+                const SecretSpec *spec = m_runtime.manifest().secret(id);
+                if (!preview.ok)
+                    return report(id, QString(), preview.allProblems());
+                if (preview.changed.isEmpty())
+                    return m_outcome->setText(
+                        tr("%1 already had this value; nothing restarted.").arg(spec->label()));
+                const QString question
+                    = tr("Save the new %1? These services restart to use it: %2.")
+                          .arg(spec->label(),
+                               DisplayText::serviceList(m_runtime.manifest().consumersOf(id)));
+                MessageBox::confirm(
+                    this, tr("%1: change %2").arg(m_runtime.manifest().app.name, spec->label()),
+                    question, tr("Save and restart"), this, [this, id, value](bool accepted) {
+                        if (!accepted)
+                            return m_outcome->setText(tr("Nothing was changed."));
+                        m_runtime.keeper()->provide(
+                            {{id, value}}, this,
+                            [this, id](const SecretKeeper::ChangeResult &r) {
+                                report(id,
+                                       r.unchanged.contains(id)
+                                           ? tr("%1 already had this value; nothing restarted.")
+                                                 .arg(m_runtime.manifest().secret(id)->label())
+                                           : tr("%1 was changed.")
+                                                 .arg(m_runtime.manifest().secret(id)->label()),
+                                       r.allProblems());
+                            },
+                            fromSettings());
                     });
-            });
+            },
+            fromSettings(true));
     });
     m_changeDialog->open();
 }
@@ -179,9 +219,11 @@ void SecretsPanel::regenerate()
             if (!accepted)
                 return m_outcome->setText(tr("Nothing was changed."));
             m_runtime.keeper()->regenerate(
-                id, this, [this, id](const SecretKeeper::ChangeResult &r) {
+                id, this,
+                [this, id](const SecretKeeper::ChangeResult &r) {
                     report(id, tr("%1 was regenerated.").arg(id), r.allProblems());
-                });
+                },
+                fromSettings());
         });
 }
 
@@ -198,10 +240,13 @@ void SecretsPanel::clear()
         tr("Clear and restart"), this, [this, id](bool accepted) {
             if (!accepted)
                 return m_outcome->setText(tr("Nothing was changed."));
-            m_runtime.keeper()->clear(id, this, [this, id](const SecretKeeper::ChangeResult &r) {
-                report(id, tr("%1 was cleared.").arg(m_runtime.manifest().secret(id)->label()),
-                       r.allProblems());
-            });
+            m_runtime.keeper()->clear(
+                id, this,
+                [this, id](const SecretKeeper::ChangeResult &r) {
+                    report(id, tr("%1 was cleared.").arg(m_runtime.manifest().secret(id)->label()),
+                           r.allProblems());
+                },
+                fromSettings());
         });
 }
 

@@ -10,6 +10,7 @@ namespace steward {
 
 class StatusTable;
 class ChangeSecretDialog;
+class SecretHistoryDialog;
 class StewardRuntime;
 
 // The Settings dialog's Secrets tab: one row per secret (label, class, status, source, last
@@ -26,6 +27,8 @@ public:
     void select(const QString &secretId);
     // The open Change dialog, if any.
     ChangeSecretDialog *changeDialog() const;
+    // The open History dialog, if any.
+    SecretHistoryDialog *historyDialog() const { return m_historyDialog; }
 
 private:
     QString selectedId() const;
@@ -33,6 +36,7 @@ private:
     void change();
     void regenerate();
     void clear();
+    void showHistory();
     void report(const QString &secretId, const QString &done, const QStringList &problems);
 
     StewardRuntime &m_runtime;
@@ -41,8 +45,10 @@ private:
     QPushButton *m_regenerate = nullptr;
     QPushButton *m_clear = nullptr;
     QPushButton *m_refresh = nullptr;
+    QPushButton *m_history = nullptr;
     QLabel *m_outcome = nullptr;
     QPointer<ChangeSecretDialog> m_changeDialog;
+    QPointer<SecretHistoryDialog> m_historyDialog;
     QStringList m_ids;
 };
 

@@ -1,5 +1,6 @@
 #include "SettingsDialog.h"
 
+#include "AuditPanel.h"
 #include "SecretsPanel.h"
 #include "ServicesPanel.h"
 #include "runtime/StewardRuntime.h"
@@ -24,6 +25,8 @@ SettingsDialog::SettingsDialog(StewardRuntime &runtime, QWidget *parent)
     m_services = new ServicesPanel(runtime, m_tabs);
     m_tabs->addTab(m_secrets, tr("&Secrets"));
     m_tabs->addTab(m_services, tr("Se&rvices"));
+    m_audit = new AuditPanel(runtime, m_tabs);
+    m_tabs->addTab(m_audit, tr("&Activity"));
     layout->addWidget(m_tabs);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);

@@ -90,11 +90,13 @@ void FirstRunWizard::saveSecrets()
     if (values.isEmpty())
         return m_starting->secretsSaved({});
     m_starting->savingSecrets();
-    m_runtime.keeper()->provide(values, this, [this](const SecretKeeper::ChangeResult &r) {
-        if (r.ok)
-            m_prompted->wipe();
-        m_starting->secretsSaved(r.allProblems());
-    });
+    m_runtime.keeper()->provide(values, this,
+                                [this](const SecretKeeper::ChangeResult &r) {
+                                    if (r.ok)
+                                        m_prompted->wipe();
+                                    m_starting->secretsSaved(r.allProblems());
+                                },
+                                {QStringLiteral("wizard"), QStringLiteral("ui")});
 }
 
 void FirstRunWizard::done(int result)
