@@ -118,10 +118,10 @@ void printChange(OnlineSession &s, const QString &id, const json &r, const QStri
     const bool changed
         = r["changed"].is_boolean() ? r["changed"].get<bool>() : !r["changed"].empty();
     if (!changed) {
-        s.out() << id << ": nothing " << (dry ? "would change" : "changed") << "\n";
+        s.out() << id << (dry ? " would not change" : " did not change") << "\n";
         return;
     }
-    s.out() << id << ": " << (dry ? QStringLiteral("would be ") + done : done);
+    s.out() << id << ' ' << (dry ? QStringLiteral("would be ") + done : done);
     if (!affected.isEmpty())
         s.out() << (dry ? "; these services would restart: " : "; services affected: ")
                 << affected.join(QStringLiteral(", "));
@@ -219,7 +219,7 @@ public:
                         << str(*v, "created_at").leftJustified(24) << ' '
                         << str(*v, "source").leftJustified(10) << ' ' << str(*v, "actor") << "\n";
                 }
-                if (r["source_version"].is_number_integer())
+                if (r.contains("source_version") && r["source_version"].is_number_integer())
                     s->out() << "Version at the remote store: " << r["source_version"].get<int>()
                              << "\n";
                 s->finish(StewardCtl::Ok);

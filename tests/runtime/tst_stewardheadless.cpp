@@ -195,12 +195,13 @@ void tst_StewardHeadless::encryptedFileStoreWhenAsked()
     QVERIFY2(r.out.contains(QLatin1String("encrypted files, key in the OS keychain")),
              qPrintable(r.out));
     const QStringList files = QDir(data.filePath(QStringLiteral("secrets"))).entryList(QDir::Files);
-    // Each value and its first version in the history, all encrypted.
-    QCOMPARE(files,
-             (QStringList {
-                 QStringLiteral("api_token.secret"), QStringLiteral("api_token~v1.secret"),
-                 QStringLiteral("session_key.secret"), QStringLiteral("session_key~v1.secret"),
-                 QStringLiteral("signing_key.secret"), QStringLiteral("signing_key~v1.secret")}));
+    // Each value and its first version in the history, and the audit trail's key, all encrypted.
+    QCOMPARE(
+        files,
+        (QStringList {QStringLiteral("api_token.secret"), QStringLiteral("api_token~v1.secret"),
+                      QStringLiteral("session_key.secret"), QStringLiteral("session_key~v1.secret"),
+                      QStringLiteral("signing_key.secret"), QStringLiteral("signing_key~v1.secret"),
+                      QStringLiteral("steward-audit-key.secret")}));
     for (const QString &name : files) {
         QFile f(data.filePath(QStringLiteral("secrets/") + name));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -370,12 +371,12 @@ void tst_StewardHeadless::historyRollbackAndAuditThroughStewardctl()
     r = ctl({QStringLiteral("secrets"), QStringLiteral("set"), id, QStringLiteral("--dry-run")},
             second + "\n");
     QCOMPARE(r.code, 0);
-    QVERIFY2(r.out.contains(QLatin1String("api_token: would be stored; these services would "
+    QVERIFY2(r.out.contains(QLatin1String("api_token would be stored; these services would "
                                           "restart: api (dry run: nothing was changed)")),
              qPrintable(r.out));
     r = ctl({QStringLiteral("secrets"), QStringLiteral("history"), id, QStringLiteral("--json")});
     QCOMPARE(r.code, 0);
-    QCOMPARE(json::parse(r.out.toStdString())["versions"].size(), 1u);
+    QCOMPARE(nlohmann::json::parse(r.out.toStdString())["versions"].size(), 1u);
 
     r = ctl({QStringLiteral("secrets"), QStringLiteral("set"), id}, second + "\n");
     QCOMPARE(r.code, 0);
@@ -399,7 +400,7 @@ void tst_StewardHeadless::historyRollbackAndAuditThroughStewardctl()
     r = ctl({QStringLiteral("secrets"), QStringLiteral("rollback"), id, QStringLiteral("--to"),
              QStringLiteral("1")});
     QCOMPARE(r.code, 0);
-    QVERIFY2(r.out.contains(QLatin1String("api_token: rolled back to version 1; services "
+    QVERIFY2(r.out.contains(QLatin1String("api_token rolled back to version 1; services "
                                           "affected: api")),
              qPrintable(r.out));
     QVERIFY2(steward.waitFor(QStringLiteral("hello-steward is ready."), 3),
@@ -409,7 +410,8 @@ void tst_StewardHeadless::historyRollbackAndAuditThroughStewardctl()
     r = ctl({QStringLiteral("audit"), QStringLiteral("--json")});
     QCOMPARE(r.code, 0);
     QStringList actions;
-    for (const json &e : json::parse(r.out.toStdString())["entries"]) {
+    const nlohmann::json listed = nlohmann::json::parse(r.out.toStdString());
+    for (const nlohmann::json &e : listed["entries"]) {
         if (e["secret"] == "api_token")
             actions << QString::fromStdString(e["action"].get<std::string>() + "/"
                                               + e["actor"].get<std::string>());

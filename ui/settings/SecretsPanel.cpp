@@ -132,6 +132,11 @@ void SecretsPanel::updateButtons()
     m_history->setEnabled(ready && spec);
 }
 
+SecretHistoryDialog *SecretsPanel::historyDialog() const
+{
+    return m_historyDialog;
+}
+
 void SecretsPanel::showHistory()
 {
     const SecretSpec *spec = m_runtime.manifest().secret(selectedId());

@@ -28,7 +28,7 @@ public:
     // The open Change dialog, if any.
     ChangeSecretDialog *changeDialog() const;
     // The open History dialog, if any.
-    SecretHistoryDialog *historyDialog() const { return m_historyDialog; }
+    SecretHistoryDialog *historyDialog() const;
 
 private:
     QString selectedId() const;
