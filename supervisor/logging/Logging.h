@@ -1,5 +1,6 @@
 #pragma once
 
+#include "QStringFormatter.h"
 #include "core/Result.h"
 
 #include <QString>

@@ -5,6 +5,7 @@
 #include "ManagedServiceParts.h"
 #include "ServiceLog.h"
 #include "TelemetryLog.h"
+#include "core/StdText.h"
 #include "logging/Logging.h"
 #include "trust/ExecGuard.h"
 
@@ -61,7 +62,7 @@ QString logFilePath(const ServiceSpec &spec, const QString &appData)
 } // namespace detail
 
 using detail::logFilePath;
-using detail::s;
+using stdtext::s;
 
 ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &context,
                                QObject *parent)

@@ -12,7 +12,6 @@
 namespace steward {
 
 using detail::logFilePath;
-using detail::s;
 
 QString ManagedService::resolveCommand(const QString &program, const QProcessEnvironment &env) const
 {

@@ -4,13 +4,14 @@
 #include "ManagedService.h"
 #include "ManagedServiceParts.h"
 #include "ServiceLog.h"
+#include "core/StdText.h"
 #include "logging/Logging.h"
 #include "secrets/InstallState.h"
 #include "trust/ExecGuard.h"
 
 namespace steward {
 
-using detail::s;
+using stdtext::s;
 
 void ManagedService::preflight()
 {

@@ -9,14 +9,7 @@
 
 #include <QString>
 
-#include <string>
-
 namespace steward::detail {
-
-inline std::string s(const QString &q)
-{
-    return q.toStdString();
-}
 
 // The file a service's output is logged to.
 QString logFilePath(const ServiceSpec &spec, const QString &appData);

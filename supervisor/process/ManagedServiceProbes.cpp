@@ -4,6 +4,7 @@
 #include "ManagedServiceParts.h"
 #include "ServiceLog.h"
 #include "TelemetryLog.h"
+#include "core/StdText.h"
 
 #include <QTimer>
 
@@ -17,7 +18,7 @@ constexpr int FirstRetryMs = 5;
 
 } // namespace
 
-using detail::s;
+using stdtext::s;
 
 void ManagedService::probe(const HealthCheck &check, bool portOnly, const QString &portName,
                            std::function<void(bool, QString)> done)

@@ -5,6 +5,7 @@
 #include "RemoteSecretProvider.h"
 #include "SecretGenerator.h"
 #include "core/Redactor.h"
+#include "core/StdText.h"
 #include "logging/Logging.h"
 #include "manifest/SecretValidator.h"
 
@@ -14,14 +15,7 @@
 
 namespace steward {
 
-namespace {
-
-std::string s(const QString &q)
-{
-    return q.toStdString();
-}
-
-} // namespace
+using stdtext::s;
 
 SecretKeeper::SecretKeeper(const Manifest &manifest, InstallState &state, SecretStore &store,
                            std::shared_ptr<Redactor> redactor, QObject *parent)
