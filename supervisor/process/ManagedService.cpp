@@ -88,8 +88,8 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
     connect(m_livenessTimer, &QTimer::timeout, this, &ManagedService::probeLiveness);
     connect(m_restartTimer, &QTimer::timeout, this, &ManagedService::spawn);
     connect(m_killTimer, &QTimer::timeout, this, [this] {
-        Logging::get("steward.process")
-            ->warn("{} did not stop within {} ms; killing it", s(m_spec.id), m_spec.stopTimeoutMs);
+        Logging::process()->warn("{} did not stop within {} ms; killing it", s(m_spec.id),
+                                 m_spec.stopTimeoutMs);
         m_log->note(
             QStringLiteral("did not stop within %1 ms; sending SIGKILL").arg(m_spec.stopTimeoutMs));
         killTree();
@@ -102,7 +102,7 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
         const QString reason = QStringLiteral("not ready within %1 ms; still checking")
                                    .arg(m_spec.readiness.timeoutMs);
         m_log->note(reason);
-        Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(reason));
+        Logging::process()->warn("{}: {}", s(m_spec.id), s(reason));
         record("service_not_ready", {{"timeout_ms", m_spec.readiness.timeoutMs}});
         setState(State::Starting, reason);
     });
@@ -163,9 +163,8 @@ void ManagedService::setState(State st, const QString &message)
     m_state = st;
     m_message = message;
     if (changed) {
-        Logging::get("steward.process")
-            ->info("{}: {}{}{}", s(m_spec.id), s(stateName(st)), message.isEmpty() ? "" : " - ",
-                   s(message));
+        Logging::process()->info("{}: {}{}{}", s(m_spec.id), s(stateName(st)),
+                                 message.isEmpty() ? "" : " - ", s(message));
         Q_EMIT stateChanged(st);
     }
 }
@@ -315,7 +314,7 @@ void ManagedService::failAndRestart(const QString &reason)
 {
     m_failureReason = reason;
     m_log->note(reason);
-    Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(reason));
+    Logging::process()->warn("{}: {}", s(m_spec.id), s(reason));
     cancelTimers();
     killTree(); // onFinished() applies the restart policy
 }

@@ -17,19 +17,18 @@ void ManagedService::preflight()
 {
     setState(State::Starting, QStringLiteral("checking before the first start"));
     auto afterGpu = [this] {
-        AssetVerifier::verify(
-            m_spec.assets, m_ctx.manifest->bundleRoot, this,
-            [this](const AssetVerifier::Outcome &outcome) {
-                for (const QString &w : outcome.warnings) {
-                    m_log->note(w);
-                    Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(w));
-                }
-                if (!outcome.missing.isEmpty())
-                    record("asset_missing", {{"path", s(outcome.missing)}});
-                if (!outcome.ok)
-                    return setState(State::Failed, outcome.problem);
-                runMigrations(0);
-            });
+        AssetVerifier::verify(m_spec.assets, m_ctx.manifest->bundleRoot, this,
+                              [this](const AssetVerifier::Outcome &outcome) {
+                                  for (const QString &w : outcome.warnings) {
+                                      m_log->note(w);
+                                      Logging::process()->warn("{}: {}", s(m_spec.id), s(w));
+                                  }
+                                  if (!outcome.missing.isEmpty())
+                                      record("asset_missing", {{"path", s(outcome.missing)}});
+                                  if (!outcome.ok)
+                                      return setState(State::Failed, outcome.problem);
+                                  runMigrations(0);
+                              });
     };
     // Every service learns whether there is a GPU (BUNDLE_GPU_AVAILABLE), as in the reference.
     if (!m_ctx.gpu)
@@ -43,8 +42,7 @@ void ManagedService::preflight()
             case GpuRequirement::Required:
                 return setState(State::Failed, QStringLiteral("needs a GPU: %1").arg(detail));
             case GpuRequirement::OptionalButWarn:
-                Logging::get("steward.process")
-                    ->warn("{} runs without a GPU: {}", s(m_spec.id), s(detail));
+                Logging::process()->warn("{} runs without a GPU: {}", s(m_spec.id), s(detail));
                 m_log->note(QStringLiteral("warning: running without a GPU (%1)").arg(detail));
                 break;
             default:
@@ -148,8 +146,7 @@ void ManagedService::runMigrations(qsizetype index)
         m_log->note(QStringLiteral("migration %1 done").arg(version));
         m_ctx.state->markMigrationRun(m_spec.id, version);
         if (Status st = m_ctx.state->save(); !st)
-            Logging::get("steward.state")
-                ->error("cannot record migration {}: {}", s(version), s(st.error()));
+            Logging::state()->error("cannot record migration {}: {}", s(version), s(st.error()));
         runMigrations(index + 1);
     };
     connect(proc, &QProcess::finished, this, [finished](int code, QProcess::ExitStatus st) {

@@ -135,7 +135,7 @@ void AuditTrail::open(SecretStore &store, QObject *context,
     QPointer<QObject> ctx(context);
     auto finish = [this, ctx, done](const QString &error) {
         if (!error.isEmpty()) {
-            Logging::get("steward.audit")->error("the audit trail cannot be written: {}", error);
+            Logging::audit()->error("the audit trail cannot be written: {}", error);
             m_pending.clear();
         }
         if (ctx && done)
@@ -213,9 +213,8 @@ void AuditTrail::record(const Event &event)
         return;
     }
     if (Status s = append(event); !s)
-        Logging::get("steward.audit")
-            ->error("cannot add to the audit trail ({} {}): {}", event.action, event.secret,
-                    s.error());
+        Logging::audit()->error("cannot add to the audit trail ({} {}): {}", event.action,
+                                event.secret, s.error());
 }
 
 Status AuditTrail::append(const Event &event)

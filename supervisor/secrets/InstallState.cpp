@@ -100,7 +100,7 @@ void InstallState::markMigrationRun(const QString &serviceId, const QString &ver
 
 Result<InstallState> InstallState::load(const QString &appDataDir)
 {
-    auto log = Logging::get("steward.state");
+    auto log = Logging::state();
     if (Status s = AtomicFile::ensureDirectory(appDataDir, 0700, AtomicFile::Links::Follow); !s)
         return Result<InstallState>::failure(s.error());
 

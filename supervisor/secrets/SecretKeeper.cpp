@@ -111,14 +111,14 @@ void SecretKeeper::setPhase(Phase p)
     if (m_phase == p)
         return;
     m_phase = p;
-    Logging::get("steward.secrets")->info("secrets phase: {}", s(phaseName(p)));
+    Logging::secrets()->info("secrets phase: {}", s(phaseName(p)));
     Q_EMIT phaseChanged(p);
 }
 
 void SecretKeeper::fail(const QString &reason)
 {
     m_failure = reason;
-    Logging::get("steward.secrets")->error("{}", s(reason));
+    Logging::secrets()->error("{}", s(reason));
     setPhase(Phase::Failed);
     if (m_settleDone) {
         auto done = std::move(m_settleDone);
@@ -154,7 +154,7 @@ void SecretKeeper::runNext()
 void SecretKeeper::saveState()
 {
     if (Status st = m_state.save(); !st)
-        Logging::get("steward.state")->error("cannot save the install state: {}", s(st.error()));
+        Logging::state()->error("cannot save the install state: {}", s(st.error()));
     Q_EMIT recordsChanged();
 }
 
@@ -180,10 +180,10 @@ void SecretKeeper::refreshRedactor()
     int ignored = 0;
     m_redactor->setSecrets(values, &ignored);
     if (ignored > 0)
-        Logging::get("steward.secrets")
-            ->warn("{} secret value(s) are shorter than the redaction minimum and cannot be hidden "
-                   "in logs",
-                   ignored);
+        Logging::secrets()->warn(
+            "{} secret value(s) are shorter than the redaction minimum and cannot be hidden "
+            "in logs",
+            ignored);
 }
 
 void SecretKeeper::start()
@@ -225,10 +225,10 @@ void SecretKeeper::loadAll()
                     }
                 } else if (e.kind == SecretStore::ErrorKind::NotFound) {
                     if (rec.status != InstallState::SecretStatus::Missing)
-                        Logging::get("steward.secrets")
-                            ->warn("secret {} was recorded as set but its value is gone from the "
-                                   "store",
-                                   s(id));
+                        Logging::secrets()->warn(
+                            "secret {} was recorded as set but its value is gone from the "
+                            "store",
+                            s(id));
                     rec.status = InstallState::SecretStatus::Missing;
                     rec.source = InstallState::SecretSource::None;
                 } else if (firstError->isEmpty()) {
@@ -266,8 +266,8 @@ void SecretKeeper::generateMissing()
                             .arg(m_store.backendName(), r.error));
         for (const Write &w : writes) {
             m_generatedThisRun << w.id;
-            Logging::get("steward.secrets")
-                ->info("generated secret {} ({} characters)", s(w.id), w.value->size());
+            Logging::secrets()->info("generated secret {} ({} characters)", s(w.id),
+                                     w.value->size());
         }
         fetchRemote();
     });
@@ -286,8 +286,7 @@ void SecretKeeper::settle()
     refreshRedactor();
     const QStringList missing = missingRequired();
     if (!missing.isEmpty())
-        Logging::get("steward.secrets")
-            ->info("waiting for secrets: {}", s(missing.join(QStringLiteral(", "))));
+        Logging::secrets()->info("waiting for secrets: {}", s(missing.join(QStringLiteral(", "))));
     setPhase(missing.isEmpty() ? Phase::Ready : Phase::WaitingForSecrets);
     if (m_settleDone) {
         auto done = std::move(m_settleDone);

@@ -129,8 +129,7 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
                         r.error += QStringLiteral(
                                        "; the values already written could not be put back (%1)")
                                        .arg(undoErrors);
-                        Logging::get("steward.secrets")
-                            ->error("rollback failed: {}", s(undoErrors));
+                        Logging::secrets()->error("rollback failed: {}", s(undoErrors));
                     }
                     return run->done(r);
                 }

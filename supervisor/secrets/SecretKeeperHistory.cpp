@@ -31,9 +31,8 @@ void SecretKeeper::pruneHistory(const QString &secretId)
             [this, secretId, number](const SecretStore::Error &e) {
                 if (!e.ok() && e.kind != SecretStore::ErrorKind::NotFound) {
                     // Kept in the list, so the next change or clear tries again.
-                    Logging::get("steward.secrets")
-                        ->warn("cannot remove version {} of {}: {}", number, s(secretId),
-                               s(e.message));
+                    Logging::secrets()->warn("cannot remove version {} of {}: {}", number,
+                                             s(secretId), s(e.message));
                     return;
                 }
                 m_state.secret(secretId).history.removeIf(

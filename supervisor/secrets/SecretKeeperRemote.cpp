@@ -111,8 +111,8 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                     rec.detail = e.message;
                     if (m_values.contains(id)) {
                         rec.status = InstallState::SecretStatus::Stale;
-                        Logging::get("steward.secrets")
-                            ->warn("using the last known value of {}: {}", s(id), s(e.message));
+                        Logging::secrets()->warn("using the last known value of {}: {}", s(id),
+                                                 s(e.message));
                     } else {
                         rec.status = InstallState::SecretStatus::Missing;
                     }
@@ -151,9 +151,9 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                             // The audit trail of rotations: id, version at the source,
                             // never the value.
                             if (known.contains(w.id))
-                                Logging::get("steward.audit")
-                                    ->info("secret rotated: {} (version {} at the source)", s(w.id),
-                                           versions->value(w.id));
+                                Logging::audit()->info(
+                                    "secret rotated: {} (version {} at the source)", s(w.id),
+                                    versions->value(w.id));
                         }
                         finish();
                     });
@@ -174,7 +174,7 @@ SecretStore::Error SecretKeeper::checkShape(const QString &id, const SecretStore
         // The last good value, if any, stays in use.
         return {SecretStore::ErrorKind::Corrupt,
                 QStringLiteral("%1 (%2): not a .env file: %3").arg(id, where, env.error())};
-    auto log = Logging::get("steward.secrets");
+    auto log = Logging::secrets();
     for (const QString &warning : env->warnings())
         log->warn("{} ({}): {}", s(id), s(where), s(warning));
     const QMap<QString, QByteArray> values = env->values();

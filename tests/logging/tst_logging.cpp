@@ -37,7 +37,7 @@ void tst_Logging::qtMessagesAreRedactedIntoTheLogFile()
     qWarning("keychain said: the password hunter2-opensesame was refused");
     qCWarning(demo) << "a categorised warning";
     qInstallMessageHandler(previous);
-    Logging::get("qt")->flush();
+    Logging::qt()->flush();
 
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
