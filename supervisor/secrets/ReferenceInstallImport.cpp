@@ -239,8 +239,8 @@ void ReferenceInstallImport::finish()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const QString &id : std::as_const(m_report.imported)) {
         const SecretSpec *spec = m_manifest.secret(id);
-        InstallState::SecretRecord &rec = m_state.secret(id);
-        rec.secretClass = enumName(spec->secretClass);
+        InstallState::SecretRecord &rec = m_state.ensureSecret(id);
+        rec.secretClass = spec->secretClass;
         rec.source = InstallState::sourceFor(spec->secretClass);
         rec.status = InstallState::SecretStatus::Configured;
         rec.detail.clear();

@@ -76,8 +76,7 @@ std::optional<QByteArray> SecretKeeper::value(const QString &secretId) const
 
 const InstallState::SecretRecord *SecretKeeper::record(const QString &secretId) const
 {
-    auto it = m_state.secrets().constFind(secretId);
-    return it == m_state.secrets().cend() ? nullptr : &*it;
+    return m_state.secret(secretId);
 }
 
 QStringList SecretKeeper::missingRequired() const
@@ -212,8 +211,8 @@ void SecretKeeper::loadAll()
             id, this,
             [this, id, pending, firstError](const SecretStore::Error &e, const QByteArray &v) {
                 const SecretSpec *spec = m_manifest.secret(id);
-                InstallState::SecretRecord &rec = m_state.secret(id);
-                rec.secretClass = enumName(spec->secretClass);
+                InstallState::SecretRecord &rec = m_state.ensureSecret(id);
+                rec.secretClass = spec->secretClass;
                 if (e.ok()) {
                     m_values.insert(id, v);
                     if (rec.status == InstallState::SecretStatus::Missing
@@ -277,8 +276,8 @@ void SecretKeeper::settle()
     for (const SecretSpec &spec : m_manifest.secrets) {
         if (spec.secretClass == SecretClass::Infrastructure)
             continue;
-        InstallState::SecretRecord &rec = m_state.secret(spec.id);
-        rec.secretClass = enumName(spec.secretClass);
+        InstallState::SecretRecord &rec = m_state.ensureSecret(spec.id);
+        rec.secretClass = spec.secretClass;
         if (!m_values.contains(spec.id))
             rec.status = InstallState::SecretStatus::Missing;
     }

@@ -60,8 +60,11 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
     run->writes = std::move(writes);
     for (Write &w : run->writes) {
         const bool removal = !w.value.has_value();
-        w.origin = filledIn(w.origin, removal ? m_state.secret(w.id).source : w.source, removal);
-        const int number = m_state.secret(w.id).version + 1;
+        const InstallState::SecretRecord *known = m_state.secret(w.id);
+        const InstallState::SecretSource was
+            = known ? known->source : InstallState::SecretSource::None;
+        w.origin = filledIn(w.origin, removal ? was : w.source, removal);
+        const int number = (known ? known->version : 0) + 1;
         run->versions << number;
         if (w.value)
             run->ops.append({historyItem(w.id, number), w.value, std::nullopt});
@@ -76,7 +79,7 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (qsizetype i = 0; i < run->writes.size(); ++i) {
             const Write &w = run->writes.at(i);
-            InstallState::SecretRecord &rec = m_state.secret(w.id);
+            InstallState::SecretRecord &rec = m_state.ensureSecret(w.id);
             const bool created = !m_values.contains(w.id);
             if (w.value) {
                 m_values.insert(w.id, *w.value);

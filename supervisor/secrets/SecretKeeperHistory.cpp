@@ -20,25 +20,29 @@ QList<InstallState::SecretVersion> SecretKeeper::history(const QString &secretId
 }
 void SecretKeeper::pruneHistory(const QString &secretId)
 {
-    InstallState::SecretRecord &rec = m_state.secret(secretId);
+    const InstallState::SecretRecord *rec = m_state.secret(secretId);
+    if (!rec)
+        return;
     const qsizetype keep = m_values.contains(secretId) ? m_historyLimit : 0;
     QList<int> victims;
-    for (qsizetype i = 0; i + keep < rec.history.size(); ++i)
-        victims << rec.history.at(i).number;
+    for (qsizetype i = 0; i + keep < rec->history.size(); ++i)
+        victims << rec->history.at(i).number;
     for (int number : std::as_const(victims)) {
-        m_store.removeStored(
-            historyItem(secretId, number), this,
-            [this, secretId, number](const SecretStore::Error &e) {
-                if (!e.ok() && e.kind != SecretStore::ErrorKind::NotFound) {
-                    // Kept in the list, so the next change or clear tries again.
-                    Logging::secrets()->warn("cannot remove version {} of {}: {}", number,
-                                             s(secretId), s(e.message));
-                    return;
-                }
-                m_state.secret(secretId).history.removeIf(
-                    [number](const InstallState::SecretVersion &v) { return v.number == number; });
-                saveState();
-            });
+        m_store.removeStored(historyItem(secretId, number), this,
+                             [this, secretId, number](const SecretStore::Error &e) {
+                                 if (!e.ok() && e.kind != SecretStore::ErrorKind::NotFound) {
+                                     // Kept in the list, so the next change or clear tries again.
+                                     Logging::secrets()->warn("cannot remove version {} of {}: {}",
+                                                              number, s(secretId), s(e.message));
+                                     return;
+                                 }
+                                 if (InstallState::SecretRecord *rec = m_state.secret(secretId))
+                                     rec->history.removeIf(
+                                         [number](const InstallState::SecretVersion &v) {
+                                             return v.number == number;
+                                         });
+                                 saveState();
+                             });
     }
 }
 void SecretKeeper::rollback(const QString &secretId, int version, QObject *context,

@@ -74,7 +74,7 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
         const QString why = QStringLiteral("no remote secret source is configured");
         result->failed.insert(spec->id, why);
         if (!m_values.contains(spec->id))
-            m_state.secret(spec->id).detail = why;
+            m_state.ensureSecret(spec->id).detail = why;
     }
     if (routed.isEmpty())
         return finish();
@@ -91,7 +91,7 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
             *spec, this,
             [this, id, pending, fetched, versions, result, starting,
              finish](const SecretStore::Error &fetchError, const QByteArray &v, int version) {
-                InstallState::SecretRecord &rec = m_state.secret(id);
+                InstallState::SecretRecord &rec = m_state.ensureSecret(id);
                 Freshness &fresh = m_freshness[id];
                 SecretStore::Error e = checkShape(id, fetchError, v);
                 if (e.ok()) {
@@ -138,7 +138,7 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                                     = QStringLiteral("cannot store the new value: %1").arg(r.error);
                                 result->failed.insert(w.id, why);
                                 m_freshness[w.id].lastError = why;
-                                InstallState::SecretRecord &rec = m_state.secret(w.id);
+                                InstallState::SecretRecord &rec = m_state.ensureSecret(w.id);
                                 rec.status = m_values.contains(w.id)
                                     ? InstallState::SecretStatus::Stale
                                     : InstallState::SecretStatus::Missing;
