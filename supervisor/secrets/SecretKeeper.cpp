@@ -194,6 +194,7 @@ void SecretKeeper::start()
         loadAll();
     });
 }
+
 void SecretKeeper::loadAll()
 {
     setPhase(Phase::Loading);
@@ -271,6 +272,7 @@ void SecretKeeper::generateMissing()
         fetchRemote();
     });
 }
+
 void SecretKeeper::settle()
 {
     for (const SecretSpec &spec : m_manifest.secrets) {

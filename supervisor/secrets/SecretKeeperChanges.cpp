@@ -161,6 +161,7 @@ void SecretKeeper::commit(QList<Write> writes, ChangeHandler done)
     };
     (*step)();
 }
+
 void SecretKeeper::enqueueChange(QObject *context, ChangeHandler handler,
                                  std::function<void(ChangeHandler reply)> body)
 {

@@ -18,6 +18,7 @@ QList<InstallState::SecretVersion> SecretKeeper::history(const QString &secretId
     const InstallState::SecretRecord *rec = record(secretId);
     return rec ? rec->history : QList<InstallState::SecretVersion>();
 }
+
 void SecretKeeper::pruneHistory(const QString &secretId)
 {
     const InstallState::SecretRecord *rec = m_state.secret(secretId);
@@ -45,6 +46,7 @@ void SecretKeeper::pruneHistory(const QString &secretId)
                              });
     }
 }
+
 void SecretKeeper::rollback(const QString &secretId, int version, QObject *context,
                             ChangeHandler handler, const Origin &origin)
 {

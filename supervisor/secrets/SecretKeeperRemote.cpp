@@ -48,6 +48,7 @@ std::optional<SecretKeeper::Freshness> SecretKeeper::freshness(const QString &se
         return std::nullopt;
     return *it;
 }
+
 void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
 {
     const QList<const SecretSpec *> remote = remoteSpecs(ids);
