@@ -13,6 +13,26 @@ namespace steward {
 
 using detail::logFilePath;
 
+namespace {
+
+// What stopped `dir` from being made, when it can be told: the nearest path above it that exists
+// is not a directory, or cannot be written to.
+QString obstacleTo(const QString &dir)
+{
+    QFileInfo at(dir);
+    while (!at.exists() && !at.isRoot())
+        at = QFileInfo(at.absolutePath());
+    if (!at.exists())
+        return {};
+    if (!at.isDir())
+        return QStringLiteral("%1 is not a directory").arg(at.filePath());
+    if (at.filePath() != dir && !at.isWritable())
+        return QStringLiteral("%1 is not writable").arg(at.filePath());
+    return {};
+}
+
+} // namespace
+
 QString ManagedService::resolveCommand(const QString &program, const QProcessEnvironment &env) const
 {
     // As in the reference runtime, a relative program is looked for in the bundle root. Steward
@@ -56,13 +76,27 @@ Result<ManagedService::LaunchPlan> ManagedService::launchPlan()
     LaunchPlan plan;
     // The reference runtime runs a service in the bundle root (or binary.cwd, relative to it),
     // so relative args such as "services/db.py" are found there.
-    plan.workingDir = binary->cwd.isEmpty()
-        ? root.absolutePath()
-        : QDir::cleanPath(root.absoluteFilePath(templates.render(binary->cwd)));
+    plan.workingDir = root.absolutePath();
+    if (!binary->cwd.isEmpty()) {
+        // A token that cannot be filled in would stay in the path as written: the service would
+        // be sent to a directory that does not exist.
+        if (const QStringList unknown = templates.unresolved(binary->cwd); !unknown.isEmpty())
+            return R::failure(
+                QStringLiteral("its working directory (binary cwd %1) names ${%2}, which Steward "
+                               "cannot fill in")
+                    .arg(binary->cwd, unknown.join(QStringLiteral("}, ${"))));
+        plan.workingDir = QDir::cleanPath(root.absoluteFilePath(templates.render(binary->cwd)));
+    }
     for (const QString &a : binary->args)
         plan.args << templates.render(a);
-    for (const QString &d : m_spec.dataDirs)
-        (void)AtomicFile::ensureDirectory(QDir(m_ctx.appData).absoluteFilePath(d), 0700);
+    for (const QString &d : m_spec.dataDirs) {
+        const QString dir = QDir(m_ctx.appData).absoluteFilePath(d);
+        if (Status st = AtomicFile::ensureDirectory(dir, 0700); !st) {
+            const QString obstacle = obstacleTo(dir);
+            return R::failure(QStringLiteral("cannot prepare its data directory %1: %2")
+                                  .arg(dir, obstacle.isEmpty() ? st.error() : obstacle));
+        }
+    }
     const Result<QMap<QString, QString>> secretVars
         = m_ctx.injector->prepare(m, m_spec, *m_ctx.keeper);
     if (!secretVars)
