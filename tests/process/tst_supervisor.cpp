@@ -566,15 +566,16 @@ void tst_Supervisor::dataDirThatCannotBeMadeFailsClearly()
     svc["data_dirs"] = json::array({"blocked/db"});
     QCOMPARE(h.load(json::array({svc})), QString());
     // A regular file where a directory must go: mkdir fails whoever runs the test, root too.
-    QFile blocker(QDir(h.appData()).filePath(QStringLiteral("blocked")));
+    const QDir data(h.appData() + QStringLiteral("/data"));
+    QVERIFY(data.mkpath(QStringLiteral(".")));
+    QFile blocker(data.filePath(QStringLiteral("blocked")));
     QVERIFY(blocker.open(QIODevice::WriteOnly));
     blocker.close();
     h.supervisor().start();
     ManagedService *db = h.svc(QStringLiteral("db"));
     QTRY_COMPARE_WITH_TIMEOUT(db->state(), State::Failed, 20000);
     const QString message = db->message();
-    QVERIFY2(message.contains(QDir(h.appData()).filePath(QStringLiteral("blocked/db"))),
-             qPrintable(message));
+    QVERIFY2(message.contains(data.filePath(QStringLiteral("blocked/db"))), qPrintable(message));
     QVERIFY2(message.contains(blocker.fileName() + QStringLiteral(" is not a directory")),
              qPrintable(message));
     QCOMPARE(db->pid(), 0); // never started
