@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/StdText.h"
+
 #include <QDateTime>
 #include <QString>
 #include <QStringList>
@@ -11,10 +13,7 @@ namespace steward::apijson {
 
 using json = nlohmann::json;
 
-inline std::string s(const QString &q)
-{
-    return q.toStdString();
-}
+using stdtext::s;
 
 inline json nullable(const QString &q)
 {

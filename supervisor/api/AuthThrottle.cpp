@@ -35,10 +35,10 @@ void AuthThrottle::failed(const QByteArray &credential, const QDateTime &now)
     if (int(m_allFailures.size()) > MaxFloodFailures && !(now < m_floodUntil)) {
         m_floodUntil = now.addSecs(LockoutS);
         m_allFailures.clear();
-        Logging::get("steward.api")
-            ->warn("more than {} requests with wrong tokens within {} s; wrong tokens are refused "
-                   "for {} s (valid tokens are not)",
-                   MaxFloodFailures, WindowS, LockoutS);
+        Logging::api()->warn(
+            "more than {} requests with wrong tokens within {} s; wrong tokens are refused "
+            "for {} s (valid tokens are not)",
+            MaxFloodFailures, WindowS, LockoutS);
     }
     const QByteArray k = key(credential);
     if (!m_records.contains(k) && m_records.size() >= MaxTracked) {
@@ -55,10 +55,10 @@ void AuthThrottle::failed(const QByteArray &credential, const QDateTime &now)
     if (int(r.failures.size()) >= MaxFailures) {
         r.lockedUntil = now.addSecs(LockoutS);
         r.failures.clear();
-        Logging::get("steward.api")
-            ->warn("{} requests with the same wrong token within {} s; that token is refused for "
-                   "{} s",
-                   MaxFailures, WindowS, LockoutS);
+        Logging::api()->warn(
+            "{} requests with the same wrong token within {} s; that token is refused for "
+            "{} s",
+            MaxFailures, WindowS, LockoutS);
     }
 }
 

@@ -169,9 +169,8 @@ void ControlApi::dispatch(const ApiRoute &route, const ApiCall &call, const Resp
     } catch (const ApiError &e) {
         reply(e);
     } catch (const std::exception &) {
-        Logging::get("steward.api")
-            ->error("{} {} failed unexpectedly", call.request.method.toStdString(),
-                    route.pattern.toStdString());
+        Logging::api()->error("{} {} failed unexpectedly", call.request.method.toStdString(),
+                              route.pattern.toStdString());
         reply(
             ApiError {500, "internal_error", QStringLiteral("the request failed inside Steward")});
     }

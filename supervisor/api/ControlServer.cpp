@@ -39,9 +39,8 @@ Status ControlServer::listen(const QString &host, int port)
         return Status::failure(
             QStringLiteral("the control API must listen on a loopback address, not %1").arg(host));
     if (!m_server->listen(address, quint16(port))) {
-        Logging::get("steward.api")
-            ->warn("port {} is taken ({}); the control API uses an ephemeral port", port,
-                   m_server->errorString().toStdString());
+        Logging::api()->warn("port {} is taken ({}); the control API uses an ephemeral port", port,
+                             m_server->errorString().toStdString());
         if (!m_server->listen(address, 0))
             return Status::failure(
                 QStringLiteral("cannot listen on %1: %2").arg(host, m_server->errorString()));

@@ -110,7 +110,7 @@ spdlog::level::level_enum levelOf(QtMsgType type)
 
 void qtMessage(QtMsgType type, const QMessageLogContext &context, const QString &text)
 {
-    static const std::shared_ptr<spdlog::logger> qt = Logging::get("qt");
+    const std::shared_ptr<spdlog::logger> &qt = Logging::qt();
     const std::string message = context.category && qstrcmp(context.category, "default") != 0
         ? std::string(context.category) + ": " + text.toStdString()
         : text.toStdString();
@@ -136,6 +136,72 @@ std::shared_ptr<spdlog::logger> Logging::get(const std::string &module)
     logger->set_level(spdlog::get_level());
     logger->flush_on(spdlog::level::warn);
     spdlog::register_logger(logger);
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::api()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.api");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::audit()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.audit");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::process()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.process");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::qt()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("qt");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::remote()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.remote");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::runtime()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.runtime");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::secrets()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.secrets");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::state()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.state");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::telemetry()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.telemetry");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::trust()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.trust");
+    return logger;
+}
+
+const std::shared_ptr<spdlog::logger> &Logging::web()
+{
+    static const std::shared_ptr<spdlog::logger> logger = get("steward.web");
     return logger;
 }
 

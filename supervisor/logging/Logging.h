@@ -1,5 +1,6 @@
 #pragma once
 
+#include "QStringFormatter.h"
 #include "core/Result.h"
 
 #include <QString>
@@ -18,7 +19,21 @@ class Redactor;
 class Logging
 {
 public:
-    // The logger for a module, created on first use.
+    // Each module's logger, created on first use and kept: "steward.<module>", and "qt" for
+    // Qt's own messages. A call site names its module, never a string.
+    static const std::shared_ptr<spdlog::logger> &api();
+    static const std::shared_ptr<spdlog::logger> &audit();
+    static const std::shared_ptr<spdlog::logger> &process();
+    static const std::shared_ptr<spdlog::logger> &qt();
+    static const std::shared_ptr<spdlog::logger> &remote();
+    static const std::shared_ptr<spdlog::logger> &runtime();
+    static const std::shared_ptr<spdlog::logger> &secrets();
+    static const std::shared_ptr<spdlog::logger> &state();
+    static const std::shared_ptr<spdlog::logger> &telemetry();
+    static const std::shared_ptr<spdlog::logger> &trust();
+    static const std::shared_ptr<spdlog::logger> &web();
+    // The logger named `module`, created on first use: for a module this list does not know (a
+    // remote provider's folder), which declares its own once, as the ones above are.
     static std::shared_ptr<spdlog::logger> get(const std::string &module);
     // Adds logs/steward.log (10 MiB x 3, rotated) beside stderr. Fails, naming the directory
     // or file, where the directory is unsafe (SafeFile) or the file cannot be opened.

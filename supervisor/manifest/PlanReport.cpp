@@ -1,6 +1,7 @@
 #include "PlanReport.h"
 
 #include "SecretValidator.h"
+#include "core/StdText.h"
 
 #include <QDir>
 #include <QTextStream>
@@ -10,11 +11,7 @@ namespace steward {
 namespace {
 
 using json = nlohmann::json;
-
-std::string s(const QString &q)
-{
-    return q.toStdString();
-}
+using stdtext::s;
 
 QString qs(const json &j)
 {

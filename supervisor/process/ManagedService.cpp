@@ -1,27 +1,19 @@
 #include "ManagedService.h"
 
-#include "AssetVerifier.h"
 #include "ChildProcessGuard.h"
 #include "EmbeddedService.h"
-#include "GpuProbe.h"
-#include "HealthProbe.h"
-#include "ServiceEnvironment.h"
+#include "ManagedServiceParts.h"
 #include "ServiceLog.h"
-#include "ServiceSandbox.h"
 #include "TelemetryLog.h"
-#include "core/AtomicFile.h"
+#include "core/StdText.h"
 #include "logging/Logging.h"
 #include "secrets/AuditTrail.h"
-#include "secrets/InstallState.h"
-#include "secrets/SecretInjector.h"
 #include "secrets/SecretKeeper.h"
 #include "trust/ExecGuard.h"
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 #include <QRegularExpression>
-#include <QStandardPaths>
 #include <QTimer>
 
 #ifdef Q_OS_UNIX
@@ -32,10 +24,6 @@
 namespace steward {
 
 namespace {
-
-// Readiness is probed at once, then again after a tenth of the time spent starting, never
-// sooner than this.
-constexpr int FirstRetryMs = 5;
 
 int signalNumber(const QString &name)
 {
@@ -57,10 +45,9 @@ int signalNumber(const QString &name)
 #endif
 }
 
-std::string s(const QString &q)
-{
-    return q.toStdString();
-}
+} // namespace
+
+namespace detail {
 
 // Where a service's log goes. Steward writes a rotated, timestamped <id>.log inside the folder
 // log_dir names (default logs/<id>); a log_dir that ends in ".log" names the file itself, as
@@ -74,7 +61,10 @@ QString logFilePath(const ServiceSpec &spec, const QString &appData)
                                                           + QStringLiteral(".log")));
 }
 
-} // namespace
+} // namespace detail
+
+using detail::logFilePath;
+using stdtext::s;
 
 ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &context,
                                QObject *parent)
@@ -100,8 +90,8 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
     connect(m_livenessTimer, &QTimer::timeout, this, &ManagedService::probeLiveness);
     connect(m_restartTimer, &QTimer::timeout, this, &ManagedService::spawn);
     connect(m_killTimer, &QTimer::timeout, this, [this] {
-        Logging::get("steward.process")
-            ->warn("{} did not stop within {} ms; killing it", s(m_spec.id), m_spec.stopTimeoutMs);
+        Logging::process()->warn("{} did not stop within {} ms; killing it", s(m_spec.id),
+                                 m_spec.stopTimeoutMs);
         m_log->note(
             QStringLiteral("did not stop within %1 ms; sending SIGKILL").arg(m_spec.stopTimeoutMs));
         killTree();
@@ -114,7 +104,7 @@ ManagedService::ManagedService(const ServiceSpec &spec, const ServiceContext &co
         const QString reason = QStringLiteral("not ready within %1 ms; still checking")
                                    .arg(m_spec.readiness.timeoutMs);
         m_log->note(reason);
-        Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(reason));
+        Logging::process()->warn("{}: {}", s(m_spec.id), s(reason));
         record("service_not_ready", {{"timeout_ms", m_spec.readiness.timeoutMs}});
         setState(State::Starting, reason);
     });
@@ -175,9 +165,8 @@ void ManagedService::setState(State st, const QString &message)
     m_state = st;
     m_message = message;
     if (changed) {
-        Logging::get("steward.process")
-            ->info("{}: {}{}{}", s(m_spec.id), s(stateName(st)), message.isEmpty() ? "" : " - ",
-                   s(message));
+        Logging::process()->info("{}: {}{}{}", s(m_spec.id), s(stateName(st)),
+                                 message.isEmpty() ? "" : " - ", s(message));
         Q_EMIT stateChanged(st);
     }
 }
@@ -205,33 +194,6 @@ bool ManagedService::watchesOutputForReadiness() const
             && m_spec.health.type == HealthCheck::Type::LogMatch);
 }
 
-QString ManagedService::resolveCommand(const QString &program, const QProcessEnvironment &env) const
-{
-    // As in the reference runtime, a relative program is looked for in the bundle root. Steward
-    // also looks beside the service's binary (where its own earlier versions looked), then in
-    // the service's PATH (bundle bin/ and cli/ first), for a bare name such as "python3".
-    if (program.isEmpty() || QDir::isAbsolutePath(program))
-        return program;
-    const QString root = m_ctx.manifest->bundleRoot;
-    QStringList candidates {QDir(root).absoluteFilePath(program)};
-    if (const Binary *binary = m_spec.binaryFor(m_ctx.platform))
-        candidates
-            << QFileInfo(QDir(root).absoluteFilePath(binary->path)).dir().absoluteFilePath(program);
-    for (const QString &c : std::as_const(candidates)) {
-        const QFileInfo info(c);
-        if (info.isFile() && info.isExecutable())
-            return QDir::cleanPath(c);
-    }
-    if (!program.contains(QLatin1Char('/'))) {
-        const QString found = QStandardPaths::findExecutable(
-            program,
-            env.value(QStringLiteral("PATH")).split(QDir::listSeparator(), Qt::SkipEmptyParts));
-        if (!found.isEmpty())
-            return found;
-    }
-    return QDir::cleanPath(candidates.first());
-}
-
 void ManagedService::start()
 {
     if (isRunning() || m_state == State::Starting || m_state == State::Ready
@@ -241,255 +203,6 @@ void ManagedService::start()
     if (m_preflightDone)
         return spawn();
     preflight();
-}
-
-Result<ManagedService::LaunchPlan> ManagedService::launchPlan()
-{
-    using R = Result<LaunchPlan>;
-    const Manifest &m = *m_ctx.manifest;
-    const Binary *binary = m_spec.binaryFor(m_ctx.platform);
-    if (!binary)
-        return R::failure(
-            m_spec.binaries.isEmpty()
-                ? QStringLiteral("the manifest names no binary for this service")
-                : QStringLiteral("the manifest has no binary for %1 (it has: %2)")
-                      .arg(m_ctx.platform, m_spec.binaries.keys().join(QStringLiteral(", "))));
-    const TemplateRenderer templates(m_ctx.templates);
-    const QDir root(m.bundleRoot);
-    LaunchPlan plan;
-    // The reference runtime runs a service in the bundle root (or binary.cwd, relative to it),
-    // so relative args such as "services/db.py" are found there.
-    plan.workingDir = binary->cwd.isEmpty()
-        ? root.absolutePath()
-        : QDir::cleanPath(root.absoluteFilePath(templates.render(binary->cwd)));
-    for (const QString &a : binary->args)
-        plan.args << templates.render(a);
-    for (const QString &d : m_spec.dataDirs)
-        (void)AtomicFile::ensureDirectory(QDir(m_ctx.appData).absoluteFilePath(d), 0700);
-    const Result<QMap<QString, QString>> secretVars
-        = m_ctx.injector->prepare(m, m_spec, *m_ctx.keeper);
-    if (!secretVars)
-        return R::failure(secretVars.error());
-    ServiceEnvironment::Layers layers;
-    const bool gpu = m_gpuAvailable;
-    layers.base = {
-        {QStringLiteral("APP_DATA_DIR"), m_ctx.appData},
-        {QStringLiteral("BUNDLE_ROOT"), m.bundleRoot},
-        {QStringLiteral("BUNDLE_GPU_AVAILABLE"),
-         gpu ? QStringLiteral("true") : QStringLiteral("false")},
-        {QStringLiteral("BUNDLE_GPU_MODE"), gpu ? QStringLiteral("gpu") : QStringLiteral("cpu")},
-        {QStringLiteral("VROOLI_API_SKIP_STALE_CHECK"), QStringLiteral("true")},
-    };
-    if (m_ctx.stewardVariables)
-        layers.steward = m_ctx.stewardVariables(m_spec.id);
-    if (m_spec.gpu != GpuRequirement::None)
-        layers.steward.insert(QStringLiteral("STEWARD_GPU"),
-                              gpu ? QStringLiteral("1") : QStringLiteral("0"));
-    if (ServiceEnvironment::usesPlaywright(m_spec, binary)) {
-        if (const int port = playwrightDriverPort(); port > 0) {
-            layers.steward.insert(QStringLiteral("PLAYWRIGHT_DRIVER_PORT"), QString::number(port));
-            layers.steward.insert(QStringLiteral("PLAYWRIGHT_DRIVER_URL"),
-                                  QStringLiteral("http://127.0.0.1:%1").arg(port));
-        }
-    }
-    layers.secrets = secretVars.value();
-    plan.env = ServiceEnvironment::build(m_spec, *binary, templates, m.bundleRoot, layers);
-    // The Secret Service answers any client on the session bus: a sandboxed service does not
-    // learn where it is unless its manifest grants it (docs/security.md).
-    if (m_spec.sandbox.mode == SandboxSpec::Mode::Strict && !m_spec.sandbox.sessionBus)
-        plan.env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
-
-    const QString path = QDir::fromNativeSeparators(binary->path);
-    plan.program = resolveCommand(path, plan.env);
-    const QFileInfo info(plan.program);
-    if (!info.exists())
-        return R::failure(QStringLiteral("binary %1 does not exist").arg(plan.program));
-    if (!info.isFile() || !info.isExecutable())
-        return R::failure(QStringLiteral("binary %1 is not an executable file").arg(plan.program));
-    return plan;
-}
-
-int ManagedService::playwrightDriverPort() const
-{
-    // The driver is the service whose id names Playwright; a service that only reads its
-    // PLAYWRIGHT_* settings gets the driver's port, the driver its own.
-    const auto &ports = m_ctx.templates.ports;
-    auto firstPort = [&](const ServiceSpec &svc) {
-        return svc.ports.isEmpty() ? 0 : ports.value(svc.id).value(svc.ports.first().name);
-    };
-    for (const ServiceSpec &svc : m_ctx.manifest->services) {
-        if (svc.id.contains(QLatin1String("playwright"), Qt::CaseInsensitive) && firstPort(svc) > 0)
-            return firstPort(svc);
-    }
-    return firstPort(m_spec);
-}
-
-Result<std::shared_ptr<Sandbox>> ManagedService::sandboxFor(const QString &program) const
-{
-    ServiceSandbox::Paths paths = ServiceSandbox::userPaths(m_ctx.manifest->app.name);
-    paths.bundleRoot = m_ctx.manifest->bundleRoot;
-    paths.appData = m_ctx.appData;
-    paths.secretDir = m_ctx.injector ? m_ctx.injector->directoryFor(m_spec.id) : QString();
-    paths.logFile = logFilePath(m_spec, m_ctx.appData);
-    paths.program = program;
-    for (const int port : m_ctx.templates.ports.value(m_spec.id))
-        paths.ports << quint16(port);
-    Result<std::shared_ptr<Sandbox>> sandbox = ServiceSandbox::build(m_spec, paths);
-    if (!sandbox)
-        return Result<std::shared_ptr<Sandbox>>::failure(
-            QStringLiteral("cannot sandbox it: %1").arg(sandbox.error()));
-    return sandbox;
-}
-
-void ManagedService::preflight()
-{
-    setState(State::Starting, QStringLiteral("checking before the first start"));
-    auto afterGpu = [this] {
-        AssetVerifier::verify(
-            m_spec.assets, m_ctx.manifest->bundleRoot, this,
-            [this](const AssetVerifier::Outcome &outcome) {
-                for (const QString &w : outcome.warnings) {
-                    m_log->note(w);
-                    Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(w));
-                }
-                if (!outcome.missing.isEmpty())
-                    record("asset_missing", {{"path", s(outcome.missing)}});
-                if (!outcome.ok)
-                    return setState(State::Failed, outcome.problem);
-                runMigrations(0);
-            });
-    };
-    // Every service learns whether there is a GPU (BUNDLE_GPU_AVAILABLE), as in the reference.
-    if (!m_ctx.gpu)
-        return afterGpu();
-    m_ctx.gpu->query(this, [this, afterGpu](bool available, const QString &detail) {
-        m_gpuAvailable = available;
-        if (m_spec.gpu == GpuRequirement::None)
-            return afterGpu();
-        if (!available) {
-            switch (m_spec.gpu) {
-            case GpuRequirement::Required:
-                return setState(State::Failed, QStringLiteral("needs a GPU: %1").arg(detail));
-            case GpuRequirement::OptionalButWarn:
-                Logging::get("steward.process")
-                    ->warn("{} runs without a GPU: {}", s(m_spec.id), s(detail));
-                m_log->note(QStringLiteral("warning: running without a GPU (%1)").arg(detail));
-                break;
-            default:
-                m_log->note(QStringLiteral("no GPU (%1): running on the CPU").arg(detail));
-            }
-        } else {
-            m_log->note(QStringLiteral("GPU: %1").arg(detail));
-        }
-        afterGpu();
-    });
-}
-
-void ManagedService::runMigrations(qsizetype index)
-{
-    InstallState *state = m_ctx.state;
-    // Skip what does not apply to this run.
-    while (state && index < m_spec.migrations.size()) {
-        // Versioned, as in the reference runtime: a migration runs at most once, ever; run_on
-        // only says in which launch it may.
-        const Migration &mig = m_spec.migrations.at(index);
-        const bool done = state->migrationsRun(m_spec.id).contains(mig.version);
-        const bool upgraded = !state->previousAppVersion().isEmpty()
-            && state->previousAppVersion() != state->appVersion();
-        bool due = false;
-        switch (mig.runOn) {
-        case Migration::RunOn::Always:
-            due = true;
-            break;
-        case Migration::RunOn::FirstInstall:
-            due = state->isNewInstall();
-            break;
-        case Migration::RunOn::Upgrade:
-            due = upgraded;
-            break;
-        case Migration::RunOn::Never:
-            break;
-        }
-        if (due && !done)
-            break;
-        ++index;
-    }
-    if (!state || index >= m_spec.migrations.size()) {
-        m_preflightDone = true;
-        return spawn();
-    }
-    const Migration &mig = m_spec.migrations.at(index);
-    const Result<LaunchPlan> plan = launchPlan();
-    if (!plan)
-        return setState(State::Failed, plan.error());
-    const TemplateRenderer templates(m_ctx.templates);
-    QStringList argv;
-    for (const QString &a : mig.command)
-        argv << templates.render(a);
-    QProcessEnvironment env = plan->env;
-    for (auto it = mig.env.cbegin(); it != mig.env.cend(); ++it)
-        env.insert(it.key(), templates.render(it.value()));
-    // command[0] is relative to the bundle root; the migration runs where the service runs.
-    const QString written = argv.first();
-    argv.first() = resolveCommand(argv.first(), env);
-    if (m_ctx.execGuard) {
-        if (Status st
-            = m_ctx.execGuard->admit(written, argv.first(), argv.mid(1), plan->workingDir);
-            !st) {
-            record("integrity_refused", {{"migration", s(mig.version)}, {"reason", s(st.error())}});
-            return setState(State::Failed, st.error());
-        }
-    }
-    setState(State::Starting, QStringLiteral("running migration %1").arg(mig.version));
-    record("migration_start", {{"version", s(mig.version)}, {"run_on", s(mig.runOnAsWritten)}});
-    m_log->note(QStringLiteral("migration %1 (%2): %3")
-                    .arg(mig.version, enumName(mig.runOn), argv.join(QLatin1Char(' '))));
-    Result<std::shared_ptr<Sandbox>> sandbox = sandboxFor(argv.first());
-    if (!sandbox)
-        return setState(State::Failed,
-                        QStringLiteral("migration %1: %2").arg(mig.version, sandbox.error()));
-    auto *proc = new QProcess(this);
-    m_migration = proc;
-    proc->setProgram(argv.first());
-    proc->setArguments(argv.mid(1));
-    proc->setWorkingDirectory(plan->workingDir);
-    proc->setProcessEnvironment(env);
-    ChildProcessGuard::guardHelper(*proc, sandbox.value());
-    connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
-        m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
-    });
-    connect(proc, &QProcess::readyReadStandardError, this, [this, proc] {
-        m_log->append(ServiceLog::Channel::Stderr, proc->readAllStandardError());
-    });
-    const QString version = mig.version;
-    auto finished = [this, proc, index, version](bool ok, const QString &how) {
-        proc->deleteLater();
-        m_log->flush();
-        if (m_state != State::Starting)
-            return; // stopped meanwhile
-        if (!ok) {
-            record("migration_failed", {{"version", s(version)}, {"error", s(how)}});
-            return setState(State::Failed,
-                            QStringLiteral("migration %1 failed: %2").arg(version, how));
-        }
-        record("migration_success", {{"version", s(version)}});
-        m_log->note(QStringLiteral("migration %1 done").arg(version));
-        m_ctx.state->markMigrationRun(m_spec.id, version);
-        if (Status st = m_ctx.state->save(); !st)
-            Logging::get("steward.state")
-                ->error("cannot record migration {}: {}", s(version), s(st.error()));
-        runMigrations(index + 1);
-    };
-    connect(proc, &QProcess::finished, this, [finished](int code, QProcess::ExitStatus st) {
-        finished(st == QProcess::NormalExit && code == 0,
-                 st == QProcess::NormalExit ? QStringLiteral("exit code %1").arg(code)
-                                            : QStringLiteral("crashed"));
-    });
-    connect(proc, &QProcess::errorOccurred, this, [finished, proc](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
-            finished(false, QStringLiteral("cannot run it: %1").arg(proc->errorString()));
-    });
-    proc->start();
 }
 
 void ManagedService::spawn()
@@ -607,120 +320,11 @@ void ManagedService::spawn()
     proc->start();
 }
 
-void ManagedService::probe(const HealthCheck &check, bool portOnly, const QString &portName,
-                           std::function<void(bool, QString)> done)
-{
-    if (m_embedded)
-        return probeEmbedded(portOnly, std::move(done));
-    const int timeout = check.timeoutMs > 0 ? check.timeoutMs : 2000;
-    const int port = m_ctx.templates.ports.value(m_spec.id).value(portName);
-    if (portOnly)
-        return HealthProbe::tcp(port, timeout, this, done);
-    switch (check.type) {
-    case HealthCheck::Type::Http:
-        return HealthProbe::http(port, TemplateRenderer(m_ctx.templates).render(check.path),
-                                 timeout, this, done);
-    case HealthCheck::Type::Tcp:
-        return HealthProbe::tcp(port, timeout, this, done);
-    case HealthCheck::Type::Command: {
-        QStringList argv;
-        const TemplateRenderer templates(m_ctx.templates);
-        for (const QString &a : check.command)
-            argv << templates.render(a);
-        // Relative programs ("./worker") are found as a migration's are; the check runs where
-        // the service runs.
-        const QProcessEnvironment env
-            = m_process ? m_process->processEnvironment() : QProcessEnvironment();
-        if (!argv.isEmpty())
-            argv.first() = resolveCommand(argv.first(), env);
-        const QString dir = m_process ? m_process->workingDirectory() : m_ctx.manifest->bundleRoot;
-        Result<std::shared_ptr<Sandbox>> sandbox
-            = sandboxFor(argv.isEmpty() ? QString() : argv.first());
-        if (!sandbox)
-            return QTimer::singleShot(0, this, [done, why = sandbox.error()] { done(false, why); });
-        return HealthProbe::command(argv, dir, env, timeout, this, done, sandbox.value());
-    }
-    case HealthCheck::Type::LogMatch:
-        // Output-based health: the pattern was seen (when it decides readiness), and the
-        // process runs.
-        return QTimer::singleShot(0, this, [this, done] {
-            const bool seen = m_patternSeen || m_spec.readiness.type == Readiness::Type::LogMatch;
-            done(seen, seen ? QString() : QStringLiteral("the output has not shown the pattern"));
-        });
-    }
-}
-
-void ManagedService::probeReadiness()
-{
-    if (m_state != State::Starting || m_probing)
-        return;
-    m_probing = true;
-    const int generation = m_generation;
-    const bool portOnly = m_spec.readiness.type == Readiness::Type::PortOpen;
-    const QString portName = portOnly ? m_spec.readiness.portName : m_spec.health.portName;
-    probe(m_spec.health, portOnly, portName, [this, generation](bool ok, const QString &) {
-        m_probing = false;
-        if (generation != m_generation || m_state != State::Starting)
-            return;
-        if (ok)
-            return becomeReady();
-        // The next check comes after a tenth of the time the service has been starting (at
-        // least 5 ms, at most interval_ms): readiness is noticed within about 10% of the time
-        // the service took, and a slow starter is not polled needlessly often.
-        const int ceiling = m_spec.health.intervalMs > 0 ? m_spec.health.intervalMs : 1000;
-        const int next = int(std::clamp<qint64>(m_runTime.elapsed() / 10, FirstRetryMs,
-                                                std::max(ceiling, FirstRetryMs)));
-        m_readinessTimer->start(next);
-    });
-}
-
-void ManagedService::becomeReady()
-{
-    m_readinessTimer->stop();
-    m_readinessDeadline->stop();
-    m_livenessFailures = 0;
-    setState(State::Ready, QString());
-    m_log->note(QStringLiteral("ready"));
-    if (m_ctx.telemetry)
-        m_ctx.telemetry->record(
-            "service_ready", {{"service", s(m_spec.id)}, {"ms_since_start", m_runTime.elapsed()}});
-    if (m_spec.readiness.type != Readiness::Type::DependenciesReady
-        || m_spec.health.type != HealthCheck::Type::LogMatch)
-        m_livenessTimer->start(m_spec.health.intervalMs > 0 ? m_spec.health.intervalMs : 1000);
-}
-
-void ManagedService::probeLiveness()
-{
-    if (m_state != State::Ready || m_probing)
-        return;
-    m_probing = true;
-    const int generation = m_generation;
-    probe(m_spec.health, false, m_spec.health.portName,
-          [this, generation](bool ok, const QString &detail) {
-              m_probing = false;
-              if (generation != m_generation || m_state != State::Ready)
-                  return;
-              m_livenessFailures = ok ? 0 : m_livenessFailures + 1;
-              const int allowed = std::max(1, m_spec.health.retries);
-              const QString unhealthy
-                  = QStringLiteral("unhealthy: %1 failed health checks in a row (%2)")
-                        .arg(m_livenessFailures)
-                        .arg(detail);
-              if (m_livenessFailures >= allowed && m_spec.restart.onUnhealthy)
-                  return failAndRestart(unhealthy);
-              // restart.on_unhealthy false: the service keeps running, marked unhealthy.
-              if (!m_spec.restart.onUnhealthy)
-                  setState(State::Ready, m_livenessFailures >= allowed ? unhealthy : QString());
-              m_livenessTimer->start(m_spec.health.intervalMs > 0 ? m_spec.health.intervalMs
-                                                                  : 1000);
-          });
-}
-
 void ManagedService::failAndRestart(const QString &reason)
 {
     m_failureReason = reason;
     m_log->note(reason);
-    Logging::get("steward.process")->warn("{}: {}", s(m_spec.id), s(reason));
+    Logging::process()->warn("{}: {}", s(m_spec.id), s(reason));
     cancelTimers();
     killTree(); // onFinished() applies the restart policy
 }
@@ -887,16 +491,6 @@ void ManagedService::stopEmbedded(std::function<void()> done, const QString &wai
     m_log->note(QStringLiteral("stopping"));
     m_embedded->stop();
     onFinished(0, QProcess::NormalExit);
-}
-
-void ManagedService::probeEmbedded(bool portOnly, std::function<void(bool, QString)> done)
-{
-    // Steward serves it, so the manifest's check (meant for a program) does not apply: ready is
-    // the port answering, healthy is GET / answered 2xx (index.html being readable).
-    const int timeout = m_spec.health.timeoutMs > 0 ? m_spec.health.timeoutMs : 2000;
-    if (portOnly)
-        return HealthProbe::tcp(m_embedded->port(), timeout, this, std::move(done));
-    HealthProbe::http(m_embedded->port(), QStringLiteral("/"), timeout, this, std::move(done));
 }
 
 } // namespace steward

@@ -27,9 +27,8 @@ ServiceLog::ServiceLog(const QString &serviceId, const QString &filePath, const 
 {
     // An unsafe directory or file (a planted link) keeps the log in memory only.
     if (Status st = AtomicFile::ensureDirectory(QFileInfo(filePath).absolutePath(), 0700); !st) {
-        Logging::get("steward.process")
-            ->warn("{}: output kept in memory only: {}", serviceId.toStdString(),
-                   st.error().toStdString());
+        Logging::process()->warn("{}: output kept in memory only: {}", serviceId.toStdString(),
+                                 st.error().toStdString());
         return;
     }
     try {
@@ -41,8 +40,8 @@ ServiceLog::ServiceLog(const QString &serviceId, const QString &filePath, const 
         m_file->set_level(spdlog::level::trace);
     } catch (const spdlog::spdlog_ex &e) {
         m_file.reset(); // the ring still works
-        Logging::get("steward.process")
-            ->warn("{}: output kept in memory only: {}", serviceId.toStdString(), e.what());
+        Logging::process()->warn("{}: output kept in memory only: {}", serviceId.toStdString(),
+                                 e.what());
     }
 }
 

@@ -173,7 +173,7 @@ void Supervisor::onSecretsChanged(const QStringList &ids)
 {
     if (m_shuttingDown)
         return;
-    auto log = Logging::get("steward.process");
+    auto log = Logging::process();
     for (ManagedService *svc : m_services) {
         bool consumes = false;
         for (const QString &id : ids)
@@ -330,9 +330,8 @@ void Supervisor::updateStatus()
         m_status = st;
         m_statusReason = reason;
         if (changed) {
-            Logging::get("steward.process")
-                ->info("app status: {}{}{}", statusName(st).toStdString(),
-                       reason.isEmpty() ? "" : " - ", reason.toStdString());
+            Logging::process()->info("app status: {}{}{}", statusName(st).toStdString(),
+                                     reason.isEmpty() ? "" : " - ", reason.toStdString());
             if (m_telemetry && st == AppStatus::Ready)
                 m_telemetry->record("ready", {{"app", m_manifest.app.name.toStdString()}});
             if (m_telemetry && st == AppStatus::WaitingForSecrets)

@@ -24,8 +24,7 @@ TelemetryLog::TelemetryLog(const QString &path, std::shared_ptr<const Redactor> 
     , m_maxBytes(maxBytes)
 {
     if (Status st = AtomicFile::ensureDirectory(QFileInfo(path).absolutePath(), 0700); !st)
-        Logging::get("steward.telemetry")
-            ->warn("telemetry not written: {}", st.error().toStdString());
+        Logging::telemetry()->warn("telemetry not written: {}", st.error().toStdString());
 }
 
 void TelemetryLog::record(const char *event, nlohmann::json fields)
@@ -52,8 +51,7 @@ void TelemetryLog::record(const char *event, nlohmann::json fields)
     const Result<int> fd = SafeFile::openForAppend(m_path);
     if (!fd) {
         if (!m_refused) // once per run, not once per event
-            Logging::get("steward.telemetry")
-                ->warn("telemetry not written: {}", fd.error().toStdString());
+            Logging::telemetry()->warn("telemetry not written: {}", fd.error().toStdString());
         m_refused = true;
         return;
     }

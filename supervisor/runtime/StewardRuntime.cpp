@@ -150,7 +150,7 @@ int StewardRuntime::start()
         m_report->error(QStringLiteral("cannot write its log: %1").arg(st.error()));
         return AppDataUnusable;
     }
-    auto log = Logging::get("steward.runtime");
+    auto log = Logging::runtime();
     log->info("starting {} {} from {} (app data {})", m_manifest.app.name.toStdString(),
               m_manifest.app.version.toStdString(), m_manifest.sourcePath.toStdString(),
               m_appData.toStdString());
@@ -247,8 +247,8 @@ void StewardRuntime::useEncryptedFileStore()
 {
     if (m_options.store == RuntimeOptions::Store::File || m_shuttingDown)
         return;
-    Logging::get("steward.secrets")
-        ->warn("no keychain; the person chose the encrypted file store with a key file");
+    Logging::secrets()->warn(
+        "no keychain; the person chose the encrypted file store with a key file");
     m_options.store = RuntimeOptions::Store::File;
     m_refresher.reset();
     m_keeper.reset();
@@ -275,9 +275,8 @@ void StewardRuntime::openStore()
                 m_store = store;
                 return importThenStartKeeper();
             }
-            Logging::get("steward.secrets")
-                ->warn("no keychain for the file store's key ({}); using a key file",
-                       e.message.toStdString());
+            Logging::secrets()->warn("no keychain for the file store's key ({}); using a key file",
+                                     e.message.toStdString());
             EncryptedFileStore::open(
                 dir, m_manifest.app.name, m_state->installId(), nullptr, m_keychain.get(),
                 [this](const SecretStore::Error &e2, EncryptedFileStore *fileStore) {
@@ -355,7 +354,7 @@ void StewardRuntime::startKeeper()
         m_remoteProviders = made.providers;
         for (const QString &why : std::as_const(made.errors)) {
             m_report->remoteUnavailable(why);
-            Logging::get("steward.remote")->warn("{}", why.toStdString());
+            Logging::remote()->warn("{}", why.toStdString());
         }
     }
     for (RemoteSecretProvider *provider : std::as_const(m_remoteProviders))

@@ -3,6 +3,7 @@
 #include "SecretGenerator.h"
 #include "SecretStore.h"
 #include "core/AtomicFile.h"
+#include "core/StdText.h"
 #include "logging/Logging.h"
 
 #include <QCoreApplication>
@@ -22,16 +23,12 @@
 namespace steward {
 
 using json = nlohmann::json;
+using stdtext::s;
 
 namespace {
 
 constexpr const char *CurrentName = "audit.jsonl";
 constexpr const char *HeadName = "audit.head";
-
-std::string str(const QString &q)
-{
-    return q.toStdString();
-}
 
 QString qstr(const json &j, const char *key)
 {
@@ -43,12 +40,12 @@ QString qstr(const json &j, const char *key)
 json entryObject(const AuditTrail::Entry &e)
 {
     return json {{"seq", e.seq},
-                 {"at", str(e.at.toUTC().toString(Qt::ISODateWithMs))},
-                 {"actor", str(e.event.actor)},
-                 {"action", str(e.event.action)},
-                 {"secret", str(e.event.secret)},
-                 {"service", str(e.event.service)},
-                 {"outcome", str(e.event.outcome)},
+                 {"at", s(e.at.toUTC().toString(Qt::ISODateWithMs))},
+                 {"actor", s(e.event.actor)},
+                 {"action", s(e.event.action)},
+                 {"secret", s(e.event.secret)},
+                 {"service", s(e.event.service)},
+                 {"outcome", s(e.event.outcome)},
                  {"prev", e.prev.toStdString()}};
 }
 
@@ -154,8 +151,7 @@ void AuditTrail::open(SecretStore &store, QObject *context,
     QPointer<QObject> ctx(context);
     auto finish = [this, ctx, done](const QString &error) {
         if (!error.isEmpty()) {
-            Logging::get("steward.audit")
-                ->error("the audit trail cannot be written: {}", str(error));
+            Logging::audit()->error("the audit trail cannot be written: {}", error);
             m_pending.clear();
         }
         if (ctx && done)
@@ -233,9 +229,8 @@ void AuditTrail::record(const Event &event)
         return;
     }
     if (Status s = append(event); !s)
-        Logging::get("steward.audit")
-            ->error("cannot add to the audit trail ({} {}): {}", str(event.action),
-                    str(event.secret), str(s.error()));
+        Logging::audit()->error("cannot add to the audit trail ({} {}): {}", event.action,
+                                event.secret, s.error());
 }
 
 Status AuditTrail::append(const Event &event)

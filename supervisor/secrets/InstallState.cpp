@@ -54,6 +54,17 @@ InstallState::SecretStatus statusFrom(const QString &s)
     return InstallState::SecretStatus::Missing;
 }
 
+// The manifest's word for a class ("user_prompt"); none for "" or a word it does not have.
+std::optional<SecretClass> classFrom(const QString &s)
+{
+    for (SecretClass c : {SecretClass::Infrastructure, SecretClass::PerInstallGenerated,
+                          SecretClass::UserPrompt, SecretClass::RemoteFetch}) {
+        if (s == enumName(c))
+            return c;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 QString InstallState::sourceName(SecretSource s)
@@ -86,6 +97,18 @@ QString InstallState::statusName(SecretStatus s)
     return {};
 }
 
+const InstallState::SecretRecord *InstallState::secret(const QString &id) const
+{
+    const auto it = m_secrets.constFind(id);
+    return it == m_secrets.cend() ? nullptr : &*it;
+}
+
+InstallState::SecretRecord *InstallState::secret(const QString &id)
+{
+    const auto it = m_secrets.find(id);
+    return it == m_secrets.end() ? nullptr : &*it;
+}
+
 QString InstallState::path() const
 {
     return m_dir + QStringLiteral("/state.json");
@@ -100,7 +123,7 @@ void InstallState::markMigrationRun(const QString &serviceId, const QString &ver
 
 Result<InstallState> InstallState::load(const QString &appDataDir)
 {
-    auto log = Logging::get("steward.state");
+    auto log = Logging::state();
     if (Status s = AtomicFile::ensureDirectory(appDataDir, 0700, AtomicFile::Links::Follow); !s)
         return Result<InstallState>::failure(s.error());
 
@@ -148,7 +171,7 @@ Result<InstallState> InstallState::load(const QString &appDataDir)
                 if (!it->is_object())
                     continue;
                 SecretRecord r;
-                r.secretClass = fromJson(*it, "class");
+                r.secretClass = classFrom(fromJson(*it, "class"));
                 r.source = sourceFrom(fromJson(*it, "source"));
                 r.status = statusFrom(fromJson(*it, "status"));
                 r.updatedAt = QDateTime::fromString(fromJson(*it, "updated_at"), Qt::ISODate);
@@ -202,7 +225,7 @@ Status InstallState::save() const
 {
     json secrets = json::object();
     for (auto it = m_secrets.cbegin(); it != m_secrets.cend(); ++it) {
-        json r {{"class", it->secretClass.toStdString()},
+        json r {{"class", it->secretClass ? enumName(*it->secretClass).toStdString() : ""},
                 {"source", sourceName(it->source).toStdString()},
                 {"status", statusName(it->status).toStdString()},
                 {"version", it->version}};

@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace steward {
 
 // What Steward remembers about one install, in <app data>/state.json. Never a secret value.
@@ -31,7 +33,9 @@ public:
 
     struct SecretRecord
     {
-        QString secretClass;
+        // From the manifest; none until Steward has seen the secret in one (state.json: "class",
+        // the manifest's word, "" for none).
+        std::optional<SecretClass> secretClass;
         SecretSource source = SecretSource::None;
         SecretStatus status = SecretStatus::Missing;
         QDateTime updatedAt;
@@ -67,9 +71,12 @@ public:
         m_previousAppVersion = appVersion;
     }
 
-    QMap<QString, SecretRecord> &secrets() { return m_secrets; }
     const QMap<QString, SecretRecord> &secrets() const { return m_secrets; }
-    SecretRecord &secret(const QString &id) { return m_secrets[id]; }
+    // The record of a secret; null when there is none. Looking adds nothing.
+    const SecretRecord *secret(const QString &id) const;
+    SecretRecord *secret(const QString &id);
+    // The record of a secret, added (missing, no source, version 0) when there is none.
+    SecretRecord &ensureSecret(const QString &id) { return m_secrets[id]; }
 
     // Migration versions already run, per service.
     QStringList migrationsRun(const QString &serviceId) const

@@ -239,8 +239,8 @@ void ReferenceInstallImport::finish()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const QString &id : std::as_const(m_report.imported)) {
         const SecretSpec *spec = m_manifest.secret(id);
-        InstallState::SecretRecord &rec = m_state.secret(id);
-        rec.secretClass = enumName(spec->secretClass);
+        InstallState::SecretRecord &rec = m_state.ensureSecret(id);
+        rec.secretClass = spec->secretClass;
         rec.source = InstallState::sourceFor(spec->secretClass);
         rec.status = InstallState::SecretStatus::Configured;
         rec.detail.clear();
@@ -256,7 +256,7 @@ void ReferenceInstallImport::finish()
         return fail(QStringLiteral("cannot record the import from %1: %2")
                         .arg(m_report.sourceDir, st.error()));
 
-    auto log = Logging::get("steward.secrets");
+    auto log = Logging::secrets();
     log->info("imported {} secret(s) from {} into {}: {}", m_report.imported.size(),
               secretsFile().toStdString(), m_store.backendName().toStdString(),
               m_report.imported.join(QStringLiteral(", ")).toStdString());
@@ -290,7 +290,7 @@ void ReferenceInstallImport::fail(const QString &error, bool storeFailed)
 {
     m_report.error = error;
     m_report.storeFailed = storeFailed;
-    Logging::get("steward.secrets")->error("{}", error.toStdString());
+    Logging::secrets()->error("{}", error.toStdString());
     for (QByteArray &v : m_values)
         v.fill('\0');
     m_values.clear();

@@ -14,7 +14,7 @@ namespace {
 
 std::shared_ptr<spdlog::logger> log()
 {
-    static const auto logger = Logging::get("steward.trust");
+    static const auto logger = Logging::trust();
     return logger;
 }
 

@@ -49,9 +49,8 @@ UiBundleServer::UiBundleServer(Settings settings, QObject *parent)
     m_server->setMaxPendingConnections(MaxConnections);
     connect(m_server, &QTcpServer::newConnection, this, &UiBundleServer::accept);
     connect(m_server, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
-        Logging::get("steward.web")
-            ->warn("port {}: cannot accept a connection: {}", m_port,
-                   m_server->errorString().toStdString());
+        Logging::web()->warn("port {}: cannot accept a connection: {}", m_port,
+                             m_server->errorString().toStdString());
     });
     m_logFlush->setSingleShot(true);
     connect(m_logFlush, &QTimer::timeout, this, &UiBundleServer::flushLog);

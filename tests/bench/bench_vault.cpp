@@ -3,7 +3,7 @@
 // The test server is single-threaded Python, so these figures bound Steward's own cost from above.
 // Prints Markdown table rows: | benchmark | result | target |
 
-#include "../remote/vault/FakeVault.h"
+#include "FakeVault.h"
 #include "ManifestBuilder.h"
 #include "core/Redactor.h"
 #include "remote/vault/VaultSecretProvider.h"

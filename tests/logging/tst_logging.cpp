@@ -20,6 +20,7 @@ class tst_Logging : public QObject
 
 private Q_SLOTS:
     void qtMessagesAreRedactedIntoTheLogFile();
+    void qStringsFormatAsUtf8();
 };
 
 void tst_Logging::qtMessagesAreRedactedIntoTheLogFile()
@@ -36,7 +37,7 @@ void tst_Logging::qtMessagesAreRedactedIntoTheLogFile()
     qWarning("keychain said: the password hunter2-opensesame was refused");
     qCWarning(demo) << "a categorised warning";
     qInstallMessageHandler(previous);
-    Logging::get("qt")->flush();
+    Logging::qt()->flush();
 
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -47,6 +48,14 @@ void tst_Logging::qtMessagesAreRedactedIntoTheLogFile()
     QVERIFY(log.contains(" warning [qt] "));
     QVERIFY(log.contains("[qt] steward.demo: a categorised warning"));
     QVERIFY(!log.contains("hunter2-opensesame"));
+}
+
+// A log call passes a QString as it is (logging/QStringFormatter.h).
+void tst_Logging::qStringsFormatAsUtf8()
+{
+    const QString word = QStringLiteral("gr\u00fc\u00dfe");
+    QCOMPARE(fmt::format("{}|{:>4}|{}", word, QStringLiteral("ab"), QString()),
+             std::string("gr\u00fc\u00dfe|  ab|"));
 }
 
 QTEST_GUILESS_MAIN(tst_Logging)

@@ -65,6 +65,8 @@ private Q_SLOTS:
     void cleanExitIsNotRestartedOnFailurePolicy();
     void logMatchReadiness();
     void missingBinaryFailsClearly();
+    void dataDirThatCannotBeMadeFailsClearly();
+    void unresolvedWorkingDirectoryFailsClearly();
     void migrationsOnANewInstall();
     void migrationsOnAnUpgrade();
     void failingMigrationFailsTheService();
@@ -555,6 +557,44 @@ void tst_Supervisor::missingBinaryFailsClearly()
     QVERIFY(h.svc(QStringLiteral("ghost"))
                 ->message()
                 .contains(QLatin1String("bin/does-not-exist does not exist")));
+}
+
+void tst_Supervisor::dataDirThatCannotBeMadeFailsClearly()
+{
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(QStringLiteral("db"), {});
+    svc["data_dirs"] = json::array({"blocked/db"});
+    QCOMPARE(h.load(json::array({svc})), QString());
+    // A regular file where a directory must go: mkdir fails whoever runs the test, root too.
+    const QDir data(h.appData() + QStringLiteral("/data"));
+    QVERIFY(data.mkpath(QStringLiteral(".")));
+    QFile blocker(data.filePath(QStringLiteral("blocked")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    h.supervisor().start();
+    ManagedService *db = h.svc(QStringLiteral("db"));
+    QTRY_COMPARE_WITH_TIMEOUT(db->state(), State::Failed, 20000);
+    const QString message = db->message();
+    QVERIFY2(message.contains(data.filePath(QStringLiteral("blocked/db"))), qPrintable(message));
+    QVERIFY2(message.contains(blocker.fileName() + QStringLiteral(" is not a directory")),
+             qPrintable(message));
+    QCOMPARE(db->pid(), 0); // never started
+}
+
+void tst_Supervisor::unresolvedWorkingDirectoryFailsClearly()
+{
+    SupervisorHarness h;
+    json svc = SupervisorHarness::service(QStringLiteral("api"), {});
+    svc["binaries"]["linux-x64"]["cwd"] = "work/${HOME}";
+    svc["binaries"]["linux-arm64"]["cwd"] = "work/${HOME}";
+    QCOMPARE(h.load(json::array({svc})), QString());
+    h.supervisor().start();
+    ManagedService *api = h.svc(QStringLiteral("api"));
+    QTRY_COMPARE_WITH_TIMEOUT(api->state(), State::Failed, 20000);
+    QVERIFY2(api->message().contains(QLatin1String("working directory")),
+             qPrintable(api->message()));
+    QVERIFY2(api->message().contains(QLatin1String("${HOME}")), qPrintable(api->message()));
+    QCOMPARE(api->pid(), 0);
 }
 
 namespace {

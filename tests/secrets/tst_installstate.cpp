@@ -20,6 +20,7 @@ class tst_InstallState : public QObject
 private Q_SLOTS:
     void newInstall();
     void roundTrip();
+    void secretClassIsTheManifestsWordInTheFile();
     void corruptStateIsMovedAsideAndKeepsTheInstallId_data();
     void corruptStateIsMovedAsideAndKeepsTheInstallId();
     void lostStateFileIsARecoveryNotANewInstall();
@@ -48,8 +49,9 @@ void tst_InstallState::roundTrip()
     QVERIFY(first.ok());
     InstallState st = first.value();
     st.setAppVersion(QStringLiteral("1.2.3"));
-    InstallState::SecretRecord &r = st.secret(QStringLiteral("jwt_secret"));
-    r.secretClass = QStringLiteral("per_install_generated");
+    QVERIFY(!st.secret(QStringLiteral("jwt_secret")));
+    InstallState::SecretRecord &r = st.ensureSecret(QStringLiteral("jwt_secret"));
+    r.secretClass = SecretClass::PerInstallGenerated;
     r.source = InstallState::SecretSource::Generated;
     r.status = InstallState::SecretStatus::Configured;
     r.version = 3;
@@ -64,12 +66,44 @@ void tst_InstallState::roundTrip()
     QCOMPARE(again->installId(), st.installId());
     QCOMPARE(again->previousAppVersion(), QStringLiteral("1.2.3"));
     const InstallState::SecretRecord &back = again->secrets().value(QStringLiteral("jwt_secret"));
+    QCOMPARE(back.secretClass, SecretClass::PerInstallGenerated);
     QCOMPARE(back.source, InstallState::SecretSource::Generated);
     QCOMPARE(back.status, InstallState::SecretStatus::Configured);
     QCOMPARE(back.version, 3);
     QCOMPARE(back.updatedAt, r.updatedAt);
     QCOMPARE(again->migrationsRun(QStringLiteral("api")),
              QStringList {QStringLiteral("2025-01-01")});
+}
+
+// The class is kept as the enum and written as the manifest's word ("" before Steward has seen
+// the secret in a manifest); looking a record up adds none.
+void tst_InstallState::secretClassIsTheManifestsWordInTheFile()
+{
+    QTemporaryDir dir;
+    Result<InstallState> first = InstallState::load(dir.path());
+    QVERIFY(first.ok());
+    InstallState st = first.value();
+    st.ensureSecret(QStringLiteral("api_key")).secretClass = SecretClass::UserPrompt;
+    st.ensureSecret(QStringLiteral("unseen"));
+    QVERIFY(!std::as_const(st).secret(QStringLiteral("never_recorded")));
+    QVERIFY(!st.secret(QStringLiteral("never_recorded")));
+    QCOMPARE(st.secrets().size(), 2);
+    QVERIFY(st.save().ok());
+
+    QFile file(st.path());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const nlohmann::json j = nlohmann::json::parse(file.readAll().toStdString());
+    QCOMPARE(QString::fromStdString(j["secrets"]["api_key"]["class"].get<std::string>()),
+             QStringLiteral("user_prompt"));
+    QCOMPARE(QString::fromStdString(j["secrets"]["unseen"]["class"].get<std::string>()), QString());
+
+    const Result<InstallState> again = InstallState::load(dir.path());
+    QVERIFY(again.ok());
+    QVERIFY(again->secret(QStringLiteral("api_key")));
+    QVERIFY(again->secret(QStringLiteral("api_key"))->secretClass == SecretClass::UserPrompt);
+    QVERIFY(again->secret(QStringLiteral("unseen")));
+    QVERIFY(!again->secret(QStringLiteral("unseen"))->secretClass);
+    QCOMPARE(again->secrets().size(), 2);
 }
 
 void tst_InstallState::corruptStateIsMovedAsideAndKeepsTheInstallId_data()
@@ -160,7 +194,8 @@ void tst_InstallState::failedSaveLeavesThePreviousStateIntact()
     InstallState changed = st.value();
     changed.setAppVersion(QStringLiteral("9.9.9"));
     for (int i = 0; i < 200; ++i) // large enough not to fit in what is left
-        changed.secret(QStringLiteral("secret_%1").arg(i)).detail = QString(64, QLatin1Char('d'));
+        changed.ensureSecret(QStringLiteral("secret_%1").arg(i)).detail
+            = QString(64, QLatin1Char('d'));
     const Status s = changed.save();
     if (!root)
         QFile::setPermissions(data, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);

@@ -412,7 +412,8 @@ void tst_SecretKeeper::historyKeepsEveryValueAndRollsBack()
     }
     QVERIFY(!trail.contains(generated));
     Run again(m_manifest, dir.path(), store);
-    QCOMPARE(again.state.secret(id).history.size(), 4);
+    QVERIFY(again.state.secret(id));
+    QCOMPARE(again.state.secret(id)->history.size(), 4);
     QStringList actions;
     for (const AuditTrail::Entry &e : AuditTrail::list(dir.path(), {{}, id}))
         actions << e.event.action;

@@ -17,6 +17,13 @@ using Kind = SecretStore::ErrorKind;
 // A token this close to its expiry is treated as expired: a request would race it.
 constexpr qint64 ExpiryMarginMs = 1000;
 
+// Vault's own logger, declared once here (logging/ knows no provider).
+const std::shared_ptr<spdlog::logger> &vaultLog()
+{
+    static const std::shared_ptr<spdlog::logger> logger = Logging::get("steward.vault");
+    return logger;
+}
+
 } // namespace
 
 VaultSecretProvider::VaultSecretProvider(VaultClient *client, Settings settings, QObject *parent)
@@ -82,9 +89,9 @@ Result<VaultSecretProvider *> VaultSecretProvider::create(const Manifest &manife
     const QUrl &url = endpoint.address;
     if (url.scheme() == QLatin1String("http") && url.host() != QLatin1String("localhost")
         && !QHostAddress(url.host()).isLoopback())
-        Logging::get("steward.vault")
-            ->warn("Vault at {} is reached without TLS: its token travels unencrypted; use https",
-                   url.toString().toStdString());
+        vaultLog()->warn(
+            "Vault at {} is reached without TLS: its token travels unencrypted; use https",
+            url.toString().toStdString());
     Settings settings;
     settings.method = method;
     settings.envToken = envToken;
@@ -177,8 +184,8 @@ void VaultSecretProvider::authenticate()
                 if (e.ok()) {
                     m_client->setToken(lease.token);
                     adopt(lease, true);
-                    Logging::get("steward.vault")
-                        ->info("logged in to Vault with AppRole (token lease {} s)", lease.ttlS);
+                    vaultLog()->info("logged in to Vault with AppRole (token lease {} s)",
+                                     lease.ttlS);
                 }
                 finishAuth(e);
             });
@@ -233,7 +240,7 @@ void VaultSecretProvider::adopt(const VaultClient::TokenLease &lease, bool newTo
 
 void VaultSecretProvider::renew()
 {
-    auto log = Logging::get("steward.vault");
+    auto log = vaultLog();
     const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_expiresAt);
     if (!m_renewable) {
         if (m_settings.method == Method::AppRole)
@@ -278,8 +285,7 @@ void VaultSecretProvider::logInAgain()
     resetAuth();
     withToken([](const SecretStore::Error &e) {
         if (!e.ok())
-            Logging::get("steward.vault")
-                ->warn("cannot log in to Vault again: {}", e.message.toStdString());
+            vaultLog()->warn("cannot log in to Vault again: {}", e.message.toStdString());
     });
 }
 

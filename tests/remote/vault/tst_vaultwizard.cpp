@@ -1,8 +1,8 @@
 // The first-run wizard with a secret from Vault: the Remote secrets page says where it comes
 // from and why it is missing, and Retry fetches it once Vault is back.
 
-#include "../ui/UiHarness.h"
 #include "FakeVault.h"
+#include "UiHarness.h"
 #include "VaultBundle.h"
 #include "secrets/SecretKeeper.h"
 #include "wizard/FirstRunWizard.h"

@@ -16,7 +16,7 @@ namespace steward::test {
 
 // One desktop run of Steward on the example bundle (or options.manifestPath) in a throw-away
 // app data dir: the real runtime (keychain from the test session, real services) with the
-// DesktopShell on top.
+// DesktopShell on top. For GUI tests (steward_add_test ... GUI), which link the ui library.
 class UiHarness
 {
 public:

@@ -16,7 +16,8 @@
 
 namespace steward::test {
 
-// fake_vault.py as a child process on an ephemeral port, with its test-control endpoints.
+// fake_vault.py (tests/remote/vault) as a child process on an ephemeral port, with its
+// test-control endpoints. A test that includes it defines STEWARD_PYTHON and FAKE_VAULT.
 // Serving HTTPS (extraArgs --tls-cert/--tls-key), control() trusts the CA in `controlCaFile`.
 class FakeVault
 {
