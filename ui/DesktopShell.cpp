@@ -8,6 +8,8 @@
 #include "wizard/FirstRunWizard.h"
 
 #include <QDesktopServices>
+#include <QIcon>
+#include <QMessageBox>
 
 // The icons are a resource of this static library: they must be registered by name.
 static void initIconResources()
@@ -24,7 +26,9 @@ DesktopShell::DesktopShell(StewardRuntime &runtime, QObject *parent)
 {
     initIconResources();
     connect(&runtime, &StewardRuntime::secretsSettled, this, &DesktopShell::onSecretsSettled);
+    connect(&runtime, &StewardRuntime::storeSlow, this, &DesktopShell::showWaitingNote);
     connect(&runtime, &StewardRuntime::storeUnavailable, this, [this](const QString &reason) {
+        closeWaitingNote();
         m_decided = true;
         showWizard();
         m_wizard->setStoreUnavailable(reason);
@@ -45,6 +49,7 @@ DesktopShell::~DesktopShell()
 {
     delete m_wizard;
     delete m_settings;
+    delete m_waiting;
 }
 
 FirstRunWizard *DesktopShell::wizard() const
@@ -57,8 +62,37 @@ SettingsDialog *DesktopShell::settings() const
     return m_settings;
 }
 
+QMessageBox *DesktopShell::waitingNote() const
+{
+    return m_waiting;
+}
+
+void DesktopShell::showWaitingNote(const QString &why)
+{
+    if (m_waiting || m_decided)
+        return;
+    const QString app = m_runtime.manifest().app.name;
+    m_waiting = new QMessageBox(QMessageBox::Information, tr("%1 is starting").arg(app),
+                                tr("%1 is waiting for its secrets: %2.").arg(app, why),
+                                QMessageBox::NoButton);
+    m_waiting->setObjectName(QStringLiteral("waitingForKeychain"));
+    m_waiting->setInformativeText(
+        tr("This window closes by itself as soon as the keychain answers."));
+    m_waiting->setWindowIcon(QIcon(QStringLiteral(":/icons/steward.svg")));
+    m_waiting->setAttribute(Qt::WA_DeleteOnClose);
+    m_waiting->setModal(false);
+    m_waiting->show();
+}
+
+void DesktopShell::closeWaitingNote()
+{
+    if (m_waiting)
+        m_waiting->close();
+}
+
 void DesktopShell::onSecretsSettled()
 {
+    closeWaitingNote();
     if (m_decided)
         return;
     m_decided = true;

@@ -6,6 +6,8 @@
 
 #include <functional>
 
+class QMessageBox;
+
 namespace steward {
 
 class FirstRunWizard;
@@ -27,6 +29,9 @@ public:
     SettingsDialog *settings() const;
 
     TrayIcon *tray() const { return m_tray; }
+    // The note shown while the keychain has not answered (a locked one waiting to be unlocked);
+    // null when there is none.
+    QMessageBox *waitingNote() const;
     void showSettings();
     // The app's own UI: the port Steward serves the first ui-bundle service on; empty if there
     // is none.
@@ -39,12 +44,15 @@ private:
     void showWizard();
     void onWizardClosed();
     void showTray();
+    void showWaitingNote(const QString &why);
+    void closeWaitingNote();
     void quit();
     void restartServices();
 
     StewardRuntime &m_runtime;
     QPointer<FirstRunWizard> m_wizard;
     QPointer<SettingsDialog> m_settings;
+    QPointer<QMessageBox> m_waiting;
     TrayIcon *m_tray = nullptr;
     bool m_trayShown = false;
     bool m_decided = false;

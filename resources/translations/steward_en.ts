@@ -87,6 +87,110 @@
         <source>no service</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>First-run wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Control API</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stewardctl</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vault</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rollback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terminal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You, in the app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You, at the terminal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A client with the admin token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Steward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A client with a wrong token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set for the first time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rolled back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Given to a starting service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change asked for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear asked for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looked up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SecretValidator</name>
@@ -191,6 +295,64 @@
     </message>
 </context>
 <context>
+    <name>steward::AuditPanel</name>
+    <message>
+        <source>Recent activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the &amp;trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check that no entry was edited, removed or reordered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No audit trail is kept in this run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The trail is intact: %n entries, none edited, removed or reordered.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The trail was changed outside Steward: line %1 of %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The trail cannot be trusted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>steward::AuditTrail</name>
     <message>
         <source>no random bytes for the audit key</source>
@@ -244,11 +406,30 @@
         <source>the trail ends at entry %1 but entry %2 was the last one written (its end was cut off)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the audit trail is not open yet, so its chain cannot be checked</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>steward::ChangeSecretDialog</name>
     <message>
         <source>%1: change %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::DesktopShell</name>
+    <message>
+        <source>%1 is starting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is waiting for its secrets: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This window closes by itself as soon as the keychain answers.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -544,6 +725,85 @@
     </message>
 </context>
 <context>
+    <name>steward::SecretHistoryDialog</name>
+    <message>
+        <source>%1: history of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last versions of %1 kept in the keychain. Values are never shown; rolling back makes an earlier value current again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Roll back to this version...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No versions are kept yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was not rolled back: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already has the value of version %2; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: roll back %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make version %1 of %2 current again? These services restart to use it: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roll back and restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is back to the value of version %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>steward::SecretsPanel</name>
     <message>
         <source>Secrets</source>
@@ -661,6 +921,10 @@
         <source>%1 was cleared.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;History...</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>steward::ServiceSandbox</name>
@@ -738,6 +1002,10 @@
         <source>Stop every service of %1 and exit</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Activity</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>steward::StartingPage</name>
@@ -791,6 +1059,24 @@
     </message>
     <message>
         <source>Waiting for secrets: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::StewardRuntime</name>
+    <message numerus="yes">
+        <source>the %1 has not answered for %n s; if it is locked, unlock it (Steward waits for it)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>secret store</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -40,6 +40,14 @@ struct ApiContext
     // What this run imported from the Vrooli runtime's install of the app, if anything.
     std::optional<ReferenceInstallImport::Report> imported;
     int port = 0; // the port the API listens on (set once it does)
+    // Why the secret store is slow to answer ("the keychain has not answered for 3 s ..."),
+    // empty while it is not; asked only while the secrets are loading.
+    std::function<QString()> storeDelay;
+
+    // "loading" until the secret store has answered (no keeper yet, or it is still reading),
+    // "failed" when the store cannot be used, "loaded" after.
+    const char *secretsState() const;
+    bool secretsLoaded() const;
 };
 
 } // namespace steward

@@ -74,6 +74,15 @@ ApiResult AppRoutes::healthz() const
                 .simplified())}});
 }
 
+json AppRoutes::secretsDetail() const
+{
+    if (std::string_view(m_ctx.secretsState()) == "failed")
+        return s(m_ctx.keeper->failure());
+    if (!m_ctx.secretsLoaded() && m_ctx.storeDelay)
+        return nullable(m_ctx.storeDelay());
+    return nullptr;
+}
+
 ApiResult AppRoutes::status() const
 {
     json services = json::array();
@@ -100,9 +109,12 @@ ApiResult AppRoutes::status() const
          {"status",
           m_ctx.supervisor ? s(Supervisor::statusName(m_ctx.supervisor->status())) : "starting"},
          {"reason", m_ctx.supervisor ? nullable(m_ctx.supervisor->statusReason()) : json(nullptr)},
-         {"secrets_phase", s(SecretKeeper::phaseName(m_ctx.keeper->phase()))},
-         {"missing_secrets", list(m_ctx.keeper->missingRequired())},
-         {"store", s(m_ctx.keeper->store().backendName())},
+         {"secrets", m_ctx.secretsState()},
+         {"secrets_detail", secretsDetail()},
+         {"secrets_phase",
+          m_ctx.keeper ? s(SecretKeeper::phaseName(m_ctx.keeper->phase())) : "Loading"},
+         {"missing_secrets", m_ctx.keeper ? list(m_ctx.keeper->missingRequired()) : json::array()},
+         {"store", m_ctx.keeper ? json(s(m_ctx.keeper->store().backendName())) : json(nullptr)},
          {"services", services},
          {"imported", imported},
          {"isolation", isolationJson(m)},

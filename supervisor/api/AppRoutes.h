@@ -20,6 +20,8 @@ public:
 private:
     ApiResult healthz() const;
     ApiResult status() const;
+    // Why the secrets are not loaded (a store slow to answer, or one that failed), or null.
+    nlohmann::json secretsDetail() const;
     ApiResult telemetry() const;
     ApiResult validate() const;
     ApiResult openApi() const;

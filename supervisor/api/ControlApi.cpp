@@ -43,6 +43,12 @@ void ControlApi::setSupervisor(Supervisor *s)
     m_timeline->attach(s);
 }
 
+void ControlApi::setSecrets(SecretKeeper *keeper, AuditTrail *audit)
+{
+    m_ctx.keeper = keeper;
+    m_ctx.audit = audit;
+}
+
 void ControlApi::handle(const HttpRequest &request, Responder respond)
 {
     const RouteTable::Match match = m_routes.match(request.method, request.path);

@@ -17,6 +17,8 @@ class AppRoutes;
 class SecretRoutes;
 class ServiceRoutes;
 class ServiceTimeline;
+class AuditTrail;
+class SecretKeeper;
 class Supervisor;
 
 // The control API: the guard, run once before any route, then the route table. The guard: the
@@ -36,6 +38,13 @@ public:
     void setPort(int port) { m_ctx.port = port; }
     // Before the supervisor starts its services: /readyz reports when they changed state.
     void setSupervisor(Supervisor *s);
+    // The API listens before the secret store has answered; the keeper and its audit trail
+    // come when the store is open (null again while a store is replaced).
+    void setSecrets(SecretKeeper *keeper, AuditTrail *audit);
+    void setImported(std::optional<ReferenceInstallImport::Report> imported)
+    {
+        m_ctx.imported = std::move(imported);
+    }
     void handle(const HttpRequest &request, Responder respond);
     // The guard and the route's admission, for a request head before its body is read (and
     // before 100 Continue): the refusal, if any; `authenticated` tells whether the head carried a

@@ -117,7 +117,10 @@ json SecretRoutes::entry(const SecretSpec &spec) const
             {"class", s(enumName(spec.secretClass))},
             {"required", spec.required},
             {"has_value", m_ctx.keeper && m_ctx.keeper->value(spec.id).has_value()},
-            {"status", rec ? s(InstallState::statusName(rec->status)) : "missing"},
+            {"status",
+             !m_ctx.secretsLoaded() ? "loading"
+                 : rec              ? s(InstallState::statusName(rec->status))
+                                    : "missing"},
             {"source", rec ? s(InstallState::sourceName(rec->source)) : "none"},
             {"description", nullable(spec.description)},
             {"format", nullable(spec.format)},
@@ -147,7 +150,7 @@ ApiResult SecretRoutes::secrets(const ApiCall &call) const
             continue;
         secrets.push_back(entry(spec));
     }
-    return HttpResponse::json(200, {{"secrets", secrets}});
+    return HttpResponse::json(200, {{"secrets", secrets}, {"state", m_ctx.secretsState()}});
 }
 
 ApiResult SecretRoutes::value(const ApiCall &call) const
@@ -162,7 +165,7 @@ ApiResult SecretRoutes::value(const ApiCall &call) const
         return ApiError {403, "forbidden",
                          QStringLiteral("service %1 does not use secret %2").arg(service, id)};
     }
-    if (!m_ctx.keeper)
+    if (!m_ctx.secretsLoaded())
         return notLoaded();
     const std::optional<QByteArray> value = m_ctx.keeper->value(id);
     if (!value)
@@ -224,7 +227,7 @@ void SecretRoutes::store(const ApiCall &call, ApiReply reply)
     if (!shapeProblems.isEmpty())
         return reply(ApiError {400, "invalid_secrets", QStringLiteral("nothing was stored"),
                                problemDetails(shapeProblems)});
-    if (!m_ctx.keeper)
+    if (!m_ctx.secretsLoaded())
         return reply(notLoaded());
     const SecretKeeper::Origin origin = originOf(call.request);
     m_ctx.keeper->provide(
@@ -267,7 +270,7 @@ void SecretRoutes::clear(const ApiCall &call, ApiReply reply)
     const QString &id = call.params.at(0);
     if (!m_ctx.manifest->secret(id))
         return reply(unknownSecret(id));
-    if (!m_ctx.keeper)
+    if (!m_ctx.secretsLoaded())
         return reply(notLoaded());
     const SecretKeeper::Origin origin = originOf(call.request);
     m_ctx.keeper->clear(
@@ -292,7 +295,7 @@ ApiResult SecretRoutes::history(const ApiCall &call) const
     const SecretSpec *spec = m_ctx.manifest->secret(id);
     if (!spec || spec->secretClass == SecretClass::Infrastructure)
         return unknownSecret(id);
-    if (!m_ctx.keeper)
+    if (!m_ctx.secretsLoaded())
         return notLoaded();
     const InstallState::SecretRecord *rec = m_ctx.keeper->record(id);
     const bool hasValue = m_ctx.keeper->value(id).has_value();
@@ -327,7 +330,7 @@ void SecretRoutes::rollback(const ApiCall &call, ApiReply reply)
     if (version < 1 || version > std::numeric_limits<int>::max())
         return reply(ApiError {400, "invalid_body",
                                QStringLiteral("the version must be a positive number")});
-    if (!m_ctx.keeper)
+    if (!m_ctx.secretsLoaded())
         return reply(notLoaded());
     const SecretKeeper::Origin origin = originOf(call.request);
     m_ctx.keeper->rollback(
@@ -398,7 +401,7 @@ void SecretRoutes::refresh(const QString &id, ApiReply reply)
         return reply(
             ApiError {400, "not_remote", QStringLiteral("this bundle has no remote secrets")});
     }
-    if (!m_ctx.keeper)
+    if (!m_ctx.secretsLoaded())
         return reply(notLoaded());
     m_ctx.keeper->refreshRemote(
         ids, m_context, [this, reply](const SecretKeeper::RefreshResult &r) {
@@ -454,7 +457,10 @@ ApiResult SecretRoutes::health(const ApiCall &call) const
         const RemoteSecretProvider *source = m_ctx.keeper->providerFor(spec);
         body["remote"][s(spec.id)] = {
             {"source", source ? s(source->describe(spec)) : "not configured"},
-            {"status", rec ? s(InstallState::statusName(rec->status)) : "missing"},
+            {"status",
+             !m_ctx.secretsLoaded() ? "loading"
+                 : rec              ? s(InstallState::statusName(rec->status))
+                                    : "missing"},
             {"version", fetched ? sourceVersion(f) : json(nullptr)},
             {"age_seconds", fetched ? json(f->fetchedAt.secsTo(now)) : json(nullptr)},
             {"last_error", f && !f->lastError.isEmpty() ? json(s(f->lastError)) : json(nullptr)}};

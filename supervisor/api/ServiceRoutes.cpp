@@ -144,7 +144,11 @@ ApiResult ServiceRoutes::readyz() const
             ready = false;
         details[s(spec.id)] = std::move(e);
     }
-    return HttpResponse::json(200, {{"ready", ready}, {"details", details}, {"gpu", gpu()}});
+    return HttpResponse::json(200,
+                              {{"ready", ready && m_ctx.secretsLoaded()},
+                               {"secrets", m_ctx.secretsState()},
+                               {"details", details},
+                               {"gpu", gpu()}});
 }
 
 json ServiceRoutes::gpu() const

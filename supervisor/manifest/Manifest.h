@@ -110,6 +110,9 @@ struct SecretSpec
     QString description;
     QString format;
     bool required = true;
+    // Steward's extension: how many values the history keeps (the current one included);
+    // unset: the keeper's default.
+    std::optional<int> keepVersions;
     std::optional<SecretPrompt> prompt;
     std::optional<SecretGeneratorSpec> generator;
     SecretTarget target;

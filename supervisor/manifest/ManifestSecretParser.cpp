@@ -12,8 +12,8 @@ SecretSpec Parser::parseSecret(const json &v, const QString &path)
     if (!r.expectObject(v, path))
         return s;
     r.warnUnknownKeys(v, path,
-                      {"id", "class", "description", "format", "required", "prompt", "generator",
-                       "target", "source"});
+                      {"id", "class", "description", "format", "required", "keep_versions",
+                       "prompt", "generator", "target", "source"});
     if (auto id = r.string(v, "id", path, Need::Required, true)) {
         s.id = *id;
         // The id appears in keychain keys, URLs and STEWARD_SECRET_FILE_<ID> names.
@@ -35,6 +35,8 @@ SecretSpec Parser::parseSecret(const json &v, const QString &path)
         checkRegex(*format, path + QStringLiteral("/format"));
     }
     s.required = r.boolean(v, "required", path).value_or(true);
+    if (const std::optional<qint64> keep = r.integer(v, "keep_versions", path, 1, 100))
+        s.keepVersions = int(*keep);
 
     if (const json *p = r.member(v, "prompt", path, Need::Optional)) {
         const QString here = path + QStringLiteral("/prompt");

@@ -107,6 +107,11 @@ void ConsoleReport::keyFileInUse()
           << Qt::flush;
 }
 
+void ConsoleReport::storeSlow(const QString &why)
+{
+    m_out << "Still waiting for the secrets: " << why << "\n" << Qt::flush;
+}
+
 void ConsoleReport::remoteUnavailable(const QString &why)
 {
     m_out << "Remote secrets cannot be fetched: " << why << "\n" << Qt::flush;

@@ -35,6 +35,8 @@ public:
     void imported(const ReferenceInstallImport::Report &report, const QString &storeName);
     void keychainUnusable(const QString &why);
     void keyFileInUse();
+    // The store has not answered yet (a locked keychain): `why` in plain words.
+    void storeSlow(const QString &why);
     void remoteUnavailable(const QString &why);
     // The secrets settled: what was generated (the first time), what is still awaited.
     void secretsSettled(const Manifest &manifest, const SecretKeeper &keeper, bool prompting,

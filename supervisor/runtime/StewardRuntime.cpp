@@ -189,6 +189,10 @@ int StewardRuntime::start()
     stopLeftovers();
     if (QString why; !(new OrphanReaper(this))->start(&why))
         log->warn("orphans of services are not kept: {}", why.toStdString());
+    // The control API answers before the keychain does: /healthz at once, the secrets'
+    // routes with "loading" (and 503 for values) until the store has answered.
+    if (!startControlApi())
+        return ApiUnavailable;
     openStore();
     return Ok;
 }
@@ -250,14 +254,34 @@ void StewardRuntime::useEncryptedFileStore()
     Logging::secrets()->warn(
         "no keychain; the person chose the encrypted file store with a key file");
     m_options.store = RuntimeOptions::Store::File;
+    m_api->setSecrets(nullptr, nullptr);
     m_refresher.reset();
     m_keeper.reset();
     m_store = nullptr;
     openStore();
 }
 
+QString StewardRuntime::storeDelayText() const
+{
+    return tr("the %1 has not answered for %n s; if it is locked, unlock it (Steward waits for "
+              "it)",
+              nullptr, int(m_storeAskedAt.elapsed() / 1000))
+        .arg(m_options.store == RuntimeOptions::Store::Keychain ? tr("keychain")
+                                                                : tr("secret store"));
+}
+
 void StewardRuntime::openStore()
 {
+    // A keychain waiting for an unlock prompt may never answer: after a while the console,
+    // the UI and /status say so, and the API keeps answering meanwhile.
+    m_storeAskedAt.start();
+    QTimer::singleShot(StoreSlowMs, this, [this] {
+        if (m_keeper && m_keeper->phase() != SecretKeeper::Phase::Idle
+            && m_keeper->phase() != SecretKeeper::Phase::Loading)
+            return;
+        m_report->storeSlow(storeDelayText());
+        Q_EMIT storeSlow(storeDelayText());
+    });
     m_keychain = m_options.keychainFactory
         ? m_options.keychainFactory(m_manifest.app.name, m_state->installId())
         : std::make_unique<KeychainStore>(m_manifest.app.name, m_state->installId());
@@ -348,6 +372,8 @@ void StewardRuntime::startKeeper()
     m_audit = std::make_unique<AuditTrail>(m_appData);
     m_audit->open(*m_store, this, nullptr); // a trail that cannot be written says so in the log
     m_keeper->setAuditTrail(m_audit.get());
+    m_api->setSecrets(m_keeper.get(), m_audit.get());
+    m_api->setImported(m_import);
     if (m_remoteProviders.isEmpty()) {
         RemoteProviderRegistry::Created made = remoteProviders().createFor(
             m_manifest, QProcessEnvironment::systemEnvironment(), this);
@@ -407,8 +433,6 @@ void StewardRuntime::startSupervisor()
 {
     if (m_supervisor || m_shuttingDown)
         return;
-    if (!startControlApi())
-        return Q_EMIT exitRequested(ApiUnavailable);
     m_supervisor = std::make_unique<Supervisor>(m_manifest, m_appData, *m_keeper, m_redactor,
                                                 m_telemetry.get());
     m_supervisor->gpu().query(this, [this](bool, const QString &) {
@@ -456,15 +480,17 @@ bool StewardRuntime::startControlApi()
     m_redactor->setPermanent(tokens); // a service printing its token leaves no trace in logs
     ApiContext ctx;
     ctx.manifest = &m_manifest;
-    ctx.keeper = m_keeper.get();
-    ctx.audit = m_audit.get();
     ctx.redactor = m_redactor;
+    ctx.storeDelay = [this] {
+        return m_storeAskedAt.isValid() && m_storeAskedAt.elapsed() >= StoreSlowMs
+            ? storeDelayText()
+            : QString();
+    };
     ctx.appData = m_appData;
     ctx.diagnostics = m_diagnostics;
     ctx.instanceId = m_instanceId;
     ctx.startedAt = m_startedAt;
     ctx.manifestSha256 = m_manifestSha256;
-    ctx.imported = m_import;
     ctx.shutdown = [this] {
         requestShutdown();
     };

@@ -5,6 +5,7 @@
 #include "secrets/ReferenceInstallImport.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTextStream>
 #include <QTimer>
@@ -68,6 +69,8 @@ class StewardRuntime : public QObject
 {
     Q_OBJECT
 public:
+    // How long the secret store may take before Steward says it is waiting for it.
+    static constexpr int StoreSlowMs = 2000;
     // Exit codes of `steward`.
     enum ExitCode {
         Ok = 0,
@@ -129,9 +132,13 @@ Q_SIGNALS:
     void supervisorStarted();
     // A second launch of the app asked for the window (POST /activate).
     void activationRequested();
+    // The secret store has not answered for a while (a locked keychain waiting to be
+    // unlocked): `why` in plain words. Emitted once per store opened.
+    void storeSlow(const QString &why);
 
 private:
     void openStore();
+    QString storeDelayText() const;
     // Kills what a run of this install that was itself killed left running, and says so.
     void stopLeftovers();
     // The store is open: import from the Vrooli runtime's install if that is due, then go on.
@@ -155,6 +162,7 @@ private:
     std::shared_ptr<Redactor> m_redactor;
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
+    QElapsedTimer m_storeAskedAt; // since the store was opened
     std::unique_ptr<AuditTrail> m_audit; // opened on the store the keeper uses
     std::unique_ptr<SecretKeeper> m_keeper;
     QList<RemoteSecretProvider *> m_remoteProviders; // children of this runtime

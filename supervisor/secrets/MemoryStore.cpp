@@ -21,7 +21,7 @@ void MemoryStore::read(const QString &secretId, QObject *context, ReadHandler ha
         error = {ErrorKind::NotFound, QStringLiteral("%1: no value stored").arg(secretId)};
     else
         value = m_values.value(secretId);
-    later(context, [handler = std::move(handler), error, value] { handler(error, value); });
+    answer(context, [handler = std::move(handler), error, value] { handler(error, value); });
 }
 
 void MemoryStore::write(const QString &secretId, const QByteArray &value, QObject *context,
@@ -36,7 +36,7 @@ void MemoryStore::write(const QString &secretId, const QByteArray &value, QObjec
         m_values.insert(secretId, value);
     if (m_writesLeft >= 0)
         --m_writesLeft;
-    later(context, [handler = std::move(handler), error] { handler(error); });
+    answer(context, [handler = std::move(handler), error] { handler(error); });
 }
 
 void MemoryStore::remove(const QString &secretId, QObject *context, WriteHandler handler)
@@ -46,7 +46,24 @@ void MemoryStore::remove(const QString &secretId, QObject *context, WriteHandler
         error = {m_failure, QStringLiteral("%1: %2").arg(secretId, kindName(m_failure))};
     else
         m_values.remove(secretId);
-    later(context, [handler = std::move(handler), error] { handler(error); });
+    answer(context, [handler = std::move(handler), error] { handler(error); });
+}
+
+void MemoryStore::answer(QObject *context, std::function<void()> reply)
+{
+    if (m_held)
+        return m_heldAnswers.append({QPointer<QObject>(context), std::move(reply)});
+    later(context, std::move(reply));
+}
+
+void MemoryStore::release()
+{
+    m_held = false;
+    const auto answers = std::exchange(m_heldAnswers, {});
+    for (const auto &a : answers) {
+        if (a.first)
+            later(a.first.data(), a.second);
+    }
 }
 
 } // namespace steward

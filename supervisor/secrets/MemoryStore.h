@@ -3,6 +3,10 @@
 #include "SecretStore.h"
 
 #include <QHash>
+#include <QList>
+#include <QPointer>
+
+#include <functional>
 
 namespace steward {
 
@@ -25,11 +29,19 @@ public:
     // Lets `count` more writes succeed, then fails exactly one write with Io (a transient fault).
     void failOneWriteAfter(int count) { m_writesLeft = count; }
     const QHash<QString, QByteArray> &values() const { return m_values; }
+    // Holds every answer from now on, as a locked keychain waiting for an unlock prompt does,
+    // until release() gives them, in order.
+    void hold() { m_held = true; }
+    void release();
 
 private:
+    void answer(QObject *context, std::function<void()> reply);
+
     QHash<QString, QByteArray> m_values;
     ErrorKind m_failure = ErrorKind::None;
     int m_writesLeft = -1;
+    bool m_held = false;
+    QList<std::pair<QPointer<QObject>, std::function<void()>>> m_heldAnswers;
 };
 
 } // namespace steward

@@ -88,7 +88,8 @@ public:
     // Every change made from now on is recorded there (never a value). Not owned.
     void setAuditTrail(AuditTrail *audit) { m_audit = audit; }
     AuditTrail *auditTrail() const { return m_audit; }
-    // How many values of each secret are kept (the current one included).
+    // How many values of each secret are kept (the current one included), unless its manifest
+    // entry says (keep_versions).
     void setHistoryLimit(int versions) { m_historyLimit = std::max(1, versions); }
     // The id under which version `number` of `secretId` is kept in the secret store.
     static QString historyItem(const QString &secretId, int number);
@@ -185,6 +186,9 @@ private:
     void refreshRedactor();
     // Applies writes one by one; on a failure rolls back the ones already applied.
     void commit(QList<Write> writes, ChangeHandler done);
+    // After a change: Ready once nothing required is missing, WaitingForSecrets when a clear
+    // left something missing.
+    void settleAfterChange(const ChangeResult &r, const Origin &origin);
     void enqueue(std::function<void(std::function<void()>)> op);
     // Queues a change; `body` answers through `reply`, which also lets the next change run.
     void enqueueChange(QObject *context, ChangeHandler handler,

@@ -233,12 +233,21 @@ void SecretKeeper::provide(const QMap<QString, QString> &values, QObject *contex
         const QStringList unchanged = result.unchanged;
         commit(writes, [this, reply, unchanged, origin](ChangeResult r) {
             r.unchanged = unchanged;
-            if (r.ok && !origin.dryRun && m_phase == Phase::WaitingForSecrets
-                && missingRequired().isEmpty())
-                setPhase(Phase::Ready);
+            settleAfterChange(r, origin);
             reply(r);
         });
     });
+}
+
+void SecretKeeper::settleAfterChange(const ChangeResult &r, const Origin &origin)
+{
+    if (!r.ok || origin.dryRun)
+        return; // a dry run changed nothing
+    const bool missing = !missingRequired().isEmpty();
+    if (m_phase == Phase::WaitingForSecrets && !missing)
+        setPhase(Phase::Ready);
+    else if (m_phase == Phase::Ready && missing)
+        setPhase(Phase::WaitingForSecrets);
 }
 
 void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandler handler,
@@ -261,9 +270,7 @@ void SecretKeeper::clear(const QString &secretId, QObject *context, ChangeHandle
         }
         commit({{secretId, std::nullopt, InstallState::SecretSource::None, origin}},
                [this, reply, origin](const ChangeResult &r) {
-                   if (r.ok && !origin.dryRun && m_phase == Phase::Ready
-                       && !missingRequired().isEmpty())
-                       setPhase(Phase::WaitingForSecrets);
+                   settleAfterChange(r, origin);
                    reply(r);
                });
     });

@@ -24,7 +24,10 @@ void SecretKeeper::pruneHistory(const QString &secretId)
     const InstallState::SecretRecord *rec = m_state.secret(secretId);
     if (!rec)
         return;
-    const qsizetype keep = m_values.contains(secretId) ? m_historyLimit : 0;
+    const SecretSpec *spec = m_manifest.secret(secretId);
+    const qsizetype keep = !m_values.contains(secretId) ? 0
+        : spec && spec->keepVersions                    ? *spec->keepVersions
+                                                        : m_historyLimit;
     QList<int> victims;
     for (qsizetype i = 0; i + keep < rec->history.size(); ++i)
         victims << rec->history.at(i).number;
@@ -89,10 +92,7 @@ void SecretKeeper::rollback(const QString &secretId, int version, QObject *conte
                                       InstallState::sourceFor(spec->secretClass),
                                       {QStringLiteral("rollback"), origin.actor, origin.dryRun}}},
                                     [this, reply, origin](const ChangeResult &r) {
-                                        if (r.ok && !origin.dryRun
-                                            && m_phase == Phase::WaitingForSecrets
-                                            && missingRequired().isEmpty())
-                                            setPhase(Phase::Ready);
+                                        settleAfterChange(r, origin);
                                         reply(r);
                                     });
                          });

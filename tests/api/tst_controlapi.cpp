@@ -75,8 +75,6 @@ private Q_SLOTS:
     void postSecretsShapes();
     void deleteSecret();
     void serviceReadsOnlyItsOwnSecret();
-    void historyDryRunAndRollback();
-    void auditTrailOverTheApi();
     void readAndActionRoutes();
     void logsTail();
     void hugeBodyIsRefusedWithoutBuffering();
@@ -97,6 +95,9 @@ private Q_SLOTS:
     void shutdownRoute();
     void manyKeepAliveConnections();
     void takenPortFallsBackAndNonLoopbackIsRefused();
+    // Last: they restart services, which the routes' tests above do not expect.
+    void historyDryRunAndRollback();
+    void auditTrailOverTheApi();
 
 private:
     ApiContext context();
@@ -530,11 +531,18 @@ void tst_ControlApi::auditTrailOverTheApi()
                   m_tokens->serviceToken(QStringLiteral("a")))
                  .status,
              403);
-    const qsizetype before = m_audit->entries({}).size();
+    // (Other entries come meanwhile: services restarted by the test before are given theirs.)
+    auto refusals = [&] {
+        qsizetype n = 0;
+        for (const AuditTrail::Entry &e : m_audit->entries({}))
+            n += e.event.outcome == QLatin1String("refused") ? 1 : 0;
+        return n;
+    };
+    const qsizetype before = refusals();
     QCOMPARE(call("GET", QStringLiteral("/secrets/kb/value"), {}).status, 401);
-    QCOMPARE(m_audit->entries({}).size(), before);
+    QCOMPARE(refusals(), before);
     QCOMPARE(call("GET", QStringLiteral("/secrets/kb/value"), "a-wrong-token").status, 401);
-    QCOMPARE(m_audit->entries({}).size(), before + 1);
+    QCOMPARE(refusals(), before + 1);
     QCOMPARE(call("GET", QStringLiteral("/secrets/kb/value"),
                   m_tokens->serviceToken(QStringLiteral("b")))
                  .status,

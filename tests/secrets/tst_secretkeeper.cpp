@@ -89,6 +89,7 @@ private Q_SLOTS:
     void redactorKnowsEveryValue();
     void historyKeepsEveryValueAndRollsBack();
     void historyIsPrunedAndRemovedWithTheSecret();
+    void manifestSetsHowManyVersionsAreKept();
     void refusedChangesLeaveHistoryAndAuditAlone();
     void lostStateIsRebuiltFromTheStore();
 
@@ -445,6 +446,32 @@ void tst_SecretKeeper::historyIsPrunedAndRemovedWithTheSecret()
     QTRY_VERIFY(run.keeper.history(id).isEmpty());
     for (auto it = store.values().cbegin(); it != store.values().cend(); ++it)
         QVERIFY2(!it.key().startsWith(id), qPrintable(it.key()));
+}
+
+void tst_SecretKeeper::manifestSetsHowManyVersionsAreKept()
+{
+    Manifest manifest = m_manifest;
+    for (SecretSpec &spec : manifest.secrets) {
+        if (spec.id == QLatin1String("greeting_name"))
+            spec.keepVersions = 1;
+    }
+    QTemporaryDir dir;
+    MemoryStore store;
+    Run run(manifest, dir.path(), store);
+    run.keeper.setHistoryLimit(5); // the manifest's own number wins for its secret
+    run.keeper.start();
+    QTRY_COMPARE(run.keeper.phase(), Phase::WaitingForSecrets);
+    for (const QString &v :
+         {QStringLiteral("Ada"), QStringLiteral("Grace"), QStringLiteral("Barbara")}) {
+        QVERIFY(provideNow(run.keeper, {{QStringLiteral("greeting_name"), v}}).ok);
+        QVERIFY(provideNow(
+                    run.keeper,
+                    {{QStringLiteral("api_token"), QStringLiteral("wx_") + v.repeated(6).left(20)}})
+                    .ok);
+    }
+    QTRY_COMPARE(run.keeper.history(QStringLiteral("greeting_name")).size(), 1);
+    QCOMPARE(run.keeper.history(QStringLiteral("greeting_name")).first().number, 3);
+    QCOMPARE(run.keeper.history(QStringLiteral("api_token")).size(), 3);
 }
 
 void tst_SecretKeeper::refusedChangesLeaveHistoryAndAuditAlone()

@@ -4,6 +4,7 @@
 #include "UiHarness.h"
 #include "process/Supervisor.h"
 #include "secrets/KeychainStore.h"
+#include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
 #include "settings/SettingsDialog.h"
 #include "wizard/FirstRunWizard.h"
@@ -14,10 +15,15 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+
+#include <nlohmann/json.hpp>
 
 using namespace steward;
 
@@ -79,6 +85,7 @@ private Q_SLOTS:
     void invalidValueKeepsNextDisabled();
     void finishStoresTheSecretsAndStartsTheServices();
     void noKeychainOffersTheEncryptedFile();
+    void lockedKeychainKeepsTheApiUp();
     void noKeychainQuit();
     void keyboardOnlyWithNamedInputs();
     void noKeychainCancelQuitsToo();
@@ -226,6 +233,87 @@ void tst_FirstRunWizard::noKeychainOffersTheEncryptedFile()
     QTRY_VERIFY_WITH_TIMEOUT(wizard->button(QWizard::FinishButton)->isEnabled(), 30000);
     QCOMPARE(h.runtime().store()->protection(), SecretStore::Protection::PlainKeyFile);
     QVERIFY(QDir(h.appData() + QStringLiteral("/secrets")).exists());
+    QCOMPARE(h.stop(), 0);
+}
+
+void tst_FirstRunWizard::lockedKeychainKeepsTheApiUp()
+{
+    // A keychain that does not answer, as a locked one waiting for its unlock prompt.
+    MemoryStore *keychain = nullptr;
+    RuntimeOptions options;
+    options.keychainFactory = [&keychain](const QString &, const QString &) {
+        auto store = std::make_unique<MemoryStore>();
+        store->hold();
+        keychain = store.get();
+        return store;
+    };
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QVERIFY(keychain);
+    auto file = [&](const char *name) {
+        QFile f(h.appData() + QStringLiteral("/runtime/") + QLatin1String(name));
+        return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed() : QByteArray();
+    };
+    const QByteArray port = file("ipc_port");
+    const QByteArray token = file("auth-token");
+    QVERIFY(!port.isEmpty() && !token.isEmpty());
+    QNetworkAccessManager nam;
+    struct Answer
+    {
+        int status = 0;
+        QByteArray retryAfter;
+        nlohmann::json body;
+    };
+    auto ask = [&](const QByteArray &method, const QString &path, const QByteArray &body = {}) {
+        QNetworkRequest request(
+            QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(QString::fromLatin1(port), path)));
+        request.setRawHeader("Authorization", "Bearer " + token);
+        QNetworkReply *reply = nam.sendCustomRequest(request, method, body);
+        Answer a;
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000))
+            return a;
+        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        a.retryAfter = reply->rawHeader("Retry-After");
+        a.body = nlohmann::json::parse(reply->readAll().toStdString(), nullptr, false);
+        reply->deleteLater();
+        return a;
+    };
+    // The API answers while the keychain does not.
+    QCOMPARE(ask("GET", QStringLiteral("/healthz")).status, 200);
+    Answer status = ask("GET", QStringLiteral("/status"));
+    QCOMPARE(status.status, 200);
+    QCOMPARE(status.body.value("secrets", ""), "loading");
+    Answer readyz = ask("GET", QStringLiteral("/readyz"));
+    QCOMPARE(readyz.body.value("secrets", ""), "loading");
+    QCOMPARE(readyz.body.value("ready", true), false);
+    Answer secrets = ask("GET", QStringLiteral("/secrets"));
+    QCOMPARE(secrets.status, 200);
+    QCOMPARE(secrets.body.value("state", ""), "loading");
+    QCOMPARE(secrets.body["secrets"][0].value("status", ""), "loading");
+    Answer store = ask("POST", QStringLiteral("/secrets"),
+                       R"({"id":"api_token","value":"wx_0123456789abcdefghij"})");
+    QCOMPARE(store.status, 503);
+    QCOMPARE(store.retryAfter, QByteArray("1"));
+    // After two seconds it says why it waits, in /status and in a note on screen.
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().waitingNote(), 10000);
+    QVERIFY(h.shell().waitingNote()->isVisible());
+    QVERIFY2(h.shell().waitingNote()->text().contains(QLatin1String("keychain has not answered")),
+             qPrintable(h.shell().waitingNote()->text()));
+    status = ask("GET", QStringLiteral("/status"));
+    QVERIFY2(
+        status.body["secrets_detail"].is_string()
+            && status.body["secrets_detail"].get<std::string>().find("keychain has not answered")
+                != std::string::npos,
+        status.body.dump().c_str());
+    QVERIFY(!h.shell().wizard());
+
+    // Unlocked: the note goes, the wizard asks for what is missing, the API has the secrets.
+    keychain->release();
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    QTRY_VERIFY(!h.shell().waitingNote());
+    status = ask("GET", QStringLiteral("/status"));
+    QCOMPARE(status.body.value("secrets", ""), "loaded");
+    QVERIFY(status.body["secrets_detail"].is_null());
     QCOMPARE(h.stop(), 0);
 }
 
