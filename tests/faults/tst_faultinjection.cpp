@@ -262,6 +262,7 @@ private Q_SLOTS:
     void sigkillDuringFirstRunsAndSecretUpdates();
     void keychainDaemonDiesMidRun();
     void clearWithADeadKeychainIsRefused();
+    void rollbackWithADeadKeychainIsRefused();
     void stateWritesFail_data();
     void stateWritesFail();
     void floodingServiceRotatesItsLogAndTheApiStaysResponsive();
@@ -628,6 +629,69 @@ void tst_FaultInjection::clearWithADeadKeychainIsRefused()
     QVERIFY2(cleared.body.contains("\"changed\":true"), cleared.body.constData());
     QCOMPARE(again.terminate(), 0);
     QVERIFY(keychainValues(data.path(), {QStringLiteral("api_token")}).isEmpty());
+}
+
+// A rollback too: with the keychain daemon dead it is refused with 503, and the value, its
+// history and the audit trail stay as they were; with the keychain back the same rollback works.
+void tst_FaultInjection::rollbackWithADeadKeychainIsRefused()
+{
+    QTemporaryDir data;
+    Steward steward(test::exampleBundle(), data.path());
+    QVERIFY2(steward.waitSettled(), qPrintable(steward.out()));
+    QVERIFY(steward.waitForApi());
+    // Each value in force before the next (api restarts for it), so nothing else is recorded
+    // once the second is.
+    int values = 0;
+    for (const char *value : {"wx_first_0123456789abcdef", "wx_second_0123456789abcd"}) {
+        const QByteArray body = QByteArray(R"({"id":"api_token","value":")") + value + "\"}";
+        QCOMPARE(request(steward.port(), steward.token(), "POST", "/secrets", body).status, 200);
+        ++values;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return steward.out().count(QStringLiteral("hello-steward is ready."))
+                             >= values;
+                     },
+                     30000),
+                 qPrintable(steward.out()));
+    }
+    const Reply historyBefore
+        = request(steward.port(), steward.token(), "GET", "/secrets/api_token/history");
+    const Reply auditBefore = request(steward.port(), steward.token(), "GET", "/audit");
+    QCOMPARE(historyBefore.status, 200);
+
+    stopKeyring();
+    auto restart = qScopeGuard([this] {
+        if (!m_keyring)
+            QVERIFY(startKeyring());
+    });
+    const Reply refused = request(steward.port(), steward.token(), "POST",
+                                  "/secrets/api_token/rollback", R"({"version":1})", 30000);
+    QCOMPARE(refused.status, 503);
+    QVERIFY2(refused.body.contains("store_failed"), refused.body.constData());
+    QVERIFY(!refused.body.contains("wx_first") && !refused.body.contains("wx_second"));
+    QCOMPARE(request(steward.port(), steward.token(), "GET", "/secrets/api_token/history").body,
+             historyBefore.body);
+    QCOMPARE(request(steward.port(), steward.token(), "GET", "/audit").body, auditBefore.body);
+
+    restart.dismiss();
+    QVERIFY(startKeyring());
+    QCOMPARE(steward.terminate(), 0);
+    QCOMPARE(keychainValues(data.path(), {QStringLiteral("api_token")})
+                 .value(QStringLiteral("api_token")),
+             QByteArray("wx_second_0123456789abcd"));
+
+    Steward again(test::exampleBundle(), data.path());
+    QVERIFY2(again.waitFor(QStringLiteral("hello-steward is ready.")), qPrintable(again.out()));
+    QVERIFY(again.waitForApi());
+    const Reply done = request(again.port(), again.token(), "POST", "/secrets/api_token/rollback",
+                               R"({"version":1})");
+    QCOMPARE(done.status, 200);
+    const Reply verdict = request(again.port(), again.token(), "GET", "/audit?verify=true");
+    QVERIFY2(verdict.body.contains("\"ok\":true"), verdict.body.constData());
+    QCOMPARE(again.terminate(), 0);
+    QCOMPARE(keychainValues(data.path(), {QStringLiteral("api_token")})
+                 .value(QStringLiteral("api_token")),
+             QByteArray("wx_first_0123456789abcdef"));
 }
 
 void tst_FaultInjection::stateWritesFail_data()
