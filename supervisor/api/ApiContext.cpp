@@ -2,32 +2,38 @@
 
 #include "secrets/SecretKeeper.h"
 
-#include <cstring>
-
 namespace steward {
 
-const char *ApiContext::secretsState() const
+ApiContext::SecretsState ApiContext::secretsState() const
 {
     if (!keeper)
-        return "loading";
+        return SecretsState::Loading;
     switch (keeper->phase()) {
     case SecretKeeper::Phase::Idle:
     case SecretKeeper::Phase::Loading:
-        return "loading";
+        return SecretsState::Loading;
     case SecretKeeper::Phase::Failed:
-        return "failed";
+        return SecretsState::Failed;
     case SecretKeeper::Phase::Generating:
     case SecretKeeper::Phase::FetchingRemote:
     case SecretKeeper::Phase::WaitingForSecrets:
     case SecretKeeper::Phase::Ready:
         break;
     }
-    return "loaded";
+    return SecretsState::Loaded;
 }
 
-bool ApiContext::secretsLoaded() const
+const char *ApiContext::secretsStateName() const
 {
-    return std::strcmp(secretsState(), "loaded") == 0;
+    switch (secretsState()) {
+    case SecretsState::Loading:
+        return "loading";
+    case SecretsState::Failed:
+        return "failed";
+    case SecretsState::Loaded:
+        break;
+    }
+    return "loaded";
 }
 
 } // namespace steward

@@ -44,10 +44,13 @@ struct ApiContext
     // empty while it is not; asked only while the secrets are loading.
     std::function<QString()> storeDelay;
 
-    // "loading" until the secret store has answered (no keeper yet, or it is still reading),
-    // "failed" when the store cannot be used, "loaded" after.
-    const char *secretsState() const;
-    bool secretsLoaded() const;
+    // Loading until the secret store has answered (no keeper yet, or it is still reading),
+    // Failed when the store cannot be used, Loaded after.
+    enum class SecretsState { Loading, Loaded, Failed };
+    SecretsState secretsState() const;
+    bool secretsLoaded() const { return secretsState() == SecretsState::Loaded; }
+    // The state as the API says it: "loading", "loaded" or "failed".
+    const char *secretsStateName() const;
 };
 
 } // namespace steward

@@ -76,7 +76,7 @@ ApiResult AppRoutes::healthz() const
 
 json AppRoutes::secretsDetail() const
 {
-    if (std::string_view(m_ctx.secretsState()) == "failed")
+    if (m_ctx.secretsState() == ApiContext::SecretsState::Failed)
         return s(m_ctx.keeper->failure());
     if (!m_ctx.secretsLoaded() && m_ctx.storeDelay)
         return nullable(m_ctx.storeDelay());
@@ -109,7 +109,7 @@ ApiResult AppRoutes::status() const
          {"status",
           m_ctx.supervisor ? s(Supervisor::statusName(m_ctx.supervisor->status())) : "starting"},
          {"reason", m_ctx.supervisor ? nullable(m_ctx.supervisor->statusReason()) : json(nullptr)},
-         {"secrets", m_ctx.secretsState()},
+         {"secrets", m_ctx.secretsStateName()},
          {"secrets_detail", secretsDetail()},
          {"secrets_phase",
           m_ctx.keeper ? s(SecretKeeper::phaseName(m_ctx.keeper->phase())) : "Loading"},

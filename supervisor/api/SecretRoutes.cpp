@@ -150,7 +150,7 @@ ApiResult SecretRoutes::secrets(const ApiCall &call) const
             continue;
         secrets.push_back(entry(spec));
     }
-    return HttpResponse::json(200, {{"secrets", secrets}, {"state", m_ctx.secretsState()}});
+    return HttpResponse::json(200, {{"secrets", secrets}, {"state", m_ctx.secretsStateName()}});
 }
 
 ApiResult SecretRoutes::value(const ApiCall &call) const
@@ -297,12 +297,11 @@ ApiResult SecretRoutes::history(const ApiCall &call) const
         return unknownSecret(id);
     if (!m_ctx.secretsLoaded())
         return notLoaded();
-    const InstallState::SecretRecord *rec = m_ctx.keeper->record(id);
-    const bool hasValue = m_ctx.keeper->value(id).has_value();
+    const int current = m_ctx.keeper->currentVersion(id);
     json versions = json::array();
     for (const InstallState::SecretVersion &v : m_ctx.keeper->history(id)) {
         versions.push_back({{"version", v.number},
-                            {"current", hasValue && rec && rec->version == v.number},
+                            {"current", current > 0 && v.number == current},
                             {"source", s(v.source)},
                             {"actor", s(v.actor)},
                             {"created_at", timestamp(v.createdAt)}});

@@ -146,7 +146,7 @@ ApiResult ServiceRoutes::readyz() const
     }
     return HttpResponse::json(200,
                               {{"ready", ready && m_ctx.secretsLoaded()},
-                               {"secrets", m_ctx.secretsState()},
+                               {"secrets", m_ctx.secretsStateName()},
                                {"details", details},
                                {"gpu", gpu()}});
 }

@@ -95,6 +95,8 @@ public:
     static QString historyItem(const QString &secretId, int number);
     // The kept versions of a secret, oldest first; the last is current while it has a value.
     QList<InstallState::SecretVersion> history(const QString &secretId) const;
+    // The number of the version in force: 0 while the secret has no value.
+    int currentVersion(const QString &secretId) const;
     // Starts the first-run sequence; progress is reported through phaseChanged().
     void start();
 

@@ -19,6 +19,12 @@ QList<InstallState::SecretVersion> SecretKeeper::history(const QString &secretId
     return rec ? rec->history : QList<InstallState::SecretVersion>();
 }
 
+int SecretKeeper::currentVersion(const QString &secretId) const
+{
+    const InstallState::SecretRecord *rec = record(secretId);
+    return rec && m_values.contains(secretId) ? rec->version : 0;
+}
+
 void SecretKeeper::pruneHistory(const QString &secretId)
 {
     const InstallState::SecretRecord *rec = m_state.secret(secretId);

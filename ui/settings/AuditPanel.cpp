@@ -35,9 +35,30 @@ AuditPanel::AuditPanel(StewardRuntime &runtime, QWidget *parent)
     row->addWidget(m_verdict, 1);
     layout->addLayout(row);
     connect(m_verify, &QPushButton::clicked, this, &AuditPanel::verify);
+    // The files are read once; each entry written later comes with its signal.
     if (AuditTrail *audit = runtime.audit())
-        connect(audit, &AuditTrail::recorded, this, &AuditPanel::refresh);
+        connect(audit, &AuditTrail::recorded, this, &AuditPanel::prepend);
     refresh();
+}
+
+QStringList AuditPanel::row(const AuditTrail::Entry &e) const
+{
+    const SecretSpec *spec = m_runtime.manifest().secret(e.event.secret);
+    return {QLocale().toString(e.at.toLocalTime(), QLocale::ShortFormat),
+            DisplayText::auditAction(e.event.action),
+            spec ? spec->label() : e.event.secret,
+            e.event.service,
+            DisplayText::actor(e.event.actor),
+            DisplayText::auditOutcome(e.event.outcome)};
+}
+
+void AuditPanel::prepend(const AuditTrail::Entry &entry)
+{
+    m_verify->setEnabled(true); // an entry was written, so the trail is open
+    m_table->insertRow(0);
+    m_table->setRow(0, row(entry));
+    if (m_table->rowCount() > Shown)
+        m_table->setRowCount(Shown);
 }
 
 void AuditPanel::refresh()
@@ -50,16 +71,8 @@ void AuditPanel::refresh()
         return;
     }
     const QList<AuditTrail::Entry> entries = audit->entries({});
-    for (qsizetype i = entries.size() - 1; i >= 0 && m_table->rowCount() < Shown; --i) {
-        const AuditTrail::Entry &e = entries.at(i);
-        const SecretSpec *spec = m_runtime.manifest().secret(e.event.secret);
-        m_table->setRow(m_table->rowCount(),
-                        {QLocale().toString(e.at.toLocalTime(), QLocale::ShortFormat),
-                         DisplayText::auditAction(e.event.action),
-                         spec ? spec->label() : e.event.secret, e.event.service,
-                         DisplayText::actor(e.event.actor),
-                         DisplayText::auditOutcome(e.event.outcome)});
-    }
+    for (qsizetype i = entries.size() - 1; i >= 0 && m_table->rowCount() < Shown; --i)
+        m_table->setRow(m_table->rowCount(), row(entries.at(i)));
     m_table->resizeColumnsToContents();
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "secrets/AuditTrail.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -20,11 +22,15 @@ public:
 
     explicit AuditPanel(StewardRuntime &runtime, QWidget *parent = nullptr);
 
+    // Reads the trail's files again.
     void refresh();
     // Checks the chain now and says what it found.
     void verify();
 
 private:
+    QStringList row(const AuditTrail::Entry &entry) const;
+    void prepend(const AuditTrail::Entry &entry);
+
     StewardRuntime &m_runtime;
     StatusTable *m_table = nullptr;
     QPushButton *m_verify = nullptr;

@@ -2,6 +2,7 @@
 
 #include "DisplayText.h"
 #include "MessageBox.h"
+#include "SettingsOrigin.h"
 #include "StatusTable.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/SecretKeeper.h"
@@ -14,12 +15,6 @@
 #include <QVBoxLayout>
 
 namespace steward {
-
-namespace {
-
-const SecretKeeper::Origin FromSettings {QStringLiteral("settings"), QStringLiteral("ui")};
-
-} // namespace
 
 SecretHistoryDialog::SecretHistoryDialog(StewardRuntime &runtime, const QString &secretId,
                                          QWidget *parent)
@@ -70,9 +65,7 @@ void SecretHistoryDialog::refresh()
     m_table->setRowCount(0);
     if (!keeper)
         return updateButtons();
-    const InstallState::SecretRecord *rec = keeper->record(m_id);
-    if (rec && keeper->value(m_id))
-        m_current = rec->version;
+    m_current = keeper->currentVersion(m_id);
     const QList<InstallState::SecretVersion> versions = keeper->history(m_id);
     for (auto v = versions.crbegin(); v != versions.crend(); ++v) {
         const int row = m_table->rowCount();
@@ -124,8 +117,6 @@ void SecretHistoryDialog::rollback()
     if (!keeper || version <= 0)
         return;
     const QString label = m_runtime.manifest().secret(m_id)->label();
-    SecretKeeper::Origin dry = FromSettings;
-    dry.dryRun = true;
     keeper->rollback(
         m_id, version, this,
         [this, version, label](const SecretKeeper::ChangeResult &preview) {
@@ -157,10 +148,10 @@ void SecretHistoryDialog::rollback()
                                      : tr("%1 was not rolled back: %2")
                                            .arg(label, r.allProblems().join(QStringLiteral("; "))));
                         },
-                        FromSettings);
+                        settingsOrigin());
                 });
         },
-        dry);
+        settingsOrigin(true));
 }
 
 } // namespace steward

@@ -4,6 +4,7 @@
 #include "DisplayText.h"
 #include "MessageBox.h"
 #include "SecretHistoryDialog.h"
+#include "SettingsOrigin.h"
 #include "StatusTable.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/SecretKeeper.h"
@@ -17,15 +18,6 @@
 #include <QVBoxLayout>
 
 namespace steward {
-
-namespace {
-
-SecretKeeper::Origin fromSettings(bool dryRun = false)
-{
-    return {QStringLiteral("settings"), QStringLiteral("ui"), dryRun};
-}
-
-} // namespace
 
 SecretsPanel::SecretsPanel(StewardRuntime &runtime, QWidget *parent)
     : QWidget(parent)
@@ -202,10 +194,10 @@ void SecretsPanel::change()
                                                  .arg(m_runtime.manifest().secret(id)->label()),
                                        r.allProblems());
                             },
-                            fromSettings());
+                            settingsOrigin());
                     });
             },
-            fromSettings(true));
+            settingsOrigin(true));
     });
     m_changeDialog->open();
 }
@@ -228,7 +220,7 @@ void SecretsPanel::regenerate()
                 [this, id](const SecretKeeper::ChangeResult &r) {
                     report(id, tr("%1 was regenerated.").arg(id), r.allProblems());
                 },
-                fromSettings());
+                settingsOrigin());
         });
 }
 
@@ -251,7 +243,7 @@ void SecretsPanel::clear()
                     report(id, tr("%1 was cleared.").arg(m_runtime.manifest().secret(id)->label()),
                            r.allProblems());
                 },
-                fromSettings());
+                settingsOrigin());
         });
 }
 
