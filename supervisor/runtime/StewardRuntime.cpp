@@ -41,6 +41,7 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <algorithm>
 #include <csignal>
 
 namespace steward {
@@ -265,7 +266,7 @@ QString StewardRuntime::storeDelayText() const
 {
     return tr("the %1 has not answered for %n s; if it is locked, unlock it (Steward waits for "
               "it)",
-              nullptr, int(m_storeAskedAt.elapsed() / 1000))
+              nullptr, int(std::max<qint64>(m_storeAskedAt.elapsed(), StoreSlowMs) / 1000))
         .arg(m_options.store == RuntimeOptions::Store::Keychain ? tr("keychain")
                                                                 : tr("secret store"));
 }
@@ -274,11 +275,15 @@ void StewardRuntime::openStore()
 {
     // A keychain waiting for an unlock prompt may never answer: after a while the console,
     // the UI and /status say so, and the API keeps answering meanwhile.
+    // The flag, not the clock, says the store is slow: a coarse timer may fire up to 5% early,
+    // and /status must not contradict the note on screen.
     m_storeAskedAt.start();
+    m_storeSlow = false;
     QTimer::singleShot(StoreSlowMs, this, [this] {
         if (m_keeper && m_keeper->phase() != SecretKeeper::Phase::Idle
             && m_keeper->phase() != SecretKeeper::Phase::Loading)
             return;
+        m_storeSlow = true;
         m_report->storeSlow(storeDelayText());
         Q_EMIT storeSlow(storeDelayText());
     });
@@ -482,9 +487,7 @@ bool StewardRuntime::startControlApi()
     ctx.manifest = &m_manifest;
     ctx.redactor = m_redactor;
     ctx.storeDelay = [this] {
-        return m_storeAskedAt.isValid() && m_storeAskedAt.elapsed() >= StoreSlowMs
-            ? storeDelayText()
-            : QString();
+        return m_storeSlow ? storeDelayText() : QString();
     };
     ctx.appData = m_appData;
     ctx.diagnostics = m_diagnostics;

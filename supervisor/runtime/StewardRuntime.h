@@ -163,6 +163,7 @@ private:
     std::unique_ptr<SecretStore> m_keychain;
     SecretStore *m_store = nullptr; // m_keychain, or the encrypted file store it parents
     QElapsedTimer m_storeAskedAt; // since the store was opened
+    bool m_storeSlow = false; // the store has not answered for StoreSlowMs
     std::unique_ptr<AuditTrail> m_audit; // opened on the store the keeper uses
     std::unique_ptr<SecretKeeper> m_keeper;
     QList<RemoteSecretProvider *> m_remoteProviders; // children of this runtime
