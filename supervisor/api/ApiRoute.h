@@ -54,6 +54,10 @@ struct ApiRoute
     // The answer carries a secret value on purpose (to the service that owns it): it is the
     // only kind of answer not run through the redactor.
     bool returnsSecretValue = false;
+    // A GET whose answer depends only on the caller and on state the secret keeper and the
+    // supervisor signal when it changes: its finished answer is kept until then
+    // (ResponseCache).
+    bool cacheable = false;
 };
 
 // The routes, matched segment by segment; a {placeholder} matches any one segment.

@@ -31,7 +31,11 @@ void AppRoutes::addTo(RouteTable &table)
     // Anyone on the machine may ask /healthz (no token): how many services, nothing more.
     route("GET", "/healthz", Caller::Anyone, [this] { return healthz(); });
     route("HEAD", "/healthz", Caller::Anyone, [this] { return healthz(); });
-    route("GET", "/status", Caller::Admin, [this] { return status(); });
+    table.add({.method = "GET",
+               .pattern = QStringLiteral("/status"),
+               .callers = Caller::Admin,
+               .handler = [this](const ApiCall &, ApiReply r) { r(status()); },
+               .cacheable = true});
     route("GET", "/telemetry", Caller::Admin, [this] { return telemetry(); });
     route("GET", "/validate", Caller::Admin, [this] { return validate(); });
     route("GET", "/openapi.json", Caller::Admin, [this] { return openApi(); });

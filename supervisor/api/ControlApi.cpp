@@ -7,7 +7,10 @@
 #include "ServiceTimeline.h"
 #include "core/Redactor.h"
 #include "logging/Logging.h"
+#include "process/GpuProbe.h"
+#include "process/Supervisor.h"
 #include "secrets/AuditTrail.h"
+#include "secrets/SecretKeeper.h"
 
 // The OpenAPI document is a resource of this static library: it must be registered by name.
 static void initApiResources()
@@ -27,6 +30,8 @@ ControlApi::ControlApi(ApiContext context, const TokenBook &tokens, QObject *par
 {
     initApiResources();
     m_timeline->attach(m_ctx.supervisor);
+    watch(m_ctx.supervisor);
+    watch(m_ctx.keeper);
     m_serviceRoutes = std::make_unique<ServiceRoutes>(m_ctx, *m_timeline);
     m_secretRoutes = std::make_unique<SecretRoutes>(m_ctx, this);
     m_appRoutes = std::make_unique<AppRoutes>(m_ctx, *m_serviceRoutes, this);
@@ -41,12 +46,53 @@ void ControlApi::setSupervisor(Supervisor *s)
 {
     m_ctx.supervisor = s;
     m_timeline->attach(s);
+    watch(s);
 }
 
 void ControlApi::setSecrets(SecretKeeper *keeper, AuditTrail *audit)
 {
     m_ctx.keeper = keeper;
     m_ctx.audit = audit;
+    watch(keeper);
+}
+
+void ControlApi::setImported(std::optional<ReferenceInstallImport::Report> imported)
+{
+    m_ctx.imported = std::move(imported);
+    m_cache.invalidate();
+}
+
+void ControlApi::watch(Supervisor *supervisor)
+{
+    m_cache.invalidate();
+    if (!supervisor)
+        return;
+    connect(supervisor, &Supervisor::statusChanged, this, &ControlApi::invalidateCache,
+            Qt::UniqueConnection);
+    connect(supervisor, &Supervisor::serviceStateChanged, this, &ControlApi::invalidateCache,
+            Qt::UniqueConnection);
+    connect(&supervisor->gpu(), &GpuProbe::answered, this, &ControlApi::invalidateCache,
+            Qt::UniqueConnection);
+}
+
+void ControlApi::watch(SecretKeeper *keeper)
+{
+    m_cache.invalidate();
+    if (!keeper)
+        return;
+    connect(keeper, &SecretKeeper::phaseChanged, this, &ControlApi::invalidateCache,
+            Qt::UniqueConnection);
+    connect(keeper, &SecretKeeper::secretsChanged, this, &ControlApi::invalidateCache,
+            Qt::UniqueConnection);
+    connect(keeper, &SecretKeeper::recordsChanged, this, &ControlApi::invalidateCache,
+            Qt::UniqueConnection);
+    connect(keeper, &SecretKeeper::remoteRefreshed, this, &ControlApi::invalidateCache,
+            Qt::UniqueConnection);
+}
+
+void ControlApi::invalidateCache()
+{
+    m_cache.invalidate();
 }
 
 void ControlApi::handle(const HttpRequest &request, Responder respond)
@@ -165,8 +211,19 @@ std::optional<ApiError> ControlApi::authenticate(const HttpRequest &request,
 void ControlApi::dispatch(const ApiRoute &route, const ApiCall &call, const Responder &respond)
 {
     const bool redact = !route.returnsSecretValue;
-    ApiReply reply = [this, respond, redact](ApiResult result) {
-        respond(toHttp(std::move(result), redact));
+    // While the store is loading, /status says for how long: nothing is kept then.
+    const QString cacheKey = route.cacheable && m_ctx.secretsLoaded()
+        ? route.pattern + u' ' + QString::number(int(call.who.kind)) + u' ' + call.who.serviceId
+        : QString();
+    if (!cacheKey.isEmpty()) {
+        if (std::optional<HttpResponse> kept = m_cache.find(cacheKey))
+            return respond(std::move(*kept));
+    }
+    ApiReply reply = [this, respond, redact, cacheKey](ApiResult result) {
+        HttpResponse response = toHttp(std::move(result), redact);
+        if (!cacheKey.isEmpty() && response.status == 200)
+            m_cache.store(cacheKey, response);
+        respond(std::move(response));
     };
     // A synchronous handler may throw its ApiError; anything else thrown is a bug in Steward,
     // answered 500 rather than taking the process down.

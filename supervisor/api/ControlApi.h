@@ -4,6 +4,7 @@
 #include "ApiRoute.h"
 #include "AuthThrottle.h"
 #include "HttpMessage.h"
+#include "ResponseCache.h"
 #include "TokenBook.h"
 
 #include <QDateTime>
@@ -41,10 +42,7 @@ public:
     // The API listens before the secret store has answered; the keeper and its audit trail
     // come when the store is open (null again while a store is replaced).
     void setSecrets(SecretKeeper *keeper, AuditTrail *audit);
-    void setImported(std::optional<ReferenceInstallImport::Report> imported)
-    {
-        m_ctx.imported = std::move(imported);
-    }
+    void setImported(std::optional<ReferenceInstallImport::Report> imported);
     void handle(const HttpRequest &request, Responder respond);
     // The guard and the route's admission, for a request head before its body is read (and
     // before 100 Continue): the refusal, if any; `authenticated` tells whether the head carried a
@@ -52,7 +50,13 @@ public:
     std::optional<HttpResponse> checkHead(const HttpRequest &head, bool *authenticated);
     const RouteTable &routes() const { return m_routes; }
 
+private Q_SLOTS:
+    void invalidateCache();
+
 private:
+    // Every change the keeper or the supervisor signals drops the kept answers.
+    void watch(Supervisor *supervisor);
+    void watch(SecretKeeper *keeper);
     // The guard's answer when the caller may not go on; `who` is set when a token passed.
     std::optional<ApiResult> guard(const HttpRequest &request, const RouteTable::Match &match,
                                    TokenBook::Principal *who);
@@ -76,6 +80,7 @@ private:
     std::unique_ptr<AppRoutes> m_appRoutes;
     RouteTable m_routes;
     AuthThrottle m_throttle;
+    ResponseCache m_cache;
 };
 
 } // namespace steward

@@ -50,9 +50,11 @@ void ServiceRoutes::addTo(RouteTable &table)
     table.add({"GET", QStringLiteral("/ports"), anyToken, [this](const ApiCall &, ApiReply r) {
                    r(ports());
                }});
-    table.add({"GET", QStringLiteral("/readyz"), anyToken, [this](const ApiCall &, ApiReply r) {
-                   r(readyz());
-               }});
+    table.add({.method = "GET",
+               .pattern = QStringLiteral("/readyz"),
+               .callers = anyToken,
+               .handler = [this](const ApiCall &, ApiReply r) { r(readyz()); },
+               .cacheable = true});
     table.add(
         {"GET", QStringLiteral("/logs/tail"), Caller::Admin, [this](const ApiCall &c, ApiReply r) {
              r(logsTail(c.request));

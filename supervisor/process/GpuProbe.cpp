@@ -20,6 +20,7 @@ void GpuProbe::finish(const Status &status)
         return;
     m_known = Known::Yes;
     m_status = status;
+    Q_EMIT answered();
     auto waiting = std::move(m_waiting);
     m_waiting.clear();
     for (auto &[ctx, h] : waiting) {

@@ -31,6 +31,10 @@ public:
     // For tests: the program to run instead of nvidia-smi.
     void setProgram(const QString &program) { m_program = program; }
 
+Q_SIGNALS:
+    // The probe has its answer (status() has it now).
+    void answered();
+
 private:
     void finish(const Status &status);
 

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void manyKeepAliveConnections();
     void takenPortFallsBackAndNonLoopbackIsRefused();
     // Last: they restart services, which the routes' tests above do not expect.
+    void keptAnswersFollowEveryChange();
     void historyDryRunAndRollback();
     void auditTrailOverTheApi();
 
@@ -405,6 +406,61 @@ void tst_ControlApi::serviceReadsOnlyItsOwnSecret()
         = call("GET", QStringLiteral("/secrets"), m_tokens->serviceToken(QStringLiteral("b")));
     QCOMPARE(list.bodyJson()["secrets"].size(), 1u);
     QCOMPARE(test::dumped(list.bodyJson()["secrets"][0]["id"]), test::dumped(json("kb")));
+}
+
+void tst_ControlApi::keptAnswersFollowEveryChange()
+{
+    // GET /secrets, /readyz and /status are kept between changes. Kept answers are per caller,
+    // and the first request after a change the keeper or the supervisor signalled shows it.
+    const QByteArray admin = m_tokens->adminToken();
+    const QByteArray tokenA = m_tokens->serviceToken(QStringLiteral("a"));
+    const Reply first = call("GET", QStringLiteral("/status"), admin);
+    QCOMPARE(first.status, 200);
+    QCOMPARE(call("GET", QStringLiteral("/status"), admin).body, first.body);
+    auto ids = [](const Reply &r) {
+        QStringList out;
+        const json body = r.bodyJson();
+        for (const json &e : body["secrets"])
+            out << QString::fromStdString(e["id"].get<std::string>());
+        return out;
+    };
+    QCOMPARE(ids(call("GET", QStringLiteral("/secrets"), tokenA)),
+             QStringList({QStringLiteral("ka"), QStringLiteral("opt")}));
+    QCOMPARE(ids(call("GET", QStringLiteral("/secrets"), admin)).size(), 3);
+    QCOMPARE(ids(call("GET", QStringLiteral("/secrets"), tokenA)).size(), 2);
+    QCOMPARE(call("GET", QStringLiteral("/status"), tokenA).status, 403);
+
+    // A restart: the answer right after b is Ready again names its new pid.
+    ManagedService *b = m_h->svc(QStringLiteral("b"));
+    const qint64 before = b->pid();
+    QCOMPARE(test::dumped(
+                 call("GET", QStringLiteral("/readyz"), admin).bodyJson()["details"]["b"]["pid"]),
+             test::dumped(json(before)));
+    QCOMPARE(call("POST", QStringLiteral("/services/b/restart"), admin).status, 202);
+    QTRY_VERIFY_WITH_TIMEOUT(b->pid() != before && b->state() == ManagedService::State::Ready,
+                             20000);
+    const json readyz = call("GET", QStringLiteral("/readyz"), admin).bodyJson();
+    QCOMPARE(test::dumped(readyz["details"]["b"]["pid"]), test::dumped(json(b->pid())));
+    QCOMPARE(test::dumped(readyz["details"]["b"]["state"]), test::dumped(json("ready")));
+    const json status = call("GET", QStringLiteral("/status"), admin).bodyJson();
+    QCOMPARE(test::dumped(status["services"][1]["pid"]), test::dumped(json(b->pid())));
+
+    // A change of a value: the next list has its new version.
+    auto versionOfKa = [&](const QByteArray &token) {
+        const json body = call("GET", QStringLiteral("/secrets"), token).bodyJson();
+        for (const json &e : body["secrets"])
+            if (e["id"] == "ka")
+                return e["version"].get<int>();
+        return -1;
+    };
+    const int version = versionOfKa(tokenA);
+    QVERIFY(version >= 0);
+    QCOMPARE(versionOfKa(admin), version);
+    QCOMPARE(call("POST", QStringLiteral("/secrets"), admin, R"({"id":"ka","value":"keptanswers"})")
+                 .status,
+             200);
+    QCOMPARE(versionOfKa(admin), version + 1);
+    QCOMPARE(versionOfKa(tokenA), version + 1);
 }
 
 void tst_ControlApi::historyDryRunAndRollback()

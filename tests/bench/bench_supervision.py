@@ -85,9 +85,9 @@ def shutdown(proc, ports):
     return time.monotonic() - t0
 
 
-def steward_bundle(workdir, service, chain):
+def steward_bundle(workdir, service, chain, count=N):
     services = []
-    for i in range(N):
+    for i in range(count):
         s = {
             "id": f"s{i}", "type": "worker",
             "binaries": {"linux-x64": {"path": service, "args": ["--name", f"s{i}", "--port", f"${{s{i}.http}}"]},
