@@ -122,10 +122,18 @@ void printChange(OnlineSession &s, const QString &id, const json &r, const QStri
         return;
     }
     s.out() << id << ' ' << (dry ? QStringLiteral("would be ") + done : done);
+    // A remote rollback changes every secret kept in the same place at the source.
+    QStringList withIt = r["changed"].is_array() ? strings(r["changed"]) : QStringList();
+    withIt.removeAll(id);
+    if (!withIt.isEmpty())
+        s.out() << (dry ? "; these would change with it: " : "; changed with it: ")
+                << withIt.join(QStringLiteral(", "));
     if (!affected.isEmpty())
         s.out() << (dry ? "; these services would restart: " : "; services affected: ")
                 << affected.join(QStringLiteral(", "));
     s.out() << (dry ? " (dry run: nothing was changed)\n" : "\n");
+    if (r.contains("warning") && r["warning"].is_string())
+        s.err() << "Warning: " << str(r, "warning") << "\n";
 }
 
 // secrets set ID: the value from stdin or a no-echo prompt, never from the command line.
@@ -189,6 +197,28 @@ public:
     }
 };
 
+// A remote secret's versions at its source, newest first: what a rollback of it names.
+void printSourceVersions(OnlineSession &s, const QString &id, const json &r)
+{
+    if (!r["source_versions"].is_array()) {
+        s.out() << "The remote store's versions of " << id
+                << " could not be read: " << str(r, "source_versions_error") << "\n";
+        return;
+    }
+    s.out() << "Versions in the remote store (stewardctl secrets rollback " << id
+            << " --to N rolls back there):\n";
+    const json &versions = r["source_versions"];
+    for (auto v = versions.rbegin(); v != versions.rend(); ++v) {
+        s.out() << QStringLiteral("v%1").arg((*v)["version"].get<int>()).leftJustified(6) << ' '
+                << ((*v)["current"].get<bool>() ? "current" : "       ") << ' '
+                << str(*v, "created_at").leftJustified(24)
+                << ((*v)["destroyed"].get<bool>()     ? " destroyed"
+                        : (*v)["deleted"].get<bool>() ? " deleted"
+                                                      : "")
+                << "\n";
+    }
+}
+
 // secrets history ID: the kept versions, newest first (never a value).
 class SecretHistoryCommand : public OnlineCommand
 {
@@ -219,9 +249,8 @@ public:
                         << str(*v, "created_at").leftJustified(24) << ' '
                         << str(*v, "source").leftJustified(10) << ' ' << str(*v, "actor") << "\n";
                 }
-                if (r.contains("source_version") && r["source_version"].is_number_integer())
-                    s->out() << "Version at the remote store: " << r["source_version"].get<int>()
-                             << "\n";
+                if (r.contains("source_versions"))
+                    printSourceVersions(*s, id, r);
                 s->finish(StewardCtl::Ok);
             });
         return StewardCtl::Pending;

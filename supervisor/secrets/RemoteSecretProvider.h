@@ -3,6 +3,8 @@
 #include "SecretStore.h"
 #include "manifest/Manifest.h"
 
+#include <QDateTime>
+
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -36,6 +38,19 @@ public:
         int jitterMaxS = 10;
     };
 
+    // One version the source keeps of a secret.
+    struct SourceVersion
+    {
+        int version = 0;
+        QDateTime createdAt;
+        bool deleted = false; // can be brought back at the source, not rolled back to
+        bool destroyed = false;
+    };
+    // The versions, oldest first, and the current one's number.
+    using VersionsHandler = std::function<void(const SecretStore::Error &,
+                                               const QList<SourceVersion> &, int current)>;
+    using RollbackHandler = std::function<void(const SecretStore::Error &, int newVersion)>;
+
     using QObject::QObject;
 
     // The name manifests use: source.provider and the remote.<name> block.
@@ -53,9 +68,43 @@ public:
     virtual nlohmann::json healthFields() const { return nlohmann::json::object(); }
     virtual RefreshPolicy refreshPolicy() const { return {}; }
 
+    // Versions at the source (Vault KV v2). A source without versions answers NotFound, saying
+    // so; one whose policy refuses answers Denied. The defaults: no versions.
+    virtual void versions(const SecretSpec &spec, QObject *context, VersionsHandler handler)
+    {
+        Q_UNUSED(context)
+        handler(noVersions(spec), {}, 0);
+    }
+    // Fetches version `version` of `spec`, as fetch() fetches the current one.
+    virtual void fetchVersion(const SecretSpec &spec, int version, QObject *context,
+                              FetchHandler handler)
+    {
+        Q_UNUSED(version)
+        Q_UNUSED(context)
+        handler(noVersions(spec), {}, 0);
+    }
+    // Makes `version` current again at the source as a new version (Vault KV v2's `kv rollback`:
+    // read it, write it back with check-and-set); the handler gets the new version's number.
+    // Every secret kept at the same place (sameSource) changes with it.
+    virtual void rollback(const SecretSpec &spec, int version, QObject *context,
+                          RollbackHandler handler)
+    {
+        Q_UNUSED(version)
+        Q_UNUSED(context)
+        handler(noVersions(spec), 0);
+    }
+    // Whether `a` and `b` are kept in one place at the source (two keys of one Vault secret).
+    virtual bool sameSource(const SecretSpec &a, const SecretSpec &b) const { return a.id == b.id; }
+
     void setSecretLookup(SecretLookup lookup) { m_lookup = std::move(lookup); }
 
 protected:
+    SecretStore::Error noVersions(const SecretSpec &spec) const
+    {
+        return {SecretStore::ErrorKind::NotFound,
+                QStringLiteral("%1 (%2): the remote store keeps no versions of it")
+                    .arg(spec.id, describe(spec))};
+    }
     // The value of another secret through the lookup; none when unset or empty.
     std::optional<QByteArray> lookup(const QString &id) const
     {

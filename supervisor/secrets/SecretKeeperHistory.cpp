@@ -68,11 +68,10 @@ void SecretKeeper::rollback(const QString &secretId, int version, QObject *conte
             const bool known = std::any_of(
                 kept.cbegin(), kept.cend(),
                 [version](const InstallState::SecretVersion &v) { return v.number == version; });
+            if (spec && spec->secretClass == SecretClass::RemoteFetch)
+                return rollbackAtSource(*spec, version, origin, reply);
             if (!spec)
                 problems << QStringLiteral("this bundle has no secret with that id");
-            else if (spec->secretClass == SecretClass::RemoteFetch)
-                problems << QStringLiteral(
-                    "is fetched from the remote secret store; roll it back there");
             else if (spec->secretClass == SecretClass::Infrastructure)
                 problems << QStringLiteral(
                     "is an infrastructure secret and never handled by Steward");

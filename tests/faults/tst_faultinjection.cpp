@@ -459,6 +459,7 @@ void tst_FaultInjection::sigkillDuringFirstRunsAndSecretUpdates()
         }
         // 2. Restart: the acknowledged secrets are kept, then updates, killed at a random point.
         QMap<QString, QByteArray> possible[2];
+        int updates = 0;
         {
             Steward steward(test::exampleBundle(), data.path());
             QVERIFY2(steward.waitSettled(), qPrintable(steward.out()));
@@ -481,6 +482,7 @@ void tst_FaultInjection::sigkillDuringFirstRunsAndSecretUpdates()
             QTRY_VERIFY_WITH_TIMEOUT(driver.stopped(), 10000);
             QVERIFY2(noServiceLeft(data.path(), &why), qPrintable(why));
             updatesAcked += driver.acknowledged();
+            updates = driver.acknowledged();
             possible[0] = driver.ackedValues;
             possible[1] = driver.inFlight;
         }
@@ -503,6 +505,38 @@ void tst_FaultInjection::sigkillDuringFirstRunsAndSecretUpdates()
                                + QStringLiteral(" is neither the acknowledged value nor "
                                                 "the one in flight")));
             }
+            // History and audit agree with what was acknowledged: the chain verifies; api_token's
+            // current version counts the updates stored (every acknowledged one, perhaps the one
+            // in flight); the trail has one entry per stored update, perhaps one more for an
+            // update stored just before the kill but not yet in state.json.
+            QVERIFY(steward.waitForApi());
+            using nlohmann::json;
+            auto get = [&](const QByteArray &path) {
+                const Reply r = request(steward.port(), steward.token(), "GET", path);
+                return r.status == 200 ? json::parse(r.body.toStdString(), nullptr, false) : json();
+            };
+            const json verdict = get("/audit?verify=true");
+            QVERIFY2(verdict.is_object() && verdict.value("ok", false), verdict.dump().c_str());
+            int audited = 0;
+            for (const json &e : get("/audit?secret=api_token").value("entries", json::array()))
+                audited += e.value("action", "") == "created" || e.value("action", "") == "changed";
+            const json history = get("/secrets/api_token/history");
+            int current = 0, previous = 0;
+            for (const json &v : history.value("versions", json::array())) {
+                QVERIFY2(v.value("version", 0) > previous, history.dump().c_str());
+                previous = v.value("version", 0);
+                if (v.value("current", false))
+                    current = previous;
+            }
+            QVERIFY2(current == previous, history.dump().c_str()); // the newest is in use
+            QVERIFY2(current >= updates && current <= updates + 1 && audited >= current
+                         && audited <= current + 1,
+                     qPrintable(QStringLiteral("round %1: %2 updates acknowledged, api_token at "
+                                               "version %3, %4 in the audit trail")
+                                    .arg(round)
+                                    .arg(updates)
+                                    .arg(current)
+                                    .arg(audited)));
             QCOMPARE(steward.terminate(), 0);
             QVERIFY2(noServiceLeft(data.path(), &why), qPrintable(why));
         }

@@ -1,9 +1,11 @@
 // Test helper: changes two prompted secrets of the example bundle in a loop through
-// SecretKeeper and the real keychain, printing "ack <n>" after each change is stored.
-// Usage: secret_churn MANIFEST APP_DATA FIRST_N
+// SecretKeeper and the real keychain, with an audit trail keyed by AUDIT_KEY, printing
+// "ack <n> <version>" after each change is stored (version: api_token's, in its history).
+// Usage: secret_churn MANIFEST APP_DATA FIRST_N AUDIT_KEY
 
 #include "core/Redactor.h"
 #include "manifest/ManifestLoader.h"
+#include "secrets/AuditTrail.h"
 #include "secrets/InstallState.h"
 #include "secrets/KeychainStore.h"
 #include "secrets/SecretKeeper.h"
@@ -18,7 +20,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
-    if (args.size() != 4)
+    if (args.size() != 5)
         return 64;
     const ManifestLoadResult loaded = ManifestLoader::loadFile(args.at(1));
     if (!loaded.valid())
@@ -29,6 +31,10 @@ int main(int argc, char *argv[])
     InstallState st = std::move(state).value();
     KeychainStore store(loaded.manifest->app.name, st.installId());
     SecretKeeper keeper(*loaded.manifest, st, store, std::make_shared<Redactor>());
+    AuditTrail audit(args.at(2));
+    if (!audit.openWithKey(args.at(4).toLatin1()))
+        return 5;
+    keeper.setAuditTrail(&audit);
     int n = args.at(3).toInt();
     std::function<void()> next = [&] {
         const QString counter = QStringLiteral("%1").arg(n, 20, 10, QLatin1Char('0'));
@@ -39,7 +45,8 @@ int main(int argc, char *argv[])
                                std::fprintf(stderr, "change failed: %s\n", qPrintable(r.error));
                                return app.exit(3);
                            }
-                           std::printf("ack %d\n", n);
+                           std::printf("ack %d %d\n", n,
+                                       keeper.currentVersion(QStringLiteral("api_token")));
                            std::fflush(stdout);
                            ++n;
                            next();

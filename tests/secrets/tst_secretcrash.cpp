@@ -1,7 +1,9 @@
 #include "StoreSync.h"
 #include "TestPaths.h"
+#include "secrets/AuditTrail.h"
 #include "secrets/InstallState.h"
 #include "secrets/KeychainStore.h"
+#include "secrets/SecretKeeper.h"
 
 #include <QProcess>
 #include <QRandomGenerator>
@@ -14,7 +16,9 @@
 using namespace steward;
 
 // A process changing secrets is SIGKILLed at random points, 50 times. After every kill, each
-// acknowledged value (or a newer one) must be in the keychain and state.json must parse.
+// acknowledged value (or a newer one) must be in the keychain and state.json must parse; the
+// acknowledged version is in the history, its kept value is the acknowledged one, and the
+// audit trail verifies with one entry per stored change.
 class tst_SecretCrash : public QObject
 {
     Q_OBJECT
@@ -30,11 +34,14 @@ void tst_SecretCrash::killedWhileUpdatingLosesNothingAcknowledged()
     const quint32 seed = rng.generate();
     rng.seed(seed);
     qInfo("seed %u", seed);
+    const QByteArray auditKey = "the audit key of this crash test";
     int lastAck = 0;
+    int lastAckVersion = 0; // api_token's version when lastAck was acknowledged
     for (int round = 0; round < 50; ++round) {
         QProcess child;
         child.start(QStringLiteral(CHURN_PATH),
-                    {test::exampleBundle(), data.path(), QString::number(lastAck + 1)});
+                    {test::exampleBundle(), data.path(), QString::number(lastAck + 1),
+                     QString::fromLatin1(auditKey)});
         QVERIFY(child.waitForStarted());
         const int acksWanted = int(rng.bounded(0, 4));
         int acks = 0;
@@ -53,7 +60,9 @@ void tst_SecretCrash::killedWhileUpdatingLosesNothingAcknowledged()
                 const QByteArray line = buffer.left(nl);
                 buffer.remove(0, nl + 1);
                 if (line.startsWith("ack ")) {
-                    lastAck = line.mid(4).toInt();
+                    const QList<QByteArray> fields = line.split(' ');
+                    lastAck = fields.value(1).toInt();
+                    lastAckVersion = fields.value(2).toInt();
                     ++acks;
                 }
                 if (killed || (!line.startsWith("ack ") && line != "started") || acks < acksWanted)
@@ -96,6 +105,42 @@ void tst_SecretCrash::killedWhileUpdatingLosesNothingAcknowledged()
                                         .arg(stored)
                                         .arg(lastAck)));
             }
+            // The acknowledged version is kept with the acknowledged value; state.json is at
+            // it or at the one change in flight after it.
+            const InstallState::SecretRecord *rec = st->secret(QStringLiteral("api_token"));
+            QVERIFY(rec && !rec->history.isEmpty());
+            QVERIFY2(rec->version >= lastAckVersion && rec->version <= lastAckVersion + 1
+                         && rec->history.last().number == rec->version,
+                     qPrintable(QStringLiteral("round %1: api_token at version %2 (history ends "
+                                               "at %3), acknowledged %4")
+                                    .arg(round)
+                                    .arg(rec->version)
+                                    .arg(rec->history.last().number)
+                                    .arg(lastAckVersion)));
+            const test::ReadOutcome kept = test::readNow(
+                store, SecretKeeper::historyItem(QStringLiteral("api_token"), lastAckVersion));
+            QVERIFY2(kept.error.ok(), qPrintable(kept.error.message));
+            QCOMPARE(kept.value.mid(3).toInt(), lastAck);
+            // The trail verifies, with an entry for every stored change of api_token. The entry
+            // is written before state.json, so each kill may leave one entry for a change that
+            // state.json never recorded (and that the next run makes again).
+            const AuditTrail::Verdict verdict = AuditTrail::verify(data.path(), auditKey);
+            QVERIFY2(verdict.ok,
+                     qPrintable(QStringLiteral("round %1: line %2: %3")
+                                    .arg(round)
+                                    .arg(verdict.line)
+                                    .arg(verdict.problem)));
+            int changes = 0;
+            for (const AuditTrail::Entry &e :
+                 AuditTrail::list(data.path(), {{}, QStringLiteral("api_token")}))
+                changes += e.event.action == QLatin1String("created")
+                    || e.event.action == QLatin1String("changed");
+            QVERIFY2(changes >= rec->version && changes <= rec->version + round + 1,
+                     qPrintable(QStringLiteral("round %1: %2 changes audited, api_token at "
+                                               "version %3")
+                                    .arg(round)
+                                    .arg(changes)
+                                    .arg(rec->version)));
         }
     }
     qInfo("50 kills, last acknowledged change %d", lastAck);

@@ -1,3 +1,4 @@
+#include "StoreSync.h"
 #include "TestPaths.h"
 #include "TestPrinters.h"
 #include "core/Redactor.h"
@@ -90,6 +91,7 @@ private Q_SLOTS:
     void historyKeepsEveryValueAndRollsBack();
     void historyIsPrunedAndRemovedWithTheSecret();
     void manifestSetsHowManyVersionsAreKept();
+    void prunedVersionsStayListedUntilTheStoreConfirms();
     void refusedChangesLeaveHistoryAndAuditAlone();
     void lostStateIsRebuiltFromTheStore();
 
@@ -472,6 +474,47 @@ void tst_SecretKeeper::manifestSetsHowManyVersionsAreKept()
     QTRY_COMPARE(run.keeper.history(QStringLiteral("greeting_name")).size(), 1);
     QCOMPARE(run.keeper.history(QStringLiteral("greeting_name")).first().number, 3);
     QCOMPARE(run.keeper.history(QStringLiteral("api_token")).size(), 3);
+}
+
+void tst_SecretKeeper::prunedVersionsStayListedUntilTheStoreConfirms()
+{
+    Manifest manifest = m_manifest;
+    for (SecretSpec &spec : manifest.secrets) {
+        if (spec.id == QLatin1String("greeting_name"))
+            spec.keepVersions = 1;
+    }
+    QTemporaryDir dir;
+    MemoryStore store;
+    Run run(manifest, dir.path(), store);
+    run.keeper.start();
+    QTRY_COMPARE(run.keeper.phase(), Phase::WaitingForSecrets);
+    const QString id = QStringLiteral("greeting_name");
+    QVERIFY(provideNow(run.keeper, {{id, QStringLiteral("Ada")}}).ok);
+
+    // The store dies the moment the next value is stored, before version 1 is pruned.
+    bool stored = false;
+    run.keeper.provide({{id, QStringLiteral("Grace")}}, this,
+                       [&](const SecretKeeper::ChangeResult &r) {
+                           stored = r.ok;
+                           store.failWith(SecretStore::ErrorKind::NoBackend);
+                       });
+    QTRY_VERIFY(stored);
+    // The store answers in order: once this read is answered, so is the prune's removal.
+    QVERIFY(!test::readNow(store, id).error.ok());
+    QCOMPARE(run.keeper.history(id).size(), 2);
+    QVERIFY(store.values().contains(SecretKeeper::historyItem(id, 1)));
+    const Result<InstallState> saved = InstallState::load(dir.path());
+    QVERIFY(saved.ok() && saved->secret(id));
+    QCOMPARE(saved->secret(id)->history.size(), 2);
+
+    // Back: the next change prunes what is due, each version once the store confirmed it.
+    store.failWith(SecretStore::ErrorKind::None);
+    QVERIFY(provideNow(run.keeper, {{id, QStringLiteral("Barbara")}}).ok);
+    QTRY_COMPARE(run.keeper.history(id).size(), 1);
+    QCOMPARE(run.keeper.history(id).first().number, 3);
+    QTRY_VERIFY(!store.values().contains(SecretKeeper::historyItem(id, 1))
+                && !store.values().contains(SecretKeeper::historyItem(id, 2)));
+    QVERIFY(store.values().contains(SecretKeeper::historyItem(id, 3)));
 }
 
 void tst_SecretKeeper::refusedChangesLeaveHistoryAndAuditAlone()

@@ -5,6 +5,7 @@
 #include "SettingsOrigin.h"
 #include "StatusTable.h"
 #include "runtime/StewardRuntime.h"
+#include "secrets/RemoteSecretProvider.h"
 #include "secrets/SecretKeeper.h"
 
 #include <QDialogButtonBox>
@@ -23,18 +24,26 @@ SecretHistoryDialog::SecretHistoryDialog(StewardRuntime &runtime, const QString 
     , m_id(secretId)
 {
     const SecretSpec *spec = runtime.manifest().secret(secretId);
+    m_remote = spec->secretClass == SecretClass::RemoteFetch;
     setWindowTitle(tr("%1: history of %2").arg(runtime.manifest().app.name, spec->label()));
     setObjectName(QStringLiteral("secretHistory"));
     auto *layout = new QVBoxLayout(this);
-    auto *intro = new QLabel(tr("The last versions of %1 kept in the keychain. Values are never "
-                                "shown; rolling back makes an earlier value current again.")
-                                 .arg(spec->label()),
-                             this);
+    auto *intro = new QLabel(
+        m_remote ? tr("The versions of %1 that the remote secret store keeps. Values are never "
+                      "shown; rolling back asks the store to make an earlier version current "
+                      "again, as a new version.")
+                       .arg(spec->label())
+                 : tr("The last versions of %1 kept in the keychain. Values are never shown; "
+                      "rolling back makes an earlier value current again.")
+                       .arg(spec->label()),
+        this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
-    m_table = new StatusTable(QStringLiteral("historyTable"), tr("Versions"),
-                              {tr("Version"), tr("Saved"), tr("From"), tr("By"), tr("In use")},
-                              StatusTable::Rows::Selectable, this);
+    m_table = new StatusTable(
+        QStringLiteral("historyTable"), tr("Versions"),
+        m_remote ? QStringList {tr("Version"), tr("Saved"), tr("State")}
+                 : QStringList {tr("Version"), tr("Saved"), tr("From"), tr("By"), tr("In use")},
+        StatusTable::Rows::Selectable, this);
     layout->addWidget(m_table);
     m_outcome = new QLabel(this);
     m_outcome->setObjectName(QStringLiteral("historyOutcome"));
@@ -60,6 +69,8 @@ void SecretHistoryDialog::refresh()
 {
     const int selected = selectedVersion();
     const SecretKeeper *keeper = m_runtime.keeper();
+    if (m_remote)
+        return refreshFromSource(selected);
     m_versions.clear();
     m_current = 0;
     m_table->setRowCount(0);
@@ -83,6 +94,47 @@ void SecretHistoryDialog::refresh()
     updateButtons();
 }
 
+void SecretHistoryDialog::refreshFromSource(int selected)
+{
+    const SecretKeeper *keeper = m_runtime.keeper();
+    const SecretSpec *spec = m_runtime.manifest().secret(m_id);
+    RemoteSecretProvider *provider = keeper ? keeper->providerFor(*spec) : nullptr;
+    if (!provider) {
+        m_outcome->setText(tr("No remote secret store is configured for %1.").arg(spec->label()));
+        return updateButtons();
+    }
+    provider->versions(
+        *spec, this,
+        [this, selected](const SecretStore::Error &e,
+                         const QList<RemoteSecretProvider::SourceVersion> &kept, int current) {
+            m_versions.clear();
+            m_gone.clear();
+            m_table->setRowCount(0);
+            m_current = current;
+            if (!e.ok()) {
+                m_outcome->setText(
+                    tr("The versions in the remote store could not be read: %1").arg(e.message));
+                return updateButtons();
+            }
+            for (auto v = kept.crbegin(); v != kept.crend(); ++v) {
+                m_versions << v->version;
+                if (v->deleted || v->destroyed)
+                    m_gone << v->version;
+                m_table->setRow(
+                    int(m_table->rowCount()),
+                    {tr("Version %1").arg(v->version),
+                     QLocale().toString(v->createdAt.toLocalTime(), QLocale::ShortFormat),
+                     v->destroyed                ? tr("Destroyed")
+                         : v->deleted            ? tr("Deleted")
+                         : v->version == current ? tr("Current")
+                                                 : QString()});
+            }
+            m_table->resizeColumnsToContents();
+            select(selected);
+            updateButtons();
+        });
+}
+
 void SecretHistoryDialog::select(int version)
 {
     const int row = int(m_versions.indexOf(version));
@@ -104,10 +156,8 @@ int SecretHistoryDialog::selectedVersion() const
 void SecretHistoryDialog::updateButtons()
 {
     const int version = selectedVersion();
-    const SecretSpec *spec = m_runtime.manifest().secret(m_id);
-    // A remote secret rolls back at its source, not here.
     m_rollback->setEnabled(m_runtime.keeper() && version > 0 && version != m_current
-                           && spec->secretClass != SecretClass::RemoteFetch);
+                           && !m_gone.contains(version));
 }
 
 void SecretHistoryDialog::rollback()
@@ -129,7 +179,14 @@ void SecretHistoryDialog::rollback()
                                              "was changed.")
                                               .arg(label)
                                               .arg(version));
-            const QStringList consumers = m_runtime.manifest().consumersOf(m_id);
+            // A remote rollback changes every secret kept in the same place at the source.
+            QStringList consumers;
+            for (const QString &id : preview.changed) {
+                for (const QString &c : m_runtime.manifest().consumersOf(id)) {
+                    if (!consumers.contains(c))
+                        consumers << c;
+                }
+            }
             MessageBox::confirm(
                 this, tr("%1: roll back %2").arg(m_runtime.manifest().app.name, label),
                 tr("Make version %1 of %2 current again? These services restart to use it: %3.")
@@ -141,12 +198,17 @@ void SecretHistoryDialog::rollback()
                     m_runtime.keeper()->rollback(
                         m_id, version, this,
                         [this, version, label](const SecretKeeper::ChangeResult &r) {
-                            m_outcome->setText(
-                                r.ok ? tr("%1 is back to the value of version %2.")
-                                           .arg(label)
-                                           .arg(version)
-                                     : tr("%1 was not rolled back: %2")
-                                           .arg(label, r.allProblems().join(QStringLiteral("; "))));
+                            QString text = r.ok
+                                ? tr("%1 is back to the value of version %2.")
+                                      .arg(label)
+                                      .arg(version)
+                                : tr("%1 was not rolled back: %2")
+                                      .arg(label, r.allProblems().join(QStringLiteral("; ")));
+                            if (!r.warning.isEmpty())
+                                text += u' ' + tr("Note: %1").arg(r.warning);
+                            m_outcome->setText(text);
+                            if (m_remote)
+                                refresh(); // the source has a new version now
                         },
                         settingsOrigin());
                 });

@@ -5,6 +5,7 @@
 #include <QSslConfiguration>
 #include <QSslSocket>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace steward {
@@ -103,7 +104,11 @@ void VaultClient::call(const QByteArray &verb, const QString &path, const QByteA
                        const QString &where, QObject *context, JsonHandler handler)
 {
     QUrl url = m_endpoint.address;
-    url.setPath(QStringLiteral("/v1/") + path);
+    // A path may carry a query: "secret/data/app?version=3".
+    const qsizetype query = path.indexOf(u'?');
+    url.setPath(QStringLiteral("/v1/") + path.left(query));
+    if (query >= 0)
+        url.setQuery(path.mid(query + 1));
     QNetworkRequest request(url);
     request.setTransferTimeout(m_endpoint.timeoutMs);
     if (!m_token.isEmpty())
@@ -137,42 +142,164 @@ void VaultClient::readKv(const QString &mount, const QString &path, const QStrin
 {
     const QString api = apiPath(mount, path, kvVersion);
     const QString where = QStringLiteral("%1 (vault %2#%3)").arg(secretId, api, key);
-    call(
-        "GET", api, {}, where, context,
-        [kvVersion, key, where, handler = std::move(handler)](const SecretStore::Error &e,
-                                                              const QByteArray &body) {
+    readDocument(
+        api, kvVersion, where, context,
+        [key, where, handler = std::move(handler)](const SecretStore::Error &e, const json &data,
+                                                   int version) {
             if (!e.ok())
                 return handler(e, {});
-            const json doc = json::parse(body.toStdString(), nullptr, false);
-            const json *data = nullptr;
-            int version = 0;
-            if (doc.is_object() && doc.contains("data") && doc["data"].is_object()) {
-                data = &doc["data"];
-                if (kvVersion == 2) {
-                    const json &outer = doc["data"];
-                    data = outer.contains("data") && outer["data"].is_object() ? &outer["data"]
-                                                                               : nullptr;
-                    if (outer.contains("metadata") && outer["metadata"].is_object()
-                        && outer["metadata"].contains("version")
-                        && outer["metadata"]["version"].is_number_integer())
-                        version = outer["metadata"]["version"].get<int>();
-                }
-            }
-            if (!data)
-                return handler({SecretStore::ErrorKind::Corrupt,
-                                QStringLiteral("%1: Vault's answer has no data").arg(where)},
-                               {});
             const std::string k = key.toStdString();
-            if (!data->contains(k))
+            if (!data.contains(k))
                 return handler({SecretStore::ErrorKind::NotFound,
                                 QStringLiteral("%1: the secret has no key \"%2\"").arg(where, key)},
                                {});
-            const json &v = (*data)[k];
-            // Vault values are JSON; a string is taken as it is, anything else as its JSON.
+            const json &v = data[k];
+            // Vault values are JSON; a string is taken as it is, anything else as its
+            // JSON.
             const QByteArray value = v.is_string() ? QByteArray::fromStdString(v.get<std::string>())
                                                    : QByteArray::fromStdString(v.dump());
             handler({}, {value, version});
         });
+}
+
+void VaultClient::readKvVersion(const QString &mount, const QString &path, const QString &key,
+                                int version, const QString &secretId, QObject *context,
+                                ReadHandler handler)
+{
+    if (version <= 0)
+        return readKv(mount, path, key, 2, secretId, context, std::move(handler));
+    const QString api = apiPath(mount, path, 2) + QStringLiteral("?version=%1").arg(version);
+    const QString where = QStringLiteral("%1 (vault %2#%3, version %4)")
+                              .arg(secretId, apiPath(mount, path, 2), key)
+                              .arg(version);
+    readDocument(api, 2, where, context,
+                 [key, where, handler = std::move(handler)](const SecretStore::Error &e,
+                                                            const json &data, int v) {
+                     if (!e.ok())
+                         return handler(e, {});
+                     const std::string k = key.toStdString();
+                     if (!data.contains(k))
+                         return handler(
+                             {SecretStore::ErrorKind::NotFound,
+                              QStringLiteral("%1: that version has no key \"%2\"").arg(where, key)},
+                             {});
+                     const json &value = data[k];
+                     handler({},
+                             {value.is_string()
+                                  ? QByteArray::fromStdString(value.get<std::string>())
+                                  : QByteArray::fromStdString(value.dump()),
+                              v});
+                 });
+}
+
+void VaultClient::readKvData(const QString &mount, const QString &path, int version,
+                             const QString &secretId, QObject *context, DataHandler handler)
+{
+    QString api = apiPath(mount, path, 2);
+    const QString where = version > 0
+        ? QStringLiteral("%1 (vault %2, version %3)").arg(secretId, api).arg(version)
+        : QStringLiteral("%1 (vault %2)").arg(secretId, api);
+    if (version > 0)
+        api += QStringLiteral("?version=%1").arg(version);
+    readDocument(api, 2, where, context, std::move(handler));
+}
+
+void VaultClient::readDocument(const QString &api, int kvVersion, const QString &where,
+                               QObject *context, DataHandler handler)
+{
+    call("GET", api, {}, where, context,
+         [kvVersion, where, handler = std::move(handler)](const SecretStore::Error &e,
+                                                          const QByteArray &body) {
+             if (!e.ok())
+                 return handler(e, {}, 0);
+             const json doc = json::parse(body.toStdString(), nullptr, false);
+             const json *data = nullptr;
+             int version = 0;
+             if (doc.is_object() && doc.contains("data") && doc["data"].is_object()) {
+                 data = &doc["data"];
+                 if (kvVersion == 2) {
+                     const json &outer = doc["data"];
+                     data = outer.contains("data") && outer["data"].is_object() ? &outer["data"]
+                                                                                : nullptr;
+                     if (outer.contains("metadata") && outer["metadata"].is_object()
+                         && outer["metadata"].contains("version")
+                         && outer["metadata"]["version"].is_number_integer())
+                         version = outer["metadata"]["version"].get<int>();
+                 }
+             }
+             if (!data)
+                 // KV v2 answers data: null for a version that was deleted or destroyed.
+                 return handler({SecretStore::ErrorKind::NotFound,
+                                 QStringLiteral("%1: Vault's answer has no data (the version may "
+                                                "have been deleted)")
+                                     .arg(where)},
+                                {}, 0);
+             handler({}, *data, version);
+         });
+}
+
+void VaultClient::readMetadata(const QString &mount, const QString &path, const QString &secretId,
+                               QObject *context, MetadataHandler handler)
+{
+    const QString api = mount + QStringLiteral("/metadata/") + path;
+    const QString where = QStringLiteral("%1 (vault %2)").arg(secretId, api);
+    call(
+        "GET", api, {}, where, context,
+        [where, handler = std::move(handler)](const SecretStore::Error &e, const QByteArray &body) {
+            if (!e.ok())
+                return handler(e, {});
+            const json doc = json::parse(body.toStdString(), nullptr, false);
+            if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_object()
+                || !doc["data"].contains("versions") || !doc["data"]["versions"].is_object())
+                return handler({SecretStore::ErrorKind::Corrupt,
+                                QStringLiteral("%1: Vault's answer has no versions").arg(where)},
+                               {});
+            const json &data = doc["data"];
+            KvMetadata meta;
+            if (data.contains("current_version") && data["current_version"].is_number_integer())
+                meta.currentVersion = data["current_version"].get<int>();
+            for (const auto &[number, v] : data["versions"].items()) {
+                KvVersion kv;
+                kv.version = QByteArray::fromStdString(number).toInt();
+                if (kv.version <= 0 || !v.is_object())
+                    continue;
+                auto text = [&v](const char *field) {
+                    return v.contains(field) && v[field].is_string()
+                        ? QString::fromStdString(v[field].get<std::string>())
+                        : QString();
+                };
+                kv.createdAt = QDateTime::fromString(text("created_time"), Qt::ISODateWithMs);
+                kv.deleted = !text("deletion_time").isEmpty();
+                kv.destroyed = v.contains("destroyed") && v["destroyed"].is_boolean()
+                    && v["destroyed"].get<bool>();
+                meta.versions << kv;
+            }
+            std::sort(meta.versions.begin(), meta.versions.end(),
+                      [](const KvVersion &a, const KvVersion &b) { return a.version < b.version; });
+            handler({}, meta);
+        });
+}
+
+void VaultClient::writeKvData(const QString &mount, const QString &path, const json &data, int cas,
+                              const QString &secretId, QObject *context, WriteHandler handler)
+{
+    const QString api = apiPath(mount, path, 2);
+    const QString where = QStringLiteral("%1 (vault %2)").arg(secretId, api);
+    const json body = {{"data", data}, {"options", {{"cas", cas}}}};
+    call("POST", api, QByteArray::fromStdString(body.dump()), where, context,
+         [where, handler = std::move(handler)](const SecretStore::Error &e,
+                                               const QByteArray &answer) {
+             if (!e.ok())
+                 return handler(e, 0);
+             const json doc = json::parse(answer.toStdString(), nullptr, false);
+             if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_object()
+                 || !doc["data"].contains("version") || !doc["data"]["version"].is_number_integer())
+                 return handler(
+                     {SecretStore::ErrorKind::Corrupt,
+                      QStringLiteral("%1: Vault's answer has no new version").arg(where)},
+                     0);
+             handler({}, doc["data"]["version"].get<int>());
+         });
 }
 
 void VaultClient::leaseCall(const QByteArray &verb, const QString &path, const QByteArray &body,

@@ -3,11 +3,13 @@
 #include "core/Result.h"
 #include "secrets/SecretStore.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QSslCertificate>
 #include <QUrl>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -38,6 +40,24 @@ public:
         int version = 0; // KV v2 metadata.version; 0 for KV v1
     };
     using ReadHandler = std::function<void(const SecretStore::Error &, const KvValue &)>;
+    // One version of a KV v2 secret, from its metadata.
+    struct KvVersion
+    {
+        int version = 0;
+        QDateTime createdAt;
+        bool deleted = false; // soft-deleted: `vault kv undelete` brings it back
+        bool destroyed = false; // gone for good
+    };
+    struct KvMetadata
+    {
+        int currentVersion = 0;
+        QList<KvVersion> versions; // oldest first
+    };
+    using MetadataHandler = std::function<void(const SecretStore::Error &, const KvMetadata &)>;
+    // A whole KV v2 secret: every key of one version.
+    using DataHandler
+        = std::function<void(const SecretStore::Error &, const nlohmann::json &data, int version)>;
+    using WriteHandler = std::function<void(const SecretStore::Error &, int newVersion)>;
     // What Vault says about a token: from lookup-self ("data"), renew-self or a login ("auth").
     struct TokenLease
     {
@@ -61,6 +81,19 @@ public:
     // only names the secret in error messages.
     void readKv(const QString &mount, const QString &path, const QString &key, int kvVersion,
                 const QString &secretId, QObject *context, ReadHandler handler);
+    // The same for version `version` of a KV v2 secret (0: the current one).
+    void readKvVersion(const QString &mount, const QString &path, const QString &key, int version,
+                       const QString &secretId, QObject *context, ReadHandler handler);
+    // KV v2: every key of version `version` (0: the current one) of the secret at `path`.
+    void readKvData(const QString &mount, const QString &path, int version, const QString &secretId,
+                    QObject *context, DataHandler handler);
+    // KV v2: GET <mount>/metadata/<path>, the versions Vault keeps of the secret.
+    void readMetadata(const QString &mount, const QString &path, const QString &secretId,
+                      QObject *context, MetadataHandler handler);
+    // KV v2: writes `data` as a new version of the secret at `path`, only if its current
+    // version is still `cas` (check-and-set); the handler gets the new version.
+    void writeKvData(const QString &mount, const QString &path, const nlohmann::json &data, int cas,
+                     const QString &secretId, QObject *context, WriteHandler handler);
 
     // GET auth/token/lookup-self: whether the token is accepted, and for how long.
     void lookupSelf(QObject *context, LeaseHandler handler);
@@ -75,10 +108,13 @@ public:
 
 private:
     using JsonHandler = std::function<void(const SecretStore::Error &, const QByteArray &body)>;
-    // One request to /v1/<apiPath>; a non-2xx answer or a network failure becomes an error
-    // prefixed with `where`.
+    // One request to /v1/<apiPath> (which may end in a query, "?version=3"); a non-2xx answer or a
+    // network failure becomes an error prefixed with `where`.
     void call(const QByteArray &verb, const QString &apiPath, const QByteArray &body,
               const QString &where, QObject *context, JsonHandler handler);
+    // GET of a KV secret's document; `data` is its key/value object, `version` KV v2's.
+    void readDocument(const QString &api, int kvVersion, const QString &where, QObject *context,
+                      DataHandler handler);
     void leaseCall(const QByteArray &verb, const QString &apiPath, const QByteArray &body,
                    const QString &where, QObject *context, LeaseHandler handler);
 

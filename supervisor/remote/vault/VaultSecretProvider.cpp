@@ -296,42 +296,148 @@ void VaultSecretProvider::fetch(const SecretSpec &spec, QObject *context, FetchH
             {Kind::NotFound, QStringLiteral("%1: the manifest names no source").arg(spec.id)}, {},
             0);
     }
-    read(spec, context, std::move(handler), false);
+    read(spec, 0, context, std::move(handler), false);
 }
 
-void VaultSecretProvider::read(const SecretSpec &spec, QObject *context, FetchHandler handler,
-                               bool retried)
+void VaultSecretProvider::fetchVersion(const SecretSpec &spec, int version, QObject *context,
+                                       FetchHandler handler)
 {
-    QPointer<QObject> ctx(context);
-    withToken([this, spec, ctx, retried,
-               handler = std::move(handler)](const SecretStore::Error &authError) mutable {
+    if (!spec.source || sourceOf(spec).kvVersion != 2)
+        return handler(noVersions(spec), {}, 0);
+    read(spec, version, context, std::move(handler), false);
+}
+
+void VaultSecretProvider::withTokenFor(const SecretSpec &spec, QPointer<QObject> ctx,
+                                       std::function<void(const SecretStore::Error &)> fail,
+                                       std::function<void()> then)
+{
+    withToken([this, spec, ctx, fail = std::move(fail),
+               then = std::move(then)](const SecretStore::Error &authError) {
         if (!ctx)
             return;
         if (!authError.ok())
-            return handler(
+            return fail(
                 {authError.kind,
-                 QStringLiteral("%1 (%2): %3").arg(spec.id, describe(spec), authError.message)},
-                {}, 0);
-        const VaultManifest::Source src = sourceOf(spec);
-        m_client->readKv(src.mount, expandPath(src.path), src.key, src.kvVersion, spec.id, ctx,
-                         [this, spec, ctx, retried, handler = std::move(handler)](
-                             const SecretStore::Error &e, const VaultClient::KvValue &v) mutable {
-                             if (e.kind == Kind::Denied && !retried)
-                                 return checkRefusal(spec, ctx, e, std::move(handler));
-                             handler(e, v.value, v.version);
-                         });
+                 QStringLiteral("%1 (%2): %3").arg(spec.id, describe(spec), authError.message)});
+        then();
     });
 }
 
-void VaultSecretProvider::checkRefusal(const SecretSpec &spec, QPointer<QObject> ctx,
+void VaultSecretProvider::versions(const SecretSpec &spec, QObject *context,
+                                   VersionsHandler handler)
+{
+    if (!spec.source || sourceOf(spec).kvVersion != 2)
+        return handler(noVersions(spec), {}, 0);
+    const QPointer<QObject> ctx(context);
+    auto fail = [handler](const SecretStore::Error &e) {
+        handler(e, {}, 0);
+    };
+    withTokenFor(spec, ctx, fail, [this, spec, ctx, handler] {
+        const VaultManifest::Source src = sourceOf(spec);
+        m_client->readMetadata(
+            src.mount, expandPath(src.path), spec.id, ctx,
+            [handler](const SecretStore::Error &e, const VaultClient::KvMetadata &meta) {
+                QList<SourceVersion> out;
+                for (const VaultClient::KvVersion &v : meta.versions)
+                    out.append({v.version, v.createdAt, v.deleted, v.destroyed});
+                handler(e, out, meta.currentVersion);
+            });
+    });
+}
+
+void VaultSecretProvider::rollback(const SecretSpec &spec, int version, QObject *context,
+                                   RollbackHandler handler)
+{
+    if (!spec.source || sourceOf(spec).kvVersion != 2)
+        return handler(noVersions(spec), 0);
+    const QPointer<QObject> ctx(context);
+    auto fail = [handler](const SecretStore::Error &e) {
+        handler(e, 0);
+    };
+    withTokenFor(spec, ctx, fail, [this, spec, version, ctx, handler, fail] {
+        const VaultManifest::Source src = sourceOf(spec);
+        const QString path = expandPath(src.path);
+        // The current version first: the write below must not overwrite a newer one.
+        m_client->readMetadata(
+            src.mount, path, spec.id, ctx,
+            [this, spec, src, path, version, ctx, handler,
+             fail](const SecretStore::Error &e, const VaultClient::KvMetadata &meta) {
+                if (!e.ok())
+                    return fail(e);
+                const auto found = std::find_if(
+                    meta.versions.cbegin(), meta.versions.cend(),
+                    [version](const VaultClient::KvVersion &v) { return v.version == version; });
+                const QString where = QStringLiteral("%1 (%2)").arg(spec.id, describe(spec));
+                if (found == meta.versions.cend())
+                    return fail(
+                        {SecretStore::ErrorKind::NotFound,
+                         QStringLiteral("%1: Vault keeps no version %2").arg(where).arg(version)});
+                if (found->destroyed || found->deleted)
+                    return fail({SecretStore::ErrorKind::NotFound,
+                                 QStringLiteral("%1: version %2 was %3 in Vault")
+                                     .arg(where)
+                                     .arg(version)
+                                     .arg(found->destroyed ? QStringLiteral("destroyed")
+                                                           : QStringLiteral("deleted"))});
+                if (version == meta.currentVersion)
+                    return handler({}, version); // already current: nothing to write
+                m_client->readKvData(
+                    src.mount, path, version, spec.id, ctx,
+                    [this, spec, src, path, ctx, handler, fail, current = meta.currentVersion](
+                        const SecretStore::Error &e, const nlohmann::json &data, int) {
+                        if (!e.ok())
+                            return fail(e);
+                        m_client->writeKvData(src.mount, path, data, current, spec.id, ctx,
+                                              handler);
+                    });
+            });
+    });
+}
+
+bool VaultSecretProvider::sameSource(const SecretSpec &a, const SecretSpec &b) const
+{
+    if (!a.source || !b.source || a.source->provider != b.source->provider)
+        return false;
+    const VaultManifest::Source x = sourceOf(a);
+    const VaultManifest::Source y = sourceOf(b);
+    return x.mount == y.mount && expandPath(x.path) == expandPath(y.path)
+        && x.kvVersion == y.kvVersion;
+}
+
+void VaultSecretProvider::read(const SecretSpec &spec, int version, QObject *context,
+                               FetchHandler handler, bool retried)
+{
+    const QPointer<QObject> ctx(context);
+    auto fail = [handler](const SecretStore::Error &e) {
+        handler(e, {}, 0);
+    };
+    withTokenFor(spec, ctx, fail, [this, spec, version, ctx, retried, handler] {
+        const VaultManifest::Source src = sourceOf(spec);
+        auto got = [this, spec, version, ctx, retried, handler](const SecretStore::Error &e,
+                                                                const VaultClient::KvValue &v) {
+            if (e.kind == Kind::Denied && !retried)
+                return checkRefusal(spec, version, ctx, e, handler);
+            handler(e, v.value, v.version);
+        };
+        if (version > 0)
+            m_client->readKvVersion(src.mount, expandPath(src.path), src.key, version, spec.id, ctx,
+                                    std::move(got));
+        else
+            m_client->readKv(src.mount, expandPath(src.path), src.key, src.kvVersion, spec.id, ctx,
+                             std::move(got));
+    });
+}
+
+void VaultSecretProvider::checkRefusal(const SecretSpec &spec, int version, QPointer<QObject> ctx,
                                        const SecretStore::Error &refusal, FetchHandler handler)
 {
     // Vault answers 403 both to a dead token and to a policy without this path. Only the token
     // itself being refused (revoked, expired early) is worth a new login, and only once.
     m_client->lookupSelf(
         this,
-        [this, spec, ctx, refusal, handler = std::move(handler), generation = m_generation](
-            const SecretStore::Error &e, const VaultClient::TokenLease &) mutable {
+        [this, spec, version, ctx, refusal, handler = std::move(handler),
+         generation = m_generation](const SecretStore::Error &e,
+                                    const VaultClient::TokenLease &) mutable {
             if (!ctx)
                 return;
             if (e.kind != Kind::Denied)
@@ -344,7 +450,7 @@ void VaultSecretProvider::checkRefusal(const SecretSpec &spec, QPointer<QObject>
                                {}, 0);
             if (generation == m_generation)
                 resetAuth();
-            read(spec, ctx, std::move(handler), true);
+            read(spec, version, ctx, std::move(handler), true);
         });
 }
 

@@ -51,6 +51,17 @@ public:
     void resetAuth() override;
 
     void fetch(const SecretSpec &spec, QObject *context, FetchHandler handler) override;
+    // KV v2 only: a KV v1 secret has no versions, which the error says.
+    void versions(const SecretSpec &spec, QObject *context, VersionsHandler handler) override;
+    void fetchVersion(const SecretSpec &spec, int version, QObject *context,
+                      FetchHandler handler) override;
+    // Vault has no rollback call: like `vault kv rollback`, it reads version N of the whole
+    // secret and writes it back as a new version with check-and-set on the current one. The
+    // token's policy must allow reading the metadata and writing the secret; when it does not,
+    // the error says that Vault refused.
+    void rollback(const SecretSpec &spec, int version, QObject *context,
+                  RollbackHandler handler) override;
+    bool sameSource(const SecretSpec &a, const SecretSpec &b) const override;
     QString describe(const SecretSpec &spec) const override;
     // auth_method, token_age_seconds and token_ttl_seconds.
     nlohmann::json healthFields() const override;
@@ -88,9 +99,15 @@ private:
     void renew();
     void logInAgain(); // AppRole: a new token when the old one cannot be renewed
     void clearToken();
-    void read(const SecretSpec &spec, QObject *context, FetchHandler handler, bool retried);
+    void read(const SecretSpec &spec, int version, QObject *context, FetchHandler handler,
+              bool retried);
+    // Runs `then` with a token, or answers `fail` with the reason there is none (naming the
+    // secret and where it is kept).
+    void withTokenFor(const SecretSpec &spec, QPointer<QObject> ctx,
+                      std::function<void(const SecretStore::Error &)> fail,
+                      std::function<void()> then);
     // A read was refused (403): log in again if the token is what Vault refuses, else report it.
-    void checkRefusal(const SecretSpec &spec, QPointer<QObject> ctx,
+    void checkRefusal(const SecretSpec &spec, int version, QPointer<QObject> ctx,
                       const SecretStore::Error &refusal, FetchHandler handler);
     // The source of `spec` as its manifest entry gives it.
     static VaultManifest::Source sourceOf(const SecretSpec &spec);

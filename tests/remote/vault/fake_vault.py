@@ -52,7 +52,9 @@ Test control (NOT under /v1, never affected by faults, no token needed):
        count: the fault applies to that many /v1 requests, then clears itself (default: until
        cleared); path_prefix: only /v1 paths (without "/v1/") starting with it are affected
        (default: all except sys/health and sys/seal-status, which report sealed state instead;
-       with a path_prefix, "sealed" answers 503 only there, a partial outage Vault cannot have).
+       with a path_prefix, "sealed" answers 503 only there, a partial outage Vault cannot have);
+       methods: only requests with these methods are affected, e.g. "forbidden" for ["POST",
+       "PUT"] under "secret/data/" is a token whose policy may read but not write there.
   GET  /_test/fault                 the current fault
   POST /_test/secret {"mount","path","data"}   write a new version (KV v2) / replace (KV v1);
                                               answers {"version": N}
@@ -368,6 +370,8 @@ class Handler(BaseHTTPRequestHandler):
                 return None
         elif rel in ("sys/health", "sys/seal-status"):
             return None
+        if "methods" in f and self.command not in f["methods"]:
+            return None
         if "count" in f:
             f["count"] -= 1
             if f["count"] <= 0:
@@ -616,6 +620,8 @@ class Handler(BaseHTTPRequestHandler):
                         fault[key] = int(body[key])
                 if "path_prefix" in body:
                     fault["path_prefix"] = str(body["path_prefix"])
+                if "methods" in body:
+                    fault["methods"] = [str(m).upper() for m in body["methods"]]
                 st.fault = fault if mode != "none" else {"mode": "none"}
                 return self.send_json(200, st.fault)
             if name == "secret" and method in ("POST", "PUT"):

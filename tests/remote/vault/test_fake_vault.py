@@ -320,6 +320,29 @@ class FaultTest(ServerTest):
         with self.assertRaises(hvac.exceptions.Forbidden):
             self.vault.client().auth.token.lookup_self()
 
+    def test_methods_fault_is_a_read_only_policy(self):
+        self.fault(mode="forbidden", path_prefix="secret/data/", methods=["post", "put"])
+        kv2 = self.vault.client().secrets.kv.v2
+        self.read()
+        self.assertEqual(kv2.read_secret_metadata(path="steward/default/db")["data"]["current_version"], 1)
+        with self.assertRaises(hvac.exceptions.Forbidden):
+            kv2.create_or_update_secret(path="steward/default/db", secret={"password": "two"})
+        self.fault(mode="none")
+        kv2.create_or_update_secret(path="steward/default/db", secret={"password": "two"})
+
+    def test_rollback_as_vault_kv_rollback_does_it(self):
+        # `vault kv rollback -version=1`: read version 1, write it back with cas on the current.
+        kv2 = self.vault.client().secrets.kv.v2
+        kv2.create_or_update_secret(path="steward/default/db", secret={"password": "two"})
+        current = kv2.read_secret_metadata(path="steward/default/db")["data"]["current_version"]
+        old = kv2.read_secret_version(path="steward/default/db", version=1)["data"]["data"]
+        written = kv2.create_or_update_secret(path="steward/default/db", secret=old, cas=current)
+        self.assertEqual(written["data"]["version"], 3)
+        self.assertEqual(self.read()["data"]["data"], {"password": "one"})
+        versions = kv2.read_secret_metadata(path="steward/default/db")["data"]["versions"]
+        self.assertEqual(sorted(versions), ["1", "2", "3"])
+        self.assertTrue(all(v["deletion_time"] == "" and not v["destroyed"] for v in versions.values()))
+
     def test_drop_closes_the_connection(self):
         self.fault(mode="drop")
         with self.assertRaises(requests.exceptions.ConnectionError):

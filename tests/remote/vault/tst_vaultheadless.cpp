@@ -243,6 +243,7 @@ private Q_SLOTS:
     void vaultDownAtStartupUsesLastKnownGood();
     void vaultDownAtStartupHoldsBackOnlyTheConsumer();
     void refreshNowFromStewardctl();
+    void rollbackAtVaultThroughStewardctl();
     void tokenEnteredByThePerson();
     void noSecretValueLeaks();
     // After every test function: nothing it printed or left in its app data dirs holds a value.
@@ -589,6 +590,99 @@ void tst_VaultHeadless::refreshNowFromStewardctl()
     QVERIFY2(text(health, "/auth_method") == QLatin1String("token"), shown(health));
     QVERIFY2(at(health, "/token_age_seconds").is_number_integer(), shown(health));
     QVERIFY2(at(health, "/token_ttl_seconds").is_null(), shown(health)); // a token without TTL
+    QCOMPARE(keep(steward->terminate()).code, 0);
+}
+
+void tst_VaultHeadless::rollbackAtVaultThroughStewardctl()
+{
+    FakeVault vault(vaultConfig());
+    const QString manifest = newBundle(3600);
+    QVERIFY(!manifest.isEmpty());
+    const QString data = newAppData();
+    auto steward = start(manifest, data, vault.url());
+    QVERIFY2(steward->waitFor(Ready), qPrintable(steward->out() + steward->err()));
+    const AdminClient admin(data);
+    QCOMPARE(rotate(vault, RotatedPassword), 2);
+    CommandOutcome r = keep(stewardctl(
+        data,
+        {QStringLiteral("secrets"), QStringLiteral("refresh"), QStringLiteral("db_password")}));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        servicePage(admin, QStringLiteral("api")).contains(listed(RotatedPassword)), 15000);
+    const qint64 web = servicePid(steward->pid(), QStringLiteral("web"));
+    qint64 api = servicePid(steward->pid(), QStringLiteral("api"));
+    QVERIFY(api > 0 && web > 0);
+
+    // Vault's own versions, newest first: what a rollback names.
+    const QStringList history {QStringLiteral("secrets"), QStringLiteral("history"),
+                               QStringLiteral("db_password")};
+    r = keep(stewardctl(data, history));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    const qsizetype remote = r.out.indexOf(QLatin1String("Versions in the remote store"));
+    QVERIFY2(remote > 0, qPrintable(r.out));
+    const qsizetype v2 = r.out.indexOf(QLatin1String("v2     current"), remote);
+    QVERIFY2(v2 > 0 && r.out.indexOf(QLatin1String("v1            "), v2) > v2, qPrintable(r.out));
+
+    // The dry run names what would change and restart, and changes nothing, in Vault either.
+    const QStringList rollback {QStringLiteral("secrets"), QStringLiteral("rollback"),
+                                QStringLiteral("db_password"), QStringLiteral("--to"),
+                                QStringLiteral("1")};
+    r = keep(stewardctl(data, rollback + QStringList {QStringLiteral("--dry-run")}));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains(QLatin1String("db_password would be rolled back to version 1; these "
+                                          "services would restart: api (dry run")),
+             qPrintable(r.out));
+    HttpReply h = admin.get(QStringLiteral("/secrets/db_password/history"));
+    QCOMPARE(at(h.body, "/source_versions").size(), 2u);
+    QVERIFY2(at(h.body, "/source_versions/1/current") == json(true), h.raw.constData());
+    QCOMPARE(servicePid(steward->pid(), QStringLiteral("api")), api);
+
+    // The rollback: Vault writes version 1's data as version 3; only the consumer restarts.
+    r = keep(stewardctl(data, rollback));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains(QLatin1String("db_password rolled back to version 1; services "
+                                          "affected: api")),
+             qPrintable(r.out));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        servicePage(admin, QStringLiteral("api")).contains(listed(FirstPassword)), 15000);
+    QVERIFY(!test::isAlive(api));
+    QCOMPARE(servicePid(steward->pid(), QStringLiteral("web")), web);
+    h = admin.get(QStringLiteral("/secrets/db_password/history"));
+    QVERIFY2(at(h.body, "/source_versions").size() == 3
+                 && at(h.body, "/source_versions/2/current") == json(true)
+                 && at(h.body, "/source_version") == json(3),
+             h.raw.constData());
+    const json local = at(h.body, "/versions");
+    QVERIFY2(!local.empty() && text(local.back(), "/source") == QLatin1String("rollback")
+                 && text(local.back(), "/actor") == QLatin1String("stewardctl"),
+             h.raw.constData());
+    bool audited = false;
+    for (const json &e :
+         at(admin.get(QStringLiteral("/audit?secret=db_password")).body, "/entries"))
+        audited = audited || text(e, "/action") == QLatin1String("rolled_back");
+    QVERIFY(audited);
+
+    // A token whose policy may read but not write there: Vault refuses, and stewardctl says so.
+    api = servicePid(steward->pid(), QStringLiteral("api"));
+    vault.control(QStringLiteral("fault"),
+                  {{"mode", "forbidden"},
+                   {"path_prefix", "secret/data/"},
+                   {"methods", json::array({"POST", "PUT"})}});
+    r = keep(
+        stewardctl(data,
+                   {QStringLiteral("secrets"), QStringLiteral("rollback"),
+                    QStringLiteral("db_password"), QStringLiteral("--to"), QStringLiteral("2")}));
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QLatin1String("permission denied by Vault")), qPrintable(r.err));
+    QCOMPARE(servicePid(steward->pid(), QStringLiteral("api")), api);
+    // A version Vault does not keep.
+    vault.control(QStringLiteral("fault"), {{"mode", "none"}});
+    r = keep(
+        stewardctl(data,
+                   {QStringLiteral("secrets"), QStringLiteral("rollback"),
+                    QStringLiteral("db_password"), QStringLiteral("--to"), QStringLiteral("9")}));
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QLatin1String("Vault keeps no version 9")), qPrintable(r.err));
     QCOMPARE(keep(steward->terminate()).code, 0);
 }
 

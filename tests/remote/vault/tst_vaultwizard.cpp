@@ -1,10 +1,13 @@
 // The first-run wizard with a secret from Vault: the Remote secrets page says where it comes
-// from and why it is missing, and Retry fetches it once Vault is back.
+// from and why it is missing, and Retry fetches it once Vault is back. The history of a Vault
+// secret in Settings lists Vault's versions and rolls back there.
 
 #include "FakeVault.h"
+#include "MessageBox.h"
 #include "UiHarness.h"
 #include "VaultBundle.h"
 #include "secrets/SecretKeeper.h"
+#include "settings/SecretHistoryDialog.h"
 #include "wizard/FirstRunWizard.h"
 
 #include <QPushButton>
@@ -39,6 +42,7 @@ class tst_VaultWizard : public QObject
 
 private Q_SLOTS:
     void remotePageShowsWhyAndRetries();
+    void historyRollsBackAtVault();
 };
 
 void tst_VaultWizard::remotePageShowsWhyAndRetries()
@@ -88,6 +92,66 @@ void tst_VaultWizard::remotePageShowsWhyAndRetries()
     QCOMPARE(*h.runtime().keeper()->value(QStringLiteral("db_password")), Password);
     QVERIFY(!h.output().contains(QString::fromLatin1(Password)));
     QVERIFY(!h.output().contains(QString::fromLatin1(VaultToken)));
+}
+
+void tst_VaultWizard::historyRollsBackAtVault()
+{
+    const QByteArray newer = "db-pass-second-version-Qx7";
+    test::FakeVault vault(
+        {{"mounts", {{"secret", 2}}},
+         {"secrets",
+          json::array({{{"mount", "secret"},
+                        {"path", "steward/default/hello-steward/db"},
+                        {"data", {{"password", Password.toStdString()}}}}})},
+         {"tokens", json::array({{{"id", VaultToken.toStdString()}, {"ttl", 0}}})}});
+    vault.control(QStringLiteral("secret"),
+                  {{"mount", "secret"},
+                   {"path", "steward/default/hello-steward/db"},
+                   {"data", {{"password", newer.toStdString()}}}});
+    QTemporaryDir bundle;
+    RuntimeOptions options;
+    options.manifestPath = test::writeVaultBundle(bundle.path(), 3600);
+    qputenv("VAULT_ADDR", vault.url().toString().toUtf8());
+    qputenv("VAULT_TOKEN", VaultToken);
+    const auto unset = qScopeGuard([] {
+        qunsetenv("VAULT_ADDR");
+        qunsetenv("VAULT_TOKEN");
+    });
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.runtime().keeper()
+                                 && h.runtime().keeper()->value(QStringLiteral("db_password"))
+                                     == std::optional<QByteArray>(newer),
+                             20000);
+
+    SecretHistoryDialog history(h.runtime(), QStringLiteral("db_password"));
+    auto *table = history.findChild<QTableWidget *>(QStringLiteral("historyTable"));
+    QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 2, 20000);
+    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Version 2"));
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("Current"));
+    QCOMPARE(table->item(1, 0)->text(), QStringLiteral("Version 1"));
+    auto *rollback = history.findChild<QPushButton *>(QStringLiteral("rollbackSecret"));
+    history.select(2);
+    QVERIFY(!rollback->isEnabled()); // already current
+    history.select(1);
+    QVERIFY(rollback->isEnabled());
+
+    MessageBox::setNextAnswer(true);
+    rollback->click();
+    // The confirmation comes once the dry run has read version 1 from Vault.
+    QTRY_VERIFY2_WITH_TIMEOUT(MessageBox::lastText().contains(QLatin1String(
+                                  "Make version 1 of db_password current again? These services "
+                                  "restart to use it: api.")),
+                              qPrintable(MessageBox::lastText()), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        history.outcome(), QStringLiteral("db_password is back to the value of version 1."), 20000);
+    QCOMPARE(*h.runtime().keeper()->value(QStringLiteral("db_password")), Password);
+    // Vault made it version 3, and the table shows it.
+    QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 3, 20000);
+    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Version 3"));
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("Current"));
+    QVERIFY(!h.output().contains(QString::fromLatin1(Password)));
+    QVERIFY(!h.output().contains(QString::fromLatin1(newer)));
 }
 
 QTEST_MAIN(tst_VaultWizard)
