@@ -1,5 +1,8 @@
 #include "DisplayText.h"
 
+#include "secrets/SecretKeeper.h"
+#include "secrets/ShapedValue.h"
+
 #include <QHash>
 
 namespace steward {
@@ -32,6 +35,22 @@ QString DisplayText::secretStatus(InstallState::SecretStatus s)
         return tr("Stale");
     }
     return {};
+}
+
+QString DisplayText::secretState(const SecretKeeper *keeper, const SecretSpec &spec,
+                                 const QString &none)
+{
+    const InstallState::SecretRecord *rec = keeper ? keeper->record(spec.id) : nullptr;
+    if (!rec)
+        return none;
+    QString status = secretStatus(rec->status);
+    if (const std::optional<QByteArray> value = keeper->value(spec.id)) {
+        if (const QString parts = ShapedValue::summary(spec, *value); !parts.isEmpty())
+            status = tr("%1 (%2)").arg(status, parts);
+    }
+    if (!rec->detail.isEmpty())
+        status = tr("%1: %2").arg(status, rec->detail);
+    return status;
 }
 
 QString DisplayText::secretSource(InstallState::SecretSource s)

@@ -10,6 +10,8 @@
 
 namespace steward {
 
+class SecretKeeper;
+
 // The words a person sees for Steward's states, translated; one place so the wizard, the
 // Settings dialog and the tray say the same thing.
 class DisplayText
@@ -19,6 +21,10 @@ public:
     static QString secretClass(SecretClass c);
     static QString secretStatus(InstallState::SecretStatus s);
     static QString secretSource(InstallState::SecretSource s);
+    // A secret's status with the reason it is not fine, and what a remote .env or config set
+    // holds: "Configured (12 keys)", "Stale: Vault is sealed". `none` when nothing is known.
+    static QString secretState(const SecretKeeper *keeper, const SecretSpec &spec,
+                               const QString &none);
     static QString serviceState(ManagedService::State s);
     static QString appStatus(Supervisor::AppStatus s);
     // Where a kept version of a secret came from, and who made it (the history's words:

@@ -37,7 +37,7 @@ _stewardctl()
     case $command in
         validate) COMPREPLY=($(compgen -W "--json --strict" -- "$cur")) ;;
         plan) COMPREPLY=($(compgen -W "--json --platform" -- "$cur")) ;;
-        template) COMPREPLY=($(compgen -W "--format" -- "$cur")) ;;
+        template) COMPREPLY=($(compgen -W "--format --secret" -- "$cur")) ;;
         lock|verify|sign) COMPREPLY=($(compgen -W "--key --manifest" -- "$cur")) ;;
         secrets)
             if [[ $prev == set || $prev == clear || $prev == refresh || $prev == history || $prev == rollback ]]; then

@@ -5,6 +5,7 @@
 #include "secrets/AuditTrail.h"
 #include "secrets/RemoteSecretProvider.h"
 #include "secrets/SecretKeeper.h"
+#include "secrets/ShapedValue.h"
 
 #include <QUrlQuery>
 
@@ -76,8 +77,11 @@ void SecretRoutes::addTo(RouteTable &table)
             reply(method(call));
         };
     };
-    table.add({"GET", QStringLiteral("/secrets"), anyToken,
-               sync([this](const ApiCall &c) { return secrets(c); })});
+    table.add({.method = "GET",
+               .pattern = QStringLiteral("/secrets"),
+               .callers = anyToken,
+               .handler = sync([this](const ApiCall &c) { return secrets(c); }),
+               .cacheable = true});
     table.add(
         {"POST", QStringLiteral("/secrets"), Caller::Admin, [this](const ApiCall &c, ApiReply r) {
              store(c, std::move(r));
@@ -87,7 +91,9 @@ void SecretRoutes::addTo(RouteTable &table)
                    clear(c, std::move(r));
                }});
     table.add({"GET", QStringLiteral("/secrets/{id}/history"), Caller::Admin,
-               sync([this](const ApiCall &c) { return history(c); })});
+               [this](const ApiCall &c, ApiReply r) {
+                   history(c, std::move(r));
+               }});
     table.add({"POST", QStringLiteral("/secrets/{id}/rollback"), Caller::Admin,
                [this](const ApiCall &c, ApiReply r) {
                    rollback(c, std::move(r));
@@ -262,6 +268,8 @@ json SecretRoutes::changeAnswer(const SecretKeeper::ChangeResult &r, bool dryRun
                  {"services_affected", list(consumers)}};
     if (dryRun)
         answer["dry_run"] = true;
+    if (!r.warning.isEmpty())
+        answer["warning"] = s(r.warning);
     return answer;
 }
 
@@ -289,14 +297,14 @@ void SecretRoutes::clear(const ApiCall &call, ApiReply reply)
         origin);
 }
 
-ApiResult SecretRoutes::history(const ApiCall &call) const
+void SecretRoutes::history(const ApiCall &call, ApiReply reply) const
 {
     const QString &id = call.params.at(0);
     const SecretSpec *spec = m_ctx.manifest->secret(id);
     if (!spec || spec->secretClass == SecretClass::Infrastructure)
-        return unknownSecret(id);
+        return reply(unknownSecret(id));
     if (!m_ctx.secretsLoaded())
-        return notLoaded();
+        return reply(notLoaded());
     const int current = m_ctx.keeper->currentVersion(id);
     json versions = json::array();
     for (const InstallState::SecretVersion &v : m_ctx.keeper->history(id)) {
@@ -307,10 +315,32 @@ ApiResult SecretRoutes::history(const ApiCall &call) const
                             {"created_at", timestamp(v.createdAt)}});
     }
     json body {{"id", s(id)}, {"versions", versions}};
-    // A remote secret's own version at its source (KV v2), beside Steward's local numbers.
-    if (spec->secretClass == SecretClass::RemoteFetch)
-        body["source_version"] = sourceVersion(m_ctx.keeper->freshness(id));
-    return HttpResponse::json(200, body);
+    if (spec->secretClass != SecretClass::RemoteFetch)
+        return reply(HttpResponse::json(200, body));
+    // A remote secret's versions at its source (KV v2), beside Steward's local numbers: those
+    // are what a rollback names.
+    body["source_version"] = sourceVersion(m_ctx.keeper->freshness(id));
+    RemoteSecretProvider *provider = m_ctx.keeper->providerFor(*spec);
+    auto answer = [reply, body](const QString &error,
+                                const QList<RemoteSecretProvider::SourceVersion> &kept,
+                                int current) mutable {
+        json out = json::array();
+        for (const RemoteSecretProvider::SourceVersion &v : kept)
+            out.push_back({{"version", v.version},
+                           {"current", v.version == current},
+                           {"created_at", timestamp(v.createdAt)},
+                           {"deleted", v.deleted},
+                           {"destroyed", v.destroyed}});
+        body["source_versions"] = error.isEmpty() ? out : json(nullptr);
+        body["source_versions_error"] = nullable(error);
+        reply(HttpResponse::json(200, body));
+    };
+    if (!provider)
+        return answer(QStringLiteral("no remote secret source is configured"), {}, 0);
+    provider->versions(*spec, m_context,
+                       [answer](const SecretStore::Error &e,
+                                const QList<RemoteSecretProvider::SourceVersion> &kept,
+                                int current) mutable { answer(e.message, kept, current); });
 }
 
 void SecretRoutes::rollback(const ApiCall &call, ApiReply reply)
@@ -454,15 +484,28 @@ ApiResult SecretRoutes::health(const ApiCall &call) const
         const std::optional<SecretKeeper::Freshness> f = m_ctx.keeper->freshness(spec.id);
         const bool fetched = f && f->fetchedAt.isValid();
         const RemoteSecretProvider *source = m_ctx.keeper->providerFor(spec);
-        body["remote"][s(spec.id)] = {
-            {"source", source ? s(source->describe(spec)) : "not configured"},
-            {"status",
-             !m_ctx.secretsLoaded() ? "loading"
-                 : rec              ? s(InstallState::statusName(rec->status))
-                                    : "missing"},
-            {"version", fetched ? sourceVersion(f) : json(nullptr)},
-            {"age_seconds", fetched ? json(f->fetchedAt.secsTo(now)) : json(nullptr)},
-            {"last_error", f && !f->lastError.isEmpty() ? json(s(f->lastError)) : json(nullptr)}};
+        body["remote"][s(spec.id)]
+            = {{"source", source ? s(source->describe(spec)) : "not configured"},
+               {"status",
+                !m_ctx.secretsLoaded() ? "loading"
+                    : rec              ? s(InstallState::statusName(rec->status))
+                                       : "missing"},
+               {"version", fetched ? sourceVersion(f) : json(nullptr)},
+               {"age_seconds", fetched ? json(f->fetchedAt.secsTo(now)) : json(nullptr)},
+               {"last_error", f && !f->lastError.isEmpty() ? json(s(f->lastError)) : json(nullptr)},
+               // What changed at the last rotation: .env keys or config files by name (never a
+               // value), or the secret's id.
+               {"changed", f ? list(f->changed) : json::array()}};
+        // A .env or a set of config files: how many keys or files, and which.
+        if (spec.source && spec.source->shape != RemoteSource::Shape::Value) {
+            const std::optional<QByteArray> value
+                = m_ctx.secretsLoaded() ? m_ctx.keeper->value(spec.id) : std::nullopt;
+            const QMap<QString, QByteArray> parts
+                = value ? ShapedValue::parts(spec, *value) : QMap<QString, QByteArray>();
+            body["remote"][s(spec.id)]
+                [spec.source->shape == RemoteSource::Shape::Env ? "keys" : "files"]
+                = list(parts.keys());
+        }
     }
     return HttpResponse::json(200, body);
 }

@@ -25,7 +25,8 @@ private:
     ApiResult secrets(const ApiCall &call) const;
     void store(const ApiCall &call, ApiReply reply);
     void clear(const ApiCall &call, ApiReply reply);
-    ApiResult history(const ApiCall &call) const;
+    // A remote secret's history also lists the versions its source keeps ("source_versions").
+    void history(const ApiCall &call, ApiReply reply) const;
     void rollback(const ApiCall &call, ApiReply reply);
     ApiResult audit(const ApiCall &call) const;
     // A change's answer, the same for a set, a clear and a rollback (and their dry runs).

@@ -153,7 +153,8 @@ void StewardCtl::printUsage(QTextStream &to)
           "  validate PATH [--json] [--strict] check a bundle.json; lists every problem\n"
           "                                    (--strict: warnings count as errors)\n"
           "  plan PATH [--json]                what the first run will do, service by service\n"
-          "  template PATH --format env|json   a fill-in template of the secrets to provide\n\n"
+          "  template PATH --format env|json   a fill-in template of the secrets to provide\n"
+          "  template PATH --secret ID         a fill-in .env for a remote secret of shape env\n\n"
           "Commands that lock and sign a bundle (see README, Bundle integrity):\n"
           "  lock BUNDLE_DIR                   write bundle.lock: SHA-256 and size of every file\n"
           "  keygen KEY                        make an Ed25519 key pair: KEY and KEY.pub\n"
@@ -324,6 +325,12 @@ int StewardCtl::secretsTemplate(const QStringList &args)
                                        QStringLiteral("env (KEY=value lines) or json."),
                                        QStringLiteral("FORMAT"), QStringLiteral("env"));
     parser.addOption(formatOpt);
+    const QCommandLineOption secretOpt(
+        QStringLiteral("secret"),
+        QStringLiteral("With --format env: the .env of this remote secret of shape \"env\" "
+                       "(its keys), to fill in and store in the remote store."),
+        QStringLiteral("ID"));
+    parser.addOption(secretOpt);
     if (int rc = parseCommand(parser, args, m_out, m_err); rc >= 0)
         return rc;
     if (parser.positionalArguments().size() != 1) {
@@ -340,6 +347,19 @@ int StewardCtl::secretsTemplate(const QStringList &args)
         = ManifestLoader::loadFile(path, &RemoteProviderRegistry::builtIn());
     if (const int rc = refuseUnusable(path, result); rc != Ok)
         return rc;
+    if (parser.isSet(secretOpt)) {
+        const QString id = parser.value(secretOpt);
+        const SecretSpec *spec = result.manifest->secret(id);
+        if (!spec || !spec->source || spec->source->shape != RemoteSource::Shape::Env
+            || format != QLatin1String("env")) {
+            m_err << "stewardctl template: --secret takes a remote secret of shape \"env\" "
+                     "with --format env (\""
+                  << id << "\" is not one in " << path << ")\n";
+            return Usage;
+        }
+        m_out << PlanReport::envFileTemplate(*result.manifest, *spec);
+        return Ok;
+    }
     m_out << PlanReport::secretsTemplate(*result.manifest, format);
     return Ok;
 }

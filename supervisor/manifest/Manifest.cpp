@@ -157,19 +157,37 @@ QStringList Manifest::startOrder() const
     return order;
 }
 
-QString secretFileEnvName(const QString &secretId)
+namespace {
+// The id upper-cased, with every character outside [A-Z0-9_] turned into "_".
+QString variableSuffix(const QString &secretId)
 {
     QString name = secretId.toUpper();
     for (QChar &c : name) {
         if (!(c.isDigit() || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))))
             c = QLatin1Char('_');
     }
-    return QStringLiteral("STEWARD_SECRET_FILE_") + name;
+    return name;
+}
+} // namespace
+
+QString secretFileEnvName(const QString &secretId)
+{
+    return QStringLiteral("STEWARD_SECRET_FILE_") + variableSuffix(secretId);
 }
 
 QString referenceSecretFileEnvName(const QString &secretId)
 {
     return QStringLiteral("SECRET_FILE_") + secretId.toUpper();
+}
+
+QString secretDirEnvName(const QString &secretId)
+{
+    return QStringLiteral("STEWARD_SECRET_DIR_") + variableSuffix(secretId);
+}
+
+QString referenceSecretDirEnvName(const QString &secretId)
+{
+    return QStringLiteral("SECRET_DIR_") + secretId.toUpper();
 }
 
 QString secretFileRelativePath(const QString &serviceId, const QString &targetName)

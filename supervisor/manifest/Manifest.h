@@ -74,7 +74,8 @@ struct SecretGeneratorSpec
 
 struct SecretTarget
 {
-    enum class Type { Env, File };
+    // Dir: a folder under the service's file-secret dir, for a source of shape "files".
+    enum class Type { Env, File, Dir };
     Type type = Type::Env;
     QString name;
     int fileMode = 0600; // Steward extension "mode", file targets only
@@ -84,9 +85,10 @@ struct SecretTarget
 // provider's name; the provider reads its own fields of the source (RemoteProviderRules).
 struct RemoteSource
 {
-    // How the fetched value is read: one value, or a whole .env file whose keys each become a
-    // variable of the consuming services (and a redacted value of its own).
-    enum class Shape { Value, Env };
+    // How the fetched value is read: one value; a whole .env file whose keys each become a
+    // variable of the consuming services (and a redacted value of its own); or a deployment's
+    // config files (a JSON array, ConfigFiles), written into the folder of a "dir" target.
+    enum class Shape { Value, Env, Files };
 
     QString provider; // "vault"
     nlohmann::json settings; // the "source" object as written
@@ -128,6 +130,9 @@ struct Binary
     QStringList args;
     EnvMap env;
     QString cwd;
+    // Steward extension: the path names a program of the system (/usr/bin/python3), which a
+    // locked bundle may run although it lies outside the bundle.
+    bool system = false;
 };
 
 struct BuildConfig
@@ -179,6 +184,7 @@ struct Migration
     EnvMap env;
     RunOn runOn = RunOn::Always;
     QString runOnAsWritten; // for messages when runOn is Never
+    bool system = false; // Steward extension: command[0] is a program of the system (Binary)
 };
 
 struct Asset
@@ -320,7 +326,12 @@ struct Manifest
 QString secretFileEnvName(const QString &secretId);
 // The v0.1 reference runtime's name for the same path: SECRET_FILE_<ID>.
 QString referenceSecretFileEnvName(const QString &secretId);
-// Where a file secret is written, relative to the app data directory.
+// For a "dir" target (a source of shape "files"): STEWARD_SECRET_DIR_<ID>, and SECRET_DIR_<ID>
+// beside it as the reference's file variable is named.
+QString secretDirEnvName(const QString &secretId);
+QString referenceSecretDirEnvName(const QString &secretId);
+// Where a file secret (or a "dir" target's folder) is written, relative to the app data
+// directory.
 QString secretFileRelativePath(const QString &serviceId, const QString &targetName);
 
 QString enumName(SecretClass c);

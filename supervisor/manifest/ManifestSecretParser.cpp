@@ -192,8 +192,16 @@ void Parser::parseTarget(const json &v, const QString &path, SecretSpec &s)
     if (!r.expectObject(v, path))
         return;
     r.warnUnknownKeys(v, path, {"type", "name", "mode"});
-    const auto type
-        = r.oneOf(v, "type", path, {QStringLiteral("env"), QStringLiteral("file")}, Need::Required);
+    const auto type = r.oneOf(
+        v, "type", path, {QStringLiteral("env"), QStringLiteral("file"), QStringLiteral("dir")},
+        Need::Required);
+    const bool files = s.source && s.source->shape == RemoteSource::Shape::Files;
+    if (type && (*type == QLatin1String("dir")) != files) {
+        r.error(path + QStringLiteral("/type"),
+                files ? QStringLiteral("must be \"dir\" for a source of shape \"files\"")
+                      : QStringLiteral("\"dir\" takes a remote source of shape \"files\""));
+        return;
+    }
     if (s.source && s.source->shape == RemoteSource::Shape::Env) {
         // Each key of the .env names its own variable.
         if (type && *type != QLatin1String("env"))
@@ -226,6 +234,12 @@ void Parser::parseTarget(const json &v, const QString &path, SecretSpec &s)
         if (r.member(v, "mode", path, Need::Optional))
             r.warning(path + QStringLiteral("/mode"),
                       QStringLiteral("applies only to file targets"));
+    } else if (*type == QLatin1String("dir")) {
+        s.target.type = SecretTarget::Type::Dir;
+        checkRelativePath(name, namePath, "folder");
+        if (r.member(v, "mode", path, Need::Optional))
+            r.warning(path + QStringLiteral("/mode"),
+                      QStringLiteral("is ignored: each file has its own file_mode"));
     } else {
         s.target.type = SecretTarget::Type::File;
         checkRelativePath(name, namePath, "file");
@@ -257,10 +271,14 @@ void Parser::parseSource(const json &v, const QString &path, SecretSpec &s)
     json own = v;
     for (const char *common : {"shape", "keys", "prefix"})
         own.erase(common);
-    if (r.oneOf(v, "shape", path, {QStringLiteral("value"), QStringLiteral("env")})
-            .value_or(QStringLiteral("value"))
-        == QLatin1String("env"))
+    const QString shape
+        = r.oneOf(v, "shape", path,
+                  {QStringLiteral("value"), QStringLiteral("env"), QStringLiteral("files")})
+              .value_or(QStringLiteral("value"));
+    if (shape == QLatin1String("env"))
         src.shape = RemoteSource::Shape::Env;
+    else if (shape == QLatin1String("files"))
+        src.shape = RemoteSource::Shape::Files;
     src.keys = r.stringList(v, "keys", path);
     src.prefix = r.string(v, "prefix", path).value_or(QString());
     static const QRegularExpression envName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));

@@ -194,12 +194,13 @@ void Parser::parseBinaries(const json &v, const QString &path, ServiceSpec &s, b
                           .arg(q(key), known));
         if (!r.expectObject(*it, here))
             continue;
-        r.warnUnknownKeys(*it, here, {"path", "args", "env", "cwd"});
+        r.warnUnknownKeys(*it, here, {"path", "args", "env", "cwd", "system"});
         Binary b;
         b.path = r.string(*it, "path", here, Need::Required, true).value_or(QString());
         b.args = r.stringList(*it, "args", here);
         b.env = r.stringMap(*it, "env", here);
         b.cwd = r.string(*it, "cwd", here).value_or(QString());
+        b.system = r.boolean(*it, "system", here).value_or(false);
         s.binaries.insert(key, b);
     }
 }
@@ -320,7 +321,8 @@ void Parser::parseMigrations(const json &v, const QString &path, ServiceSpec &s)
         Migration m;
         const json &item = v[i];
         if (r.expectObject(item, at)) {
-            r.warnUnknownKeys(item, at, {"version", "command", "env", "run_on"});
+            r.warnUnknownKeys(item, at, {"version", "command", "env", "run_on", "system"});
+            m.system = r.boolean(item, "system", at).value_or(false);
             m.version = r.string(item, "version", at, Need::Required, true).value_or(QString());
             for (const Migration &other : s.migrations) {
                 if (!m.version.isEmpty() && other.version == m.version)

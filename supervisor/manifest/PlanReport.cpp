@@ -20,7 +20,10 @@ QString qs(const json &j)
 
 json targetJson(const SecretSpec &sec)
 {
-    json t {{"type", sec.target.type == SecretTarget::Type::Env ? "env" : "file"},
+    json t {{"type",
+             sec.target.type == SecretTarget::Type::Env       ? "env"
+                 : sec.target.type == SecretTarget::Type::Dir ? "dir"
+                                                              : "file"},
             {"name", s(sec.target.name)}};
     // A remote .env: the variables are its keys, those listed or with the prefix.
     if (sec.source && sec.source->shape == RemoteSource::Shape::Env) {
@@ -144,6 +147,13 @@ json PlanReport::toJson(const Manifest &m, const QString &platform)
                 continue;
             if (sec->target.type == SecretTarget::Type::Env)
                 secretEnv.push_back({{"secret", s(id)}, {"env", s(sec->target.name)}});
+            else if (sec->target.type == SecretTarget::Type::Dir)
+                // The files a deployment keeps in the remote store, written into this folder.
+                secretFiles.push_back(
+                    {{"secret", s(id)},
+                     {"path", s(secretFileRelativePath(svc.id, sec->target.name) + u'/')},
+                     {"env", s(secretDirEnvName(id))},
+                     {"mode", "each file's file_mode"}});
             else
                 secretFiles.push_back(
                     {{"secret", s(id)},
@@ -237,10 +247,13 @@ QString PlanReport::toText(const Manifest &m, const QString &platform)
                 ? QStringLiteral("env: every key of a .env")
                 : QStringLiteral("env: the keys of a .env starting with %1").arg(prefix);
         }
-        return QStringLiteral("%1 %2").arg(qs(e["target"]["type"]) == QLatin1String("env")
+        if (qs(target["type"]) == QLatin1String("dir"))
+            return QStringLiteral("config files from the remote store, into folder %1")
+                .arg(qs(target["name"]));
+        return QStringLiteral("%1 %2").arg(qs(target["type"]) == QLatin1String("env")
                                                ? QStringLiteral("env")
                                                : QStringLiteral("file"),
-                                           qs(e["target"]["name"]));
+                                           qs(target["name"]));
     };
     auto usedBy = [](const json &e) {
         QStringList c;
@@ -342,6 +355,32 @@ QString PlanReport::toText(const Manifest &m, const QString &platform)
     }
     t << "\nControl API: http://" << m.ipc.host << ':' << m.ipc.port << " (token in <app data>/"
       << m.ipc.authTokenPath << ")\n";
+    return out;
+}
+
+QString PlanReport::envFileTemplate(const Manifest &m, const SecretSpec &secret)
+{
+    QString out;
+    QTextStream t(&out);
+    t << "# The .env of " << secret.id << " for " << m.app.name << ' ' << m.app.version << "\n"
+      << "# It is kept whole in the remote store (" << secret.source->provider
+      << "); fill in the values, one KEY=value line each,\n"
+      << "# and store this file there. Used by: "
+      << (m.consumersOf(secret.id).isEmpty() ? QStringLiteral("no service")
+                                             : m.consumersOf(secret.id).join(QStringLiteral(", ")))
+      << "\n";
+    if (!secret.source->keys.isEmpty()) {
+        t << "# The services are given these keys; any other key is left out.\n";
+        for (const QString &key : secret.source->keys)
+            t << key << "=\n";
+    } else if (!secret.source->prefix.isEmpty()) {
+        t << "# The services are given every key starting with " << secret.source->prefix
+          << "; any other key is left out.\n"
+          << secret.source->prefix << "EXAMPLE=\n";
+    } else {
+        t << "# The services are given every key of it.\n"
+          << "EXAMPLE=\n";
+    }
     return out;
 }
 

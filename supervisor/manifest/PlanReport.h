@@ -17,6 +17,8 @@ public:
     static QString toText(const Manifest &manifest, const QString &platform);
     // The fill-in template of prompted and remote secrets ("env" or "json").
     static QString secretsTemplate(const Manifest &manifest, const QString &format);
+    // A fill-in .env for a remote secret of shape "env": the keys its services are given.
+    static QString envFileTemplate(const Manifest &manifest, const SecretSpec &secret);
 };
 
 } // namespace steward

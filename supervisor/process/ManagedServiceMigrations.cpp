@@ -103,8 +103,8 @@ void ManagedService::runMigrations(qsizetype index)
     const QString written = argv.first();
     argv.first() = resolveCommand(argv.first(), env);
     if (m_ctx.execGuard) {
-        if (Status st
-            = m_ctx.execGuard->admit(written, argv.first(), argv.mid(1), plan->workingDir);
+        if (Status st = m_ctx.execGuard->admit(written, argv.first(), argv.mid(1), plan->workingDir,
+                                               mig.system);
             !st) {
             record("integrity_refused", {{"migration", s(mig.version)}, {"reason", s(st.error())}});
             return setState(State::Failed, st.error());

@@ -1,6 +1,7 @@
 #include "SecretInjector.h"
 
 #include "AuditTrail.h"
+#include "ConfigFiles.h"
 #include "EnvFile.h"
 #include "SecretKeeper.h"
 #include "core/AtomicFile.h"
@@ -11,6 +12,17 @@
 #include <QFileInfo>
 
 namespace steward {
+
+namespace {
+// A planted link is removed itself: removeRecursively() would empty the directory it points to.
+void removeTree(const QString &dir)
+{
+    if (QFileInfo(dir).isSymLink())
+        QFile::remove(dir);
+    else
+        QDir(dir).removeRecursively();
+}
+} // namespace
 
 SecretInjector::SecretInjector(const QString &appDataDir, const QString &privateDir)
     : m_root(QDir(privateDir.isEmpty() ? appDataDir : privateDir)
@@ -65,13 +77,30 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
                 return R::failure(s.error());
             dirReady = true;
         }
+        const QString relative = path.mid(base.size() + 1);
+        const QString shown = m_shownRoot + path.mid(m_root.size());
+        if (spec->target.type == SecretTarget::Type::Dir) {
+            // A deployment's config files, each at its confined path with its own mode.
+            const Result<ConfigFiles> files = ConfigFiles::parse(*value);
+            if (!files)
+                return R::failure(QStringLiteral("secret %1: %2").arg(id, files.error()));
+            removeTree(path); // a file the new set no longer has goes
+            for (const ConfigFiles::File &f : files->files()) {
+                // From the descriptor of the verified directory down, as below.
+                if (Status s
+                    = SafeFile::writeBeneath(base, relative + u'/' + f.path, f.content, f.mode);
+                    !s)
+                    return R::failure(QStringLiteral("secret %1: %2").arg(id, s.error()));
+            }
+            env.insert(secretDirEnvName(id), shown);
+            env.insert(referenceSecretDirEnvName(id), shown);
+            injected << id;
+            continue;
+        }
         // From the descriptor of the verified directory down: a directory on the way that is a
         // symlink could point anywhere, and is refused.
-        if (Status s = SafeFile::writeBeneath(base, path.mid(base.size() + 1), *value,
-                                              spec->target.fileMode);
-            !s)
+        if (Status s = SafeFile::writeBeneath(base, relative, *value, spec->target.fileMode); !s)
             return R::failure(QStringLiteral("secret %1: %2").arg(id, s.error()));
-        const QString shown = m_shownRoot + path.mid(m_root.size());
         env.insert(secretFileEnvName(id), shown);
         env.insert(referenceSecretFileEnvName(id), shown); // the reference runtime's name
         injected << id;
@@ -84,17 +113,6 @@ Result<QMap<QString, QString>> SecretInjector::prepare(const Manifest &manifest,
     }
     return env;
 }
-
-namespace {
-// A planted link is removed itself: removeRecursively() would empty the directory it points to.
-void removeTree(const QString &dir)
-{
-    if (QFileInfo(dir).isSymLink())
-        QFile::remove(dir);
-    else
-        QDir(dir).removeRecursively();
-}
-} // namespace
 
 void SecretInjector::removeFor(const QString &serviceId) const
 {

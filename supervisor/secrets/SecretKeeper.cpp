@@ -1,9 +1,9 @@
 #include "SecretKeeper.h"
 
 #include "AuditTrail.h"
-#include "EnvFile.h"
 #include "RemoteSecretProvider.h"
 #include "SecretGenerator.h"
+#include "ShapedValue.h"
 #include "core/Redactor.h"
 #include "core/StdText.h"
 #include "logging/Logging.h"
@@ -167,13 +167,13 @@ void SecretKeeper::refreshRedactor()
         // Env targets carry the value without surrounding whitespace: hide that form too.
         if (const QByteArray trimmed = v.trimmed(); trimmed.size() != v.size())
             values << trimmed;
-        // A .env from a remote store: each of its values is a secret of its own.
+        // A .env or config files from a remote store: each value, each file's content, is a
+        // secret of its own.
         const SecretSpec *spec = m_manifest.secret(it.key());
-        if (spec && spec->source && spec->source->shape == RemoteSource::Shape::Env) {
-            if (const Result<EnvFile> env = EnvFile::parse(v)) {
-                for (const EnvFile::Entry &e : env->entries())
-                    values << e.value;
-            }
+        if (spec && spec->source && spec->source->shape != RemoteSource::Shape::Value) {
+            const QMap<QString, QByteArray> parts = ShapedValue::parts(*spec, v);
+            for (auto part = parts.cbegin(); part != parts.cend(); ++part)
+                values << part.value();
         }
     }
     int ignored = 0;

@@ -60,6 +60,8 @@ public:
         QString error; // the store failed; nothing was changed
         QStringList changed; // ids whose value changed
         QStringList unchanged; // ids given the value they already had
+        // Done, but not all of it took effect here yet (a remote rollback whose fetch failed).
+        QString warning;
         // Every reason nothing was changed, in one list (the problems, then the store's error).
         QStringList allProblems() const
         {
@@ -127,7 +129,9 @@ public:
     void regenerate(const QString &secretId, QObject *context, ChangeHandler handler,
                     const Origin &origin = {});
     // Makes kept version `version` current again, as a new version with source "rollback";
-    // its consumers restart as for any change. Remote secrets roll back at their source.
+    // its consumers restart as for any change. A remote secret rolls back at its source, where
+    // `version` is the source's own number (Vault KV v2), and is fetched again with every
+    // secret kept in the same place there.
     void rollback(const QString &secretId, int version, QObject *context, ChangeHandler handler,
                   const Origin &origin = {});
     // What one fetch of the remote secrets found.
@@ -145,6 +149,9 @@ public:
         int version = 0; // the version at the source (KV v2), 0 if unknown
         QDateTime fetchedAt; // the last successful fetch this run; invalid: none yet
         QString lastError; // of the last fetch; empty when it worked
+        // At the last change: the .env keys or config files that changed (names, never
+        // contents), or the secret's id for a plain value.
+        QStringList changed;
     };
 
     // Fetches the remote_fetch secrets `ids` (all of them when empty) again now: the refresh
@@ -177,7 +184,10 @@ private:
     void fail(const QString &reason);
     void loadAll();
     void generateMissing();
-    void fetchRemote(const QStringList &ids = {}, RefreshHandler handler = {});
+    void fetchRemote(const QStringList &ids = {}, RefreshHandler handler = {},
+                     const Origin &origin = {});
+    void rollbackAtSource(const SecretSpec &spec, int version, const Origin &origin,
+                          ChangeHandler reply);
     // The remote_fetch secrets among `ids` (all of them when empty).
     QList<const SecretSpec *> remoteSpecs(const QStringList &ids) const;
     // A fetched value of a shaped source that does not parse (a .env with a bad line) is a

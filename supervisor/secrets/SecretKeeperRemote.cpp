@@ -1,7 +1,9 @@
 #include "AuditTrail.h"
+#include "ConfigFiles.h"
 #include "EnvFile.h"
 #include "RemoteSecretProvider.h"
 #include "SecretKeeper.h"
+#include "ShapedValue.h"
 #include "core/StdText.h"
 #include "logging/Logging.h"
 
@@ -49,7 +51,84 @@ std::optional<SecretKeeper::Freshness> SecretKeeper::freshness(const QString &se
     return *it;
 }
 
-void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
+void SecretKeeper::rollbackAtSource(const SecretSpec &spec, int version, const Origin &origin,
+                                    ChangeHandler reply)
+{
+    RemoteSecretProvider *provider = providerFor(spec);
+    auto refused = [reply, id = spec.id](const SecretStore::Error &e) {
+        ChangeResult r;
+        // What the source refuses or does not have is for the caller to fix; a source that
+        // cannot be reached is like a store that failed.
+        if (e.kind == SecretStore::ErrorKind::NotFound || e.kind == SecretStore::ErrorKind::Denied)
+            r.problems[id] << e.message;
+        else
+            r.error = e.message;
+        reply(r);
+    };
+    if (!provider)
+        return refused({SecretStore::ErrorKind::NotFound,
+                        QStringLiteral("no remote secret source is configured")});
+    // Every remote secret kept in the same place at the source changes with it.
+    QStringList together;
+    for (const SecretSpec *other : remoteSpecs({})) {
+        if (providerFor(*other) == provider && provider->sameSource(*other, spec))
+            together << other->id;
+    }
+    if (origin.dryRun) {
+        // What would change: each of them at that version against its value now.
+        auto pending = std::make_shared<int>(int(together.size()));
+        auto result = std::make_shared<ChangeResult>();
+        auto failure = std::make_shared<SecretStore::Error>();
+        result->ok = true;
+        for (const QString &id : std::as_const(together)) {
+            provider->fetchVersion(
+                *m_manifest.secret(id), version, this,
+                [this, id, main = spec.id, pending, result, failure, reply,
+                 refused](const SecretStore::Error &e, const QByteArray &v, int) {
+                    if (!e.ok() && id == main)
+                        *failure = e;
+                    else if (e.ok())
+                        (m_values.contains(id) && m_values.value(id) == v ? result->unchanged
+                                                                          : result->changed)
+                            << id;
+                    if (--*pending > 0)
+                        return;
+                    if (!failure->ok())
+                        return refused(*failure);
+                    reply(*result);
+                });
+        }
+        return;
+    }
+    provider->rollback(
+        spec, version, this,
+        [this, id = spec.id, version, together, origin, reply, refused](const SecretStore::Error &e,
+                                                                        int newVersion) {
+            if (!e.ok())
+                return refused(e);
+            Logging::audit()->info("{} rolled back at its source to version {} (now version {})",
+                                   s(id), version, newVersion);
+            fetchRemote(together,
+                        [version, newVersion, reply](const RefreshResult &fetched) {
+                            ChangeResult r;
+                            r.ok = true;
+                            r.changed = fetched.changed;
+                            r.unchanged = fetched.unchanged;
+                            if (!fetched.failed.isEmpty())
+                                r.warning
+                                    = QStringLiteral("the source made version %1 current again "
+                                                     "(as version %2), but fetching it failed: %3")
+                                          .arg(version)
+                                          .arg(newVersion)
+                                          .arg(QStringList(fetched.failed.values())
+                                                   .join(QStringLiteral("; ")));
+                            reply(r);
+                        },
+                        {QStringLiteral("rollback"), origin.actor});
+        });
+}
+
+void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler, const Origin &origin)
 {
     const QList<const SecretSpec *> remote = remoteSpecs(ids);
     auto result = std::make_shared<RefreshResult>();
@@ -86,22 +165,28 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
     auto pending = std::make_shared<int>(int(routed.size()));
     auto fetched = std::make_shared<QList<Write>>();
     auto versions = std::make_shared<QMap<QString, int>>();
+    auto changedParts = std::make_shared<QMap<QString, QStringList>>();
     for (const SecretSpec *spec : routed) {
         const QString id = spec->id;
         providerFor(*spec)->fetch(
             *spec, this,
-            [this, id, pending, fetched, versions, result, starting,
-             finish](const SecretStore::Error &fetchError, const QByteArray &v, int version) {
+            [this, id, pending, fetched, versions, changedParts, result, starting, finish,
+             origin](const SecretStore::Error &fetchError, const QByteArray &v, int version) {
                 InstallState::SecretRecord &rec = m_state.ensureSecret(id);
                 Freshness &fresh = m_freshness[id];
                 SecretStore::Error e = checkShape(id, fetchError, v);
                 if (e.ok()) {
                     if (!m_values.contains(id) || m_values.value(id) != v) {
                         // Fresh once stored (below).
-                        fetched->append({id, v, InstallState::SecretSource::Remote});
+                        fetched->append({id, v, InstallState::SecretSource::Remote, origin});
                         versions->insert(id, version);
+                        changedParts->insert(id,
+                                             ShapedValue::changedParts(*m_manifest.secret(id),
+                                                                       m_values.value(id), v));
                     } else {
-                        fresh = {version, QDateTime::currentDateTimeUtc(), {}};
+                        fresh.version = version;
+                        fresh.fetchedAt = QDateTime::currentDateTimeUtc();
+                        fresh.lastError.clear();
                         result->unchanged << id;
                     }
                     rec.status = InstallState::SecretStatus::Configured;
@@ -125,7 +210,7 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                 const QStringList known = m_values.keys();
                 commit(
                     *fetched,
-                    [this, fetched, versions, result, starting, known,
+                    [this, fetched, versions, changedParts, result, starting, known,
                      finish](const ChangeResult &r) {
                         if (!r.ok && starting) {
                             fail(QStringLiteral("cannot store the fetched secrets: %1")
@@ -147,8 +232,10 @@ void SecretKeeper::fetchRemote(const QStringList &ids, RefreshHandler handler)
                                 continue;
                             }
                             result->changed << w.id;
-                            m_freshness[w.id]
-                                = {versions->value(w.id), QDateTime::currentDateTimeUtc(), {}};
+                            m_freshness[w.id] = {versions->value(w.id),
+                                                 QDateTime::currentDateTimeUtc(),
+                                                 {},
+                                                 changedParts->value(w.id)};
                             // The audit trail of rotations: id, version at the source,
                             // never the value.
                             if (known.contains(w.id))
@@ -166,10 +253,22 @@ SecretStore::Error SecretKeeper::checkShape(const QString &id, const SecretStore
                                             const QByteArray &value) const
 {
     const SecretSpec *spec = m_manifest.secret(id);
-    if (!fetched.ok() || !spec || !spec->source || spec->source->shape != RemoteSource::Shape::Env)
+    if (!fetched.ok() || !spec || !spec->source
+        || spec->source->shape == RemoteSource::Shape::Value)
         return fetched;
     const RemoteSecretProvider *provider = providerFor(*spec);
     const QString where = provider ? provider->describe(*spec) : spec->source->provider;
+    if (spec->source->shape == RemoteSource::Shape::Files) {
+        const Result<ConfigFiles> files = ConfigFiles::parse(value);
+        if (!files)
+            // The last good files, if any, stay in use.
+            return {SecretStore::ErrorKind::Corrupt,
+                    QStringLiteral("%1 (%2): not a list of config files: %3")
+                        .arg(id, where, files.error())};
+        for (const QString &warning : files->warnings())
+            Logging::secrets()->warn("{} ({}): {}", s(id), s(where), s(warning));
+        return {};
+    }
     const Result<EnvFile> env = EnvFile::parse(value);
     if (!env)
         // The last good value, if any, stays in use.

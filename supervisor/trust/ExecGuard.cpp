@@ -114,20 +114,25 @@ Status ExecGuard::checkFile(const QString &absolutePath)
 }
 
 Status ExecGuard::admit(const QString &asWritten, const QString &program, const QStringList &args,
-                        const QString &workingDir)
+                        const QString &workingDir, bool system)
 {
     const QString written = QDir::fromNativeSeparators(asWritten);
     const bool leaves = QDir::isAbsolutePath(written)
         || (written.contains(QLatin1Char('/'))
             && insideBundle(QDir(m_root).absoluteFilePath(written)).isEmpty());
     if (leaves) {
+        if (system)
+            return {}; // the manifest names a program of the system on purpose
         if (m_lock)
-            return Status::failure(QStringLiteral("refused: %1 is outside the bundle, and a "
-                                                  "locked bundle runs only its own programs")
-                                       .arg(asWritten));
+            return Status::failure(
+                QStringLiteral("refused: %1 is outside the bundle, and a locked bundle runs only "
+                               "its own programs (a program of the system is named with "
+                               "\"system\": true on that binary or migration)")
+                    .arg(asWritten));
         if (!m_warned.value(written)) {
             m_warned.insert(written, true);
-            log()->warn("{} is outside the bundle; a locked bundle would refuse it",
+            log()->warn("{} is outside the bundle; a locked bundle would refuse it unless its "
+                        "manifest entry says \"system\": true",
                         written.toStdString());
         }
         return {};
@@ -155,7 +160,9 @@ Status ExecGuard::admit(const ServiceSpec &service, const QString &platform, con
                         const QStringList &args, const QString &workingDir)
 {
     const Binary *binary = service.binaryFor(platform);
-    if (Status st = admit(binary ? binary->path : program, program, args, workingDir); !st)
+    if (Status st = admit(binary ? binary->path : program, program, args, workingDir,
+                          binary && binary->system);
+        !st)
         return st;
     if (!m_lock)
         return {};

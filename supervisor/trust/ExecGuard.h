@@ -31,9 +31,11 @@ public:
 
     bool isLocked() const { return m_lock.has_value(); }
     // Whether `program`, resolved from `asWritten`, may run with `args` (from `workingDir`): the
-    // program and the bundle files its arguments name must match the lock.
+    // program and the bundle files its arguments name must match the lock. A program outside
+    // the bundle runs only when the manifest says it is the system's (`system`), or when the
+    // bundle has no lock (with a warning).
     Status admit(const QString &asWritten, const QString &program, const QStringList &args = {},
-                 const QString &workingDir = {});
+                 const QString &workingDir = {}, bool system = false);
     // The same for a service's binary on `platform`, and its assets.
     Status admit(const ServiceSpec &service, const QString &platform, const QString &program,
                  const QStringList &args, const QString &workingDir);

@@ -1,6 +1,7 @@
 #include "MessageBox.h"
 #include "SecretField.h"
 #include "UiHarness.h"
+#include "process/Sandbox.h"
 #include "process/ServiceLog.h"
 #include "process/Supervisor.h"
 #include "secrets/AuditTrail.h"
@@ -211,6 +212,14 @@ void tst_SettingsDialog::clearIsOnlyForOptionalSecrets()
 void tst_SettingsDialog::servicesTabRestartsAndShowsRedactedLogs()
 {
     m_settings->showServices();
+    // Whether the services are isolated from each other, in plain words.
+    const QString isolation
+        = m_settings->findChild<QLabel *>(QStringLiteral("isolationNote"))->text();
+    QVERIFY2(Sandbox::abi() >= 1
+                 ? isolation.startsWith(QLatin1String("Each service runs in a sandbox of its own"))
+                 : isolation.startsWith(
+                     QLatin1String("Services are not isolated from each other on this system")),
+             qPrintable(isolation));
     auto *table = m_settings->findChild<QTableWidget *>(QStringLiteral("servicesTable"));
     QTRY_VERIFY(tableText(table).contains(QLatin1String("web|Ready|0|http ")));
     m_settings->services()->select(QStringLiteral("api"));

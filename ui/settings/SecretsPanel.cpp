@@ -75,9 +75,7 @@ void SecretsPanel::refresh()
         const int row = m_table->rowCount();
         m_ids << spec.id;
         const InstallState::SecretRecord *rec = keeper ? keeper->record(spec.id) : nullptr;
-        QString status = rec ? DisplayText::secretStatus(rec->status) : tr("Unknown");
-        if (rec && !rec->detail.isEmpty())
-            status += QStringLiteral(": ") + rec->detail;
+        QString status = DisplayText::secretState(keeper, spec, tr("Unknown"));
         if (!spec.required && rec && rec->status == InstallState::SecretStatus::Missing)
             status = tr("Not set (optional)");
         m_table->setRow(row,

@@ -3,6 +3,7 @@
 #include "DisplayText.h"
 #include "StatusTable.h"
 #include "process/ServiceLog.h"
+#include "process/ServiceSandbox.h"
 #include "process/Supervisor.h"
 #include "runtime/StewardRuntime.h"
 
@@ -27,6 +28,18 @@ ServicesPanel::ServicesPanel(StewardRuntime &runtime, QWidget *parent)
     , m_runtime(runtime)
 {
     auto *layout = new QVBoxLayout(this);
+    // Whether a compromised service could read its siblings' secrets, said plainly
+    // (docs/security.md).
+    const ServiceSandbox::Report isolation = ServiceSandbox::report(runtime.manifest());
+    QString note = isolation.message;
+    if (!note.isEmpty())
+        note[0] = note[0].toUpper();
+    auto *isolationNote = new QLabel(note, this);
+    isolationNote->setObjectName(QStringLiteral("isolationNote"));
+    isolationNote->setWordWrap(true);
+    if (!isolation.isolated)
+        isolationNote->setStyleSheet(QStringLiteral("font-weight: bold"));
+    layout->addWidget(isolationNote);
     m_table
         = new StatusTable(QStringLiteral("servicesTable"), tr("Services"),
                           {tr("Service"), tr("State"), tr("Restarts"), tr("Ports"), tr("Details")},

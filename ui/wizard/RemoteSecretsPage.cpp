@@ -48,13 +48,9 @@ void RemoteSecretsPage::refresh()
         const int row = m_table->rowCount();
         const RemoteSecretProvider *remote = keeper->providerFor(spec);
         const QString source = remote ? remote->describe(spec) : tr("not configured");
-        QString status = tr("Not fetched yet");
-        if (const InstallState::SecretRecord *rec = keeper->record(spec.id)) {
-            status = DisplayText::secretStatus(rec->status);
-            if (!rec->detail.isEmpty())
-                status += QStringLiteral(": ") + rec->detail;
-        }
-        m_table->setRow(row, {spec.label(), source, status});
+        m_table->setRow(
+            row,
+            {spec.label(), source, DisplayText::secretState(keeper, spec, tr("Not fetched yet"))});
     }
     m_table->resizeColumnsToContents();
 }

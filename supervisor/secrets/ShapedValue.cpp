@@ -1,0 +1,79 @@
+#include "ShapedValue.h"
+
+#include "ConfigFiles.h"
+#include "EnvFile.h"
+
+#include <QCoreApplication>
+#include <QSet>
+
+namespace steward {
+
+namespace {
+RemoteSource::Shape shapeOf(const SecretSpec &spec)
+{
+    return spec.source ? spec.source->shape : RemoteSource::Shape::Value;
+}
+} // namespace
+
+QMap<QString, QByteArray> ShapedValue::parts(const SecretSpec &spec, const QByteArray &value)
+{
+    QMap<QString, QByteArray> out;
+    switch (shapeOf(spec)) {
+    case RemoteSource::Shape::Env:
+        if (const Result<EnvFile> env = EnvFile::parse(value))
+            out = env->values();
+        break;
+    case RemoteSource::Shape::Files:
+        if (const Result<ConfigFiles> files = ConfigFiles::parse(value)) {
+            for (const ConfigFiles::File &f : files->files())
+                out.insert(f.path, f.content);
+        }
+        break;
+    case RemoteSource::Shape::Value:
+        out.insert(spec.id, value);
+        break;
+    }
+    return out;
+}
+
+QStringList ShapedValue::changedParts(const SecretSpec &spec, const QByteArray &before,
+                                      const QByteArray &after)
+{
+    const QMap<QString, QByteArray> a = parts(spec, before);
+    const QMap<QString, QByteArray> b = parts(spec, after);
+    QSet<QString> names;
+    for (auto it = a.cbegin(); it != a.cend(); ++it)
+        names.insert(it.key());
+    for (auto it = b.cbegin(); it != b.cend(); ++it)
+        names.insert(it.key());
+    QStringList changed;
+    for (const QString &name : std::as_const(names)) {
+        if (a.value(name) != b.value(name) || a.contains(name) != b.contains(name))
+            changed << name;
+    }
+    changed.sort();
+    return changed;
+}
+
+QString ShapedValue::summary(const SecretSpec &spec, const QByteArray &value)
+{
+    auto tr = [](const char *text, int n) {
+        return QCoreApplication::translate("steward::ShapedValue", text, nullptr, n);
+    };
+    switch (shapeOf(spec)) {
+    case RemoteSource::Shape::Env: {
+        int taken = 0;
+        const QMap<QString, QByteArray> keys = parts(spec, value);
+        for (auto it = keys.cbegin(); it != keys.cend(); ++it)
+            taken += spec.source->takes(it.key()) ? 1 : 0;
+        return tr("%n key(s)", taken);
+    }
+    case RemoteSource::Shape::Files:
+        return tr("%n file(s)", int(parts(spec, value).size()));
+    case RemoteSource::Shape::Value:
+        break;
+    }
+    return {};
+}
+
+} // namespace steward
