@@ -191,6 +191,14 @@
         <source>Refused</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SecretValidator</name>
@@ -295,6 +303,25 @@
     </message>
 </context>
 <context>
+    <name>steward</name>
+    <message>
+        <source>names no file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a path inside the folder (no &quot;..&quot;, &quot;.&quot; or empty parts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the path holds a NUL character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>file_mode must be an octal mode such as &quot;0640&quot; (got %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>steward::AuditPanel</name>
     <message>
         <source>Recent activity</source>
@@ -338,9 +365,9 @@
     </message>
     <message numerus="yes">
         <source>The trail is intact: %n entries, none edited, removed or reordered.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>The trail is intact: %n entry, none edited, removed or reordered.</numerusform>
+            <numerusform>The trail is intact: %n entries, none edited, removed or reordered.</numerusform>
         </translation>
     </message>
     <message>
@@ -415,6 +442,41 @@
     <name>steward::ChangeSecretDialog</name>
     <message>
         <source>%1: change %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>steward::ConfigFiles</name>
+    <message>
+        <source>not a JSON array of files (nor one file object)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entry %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is not an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has no &quot;name&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no &quot;content&quot; text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is written twice (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entry %1 (%2): owner and group are ignored on a desktop; the file belongs to the user running the app</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -802,6 +864,34 @@
         <source>%1 is back to the value of version %2.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The versions of %1 that the remote secret store keeps. Values are never shown; rolling back asks the store to make an earlier version current again, as a new version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No remote secret store is configured for %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The versions in the remote store could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Destroyed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>steward::SecretsPanel</name>
@@ -1008,6 +1098,23 @@
     </message>
 </context>
 <context>
+    <name>steward::ShapedValue</name>
+    <message numerus="yes">
+        <source>%n key(s)</source>
+        <translation>
+            <numerusform>%n key</numerusform>
+            <numerusform>%n keys</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>steward::StartingPage</name>
     <message>
         <source>Starting %1</source>
@@ -1066,9 +1173,9 @@
     <name>steward::StewardRuntime</name>
     <message numerus="yes">
         <source>the %1 has not answered for %n s; if it is locked, unlock it (Steward waits for it)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>the %1 has not answered for %n s; if it is locked, unlock it (Steward waits for it)</numerusform>
+            <numerusform>the %1 has not answered for %n s; if it is locked, unlock it (Steward waits for it)</numerusform>
         </translation>
     </message>
     <message>

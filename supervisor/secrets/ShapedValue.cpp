@@ -57,23 +57,18 @@ QStringList ShapedValue::changedParts(const SecretSpec &spec, const QByteArray &
 
 QString ShapedValue::summary(const SecretSpec &spec, const QByteArray &value)
 {
-    auto tr = [](const char *text, int n) {
-        return QCoreApplication::translate("steward::ShapedValue", text, nullptr, n);
-    };
-    switch (shapeOf(spec)) {
-    case RemoteSource::Shape::Env: {
-        int taken = 0;
-        const QMap<QString, QByteArray> keys = parts(spec, value);
-        for (auto it = keys.cbegin(); it != keys.cend(); ++it)
-            taken += spec.source->takes(it.key()) ? 1 : 0;
-        return tr("%n key(s)", taken);
-    }
-    case RemoteSource::Shape::Files:
-        return tr("%n file(s)", int(parts(spec, value).size()));
-    case RemoteSource::Shape::Value:
-        break;
-    }
-    return {};
+    const RemoteSource::Shape shape = shapeOf(spec);
+    if (shape == RemoteSource::Shape::Value)
+        return {};
+    const QMap<QString, QByteArray> all = parts(spec, value);
+    if (shape == RemoteSource::Shape::Files)
+        return QCoreApplication::translate("steward::ShapedValue", "%n file(s)", nullptr,
+                                           int(all.size()));
+    // A .env: the keys the services are given.
+    int given = 0;
+    for (const QString &key : all.keys())
+        given += spec.source->takes(key) ? 1 : 0;
+    return QCoreApplication::translate("steward::ShapedValue", "%n key(s)", nullptr, given);
 }
 
 } // namespace steward
