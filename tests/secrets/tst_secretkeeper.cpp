@@ -42,6 +42,16 @@ struct Run
     SecretKeeper keeper;
 };
 
+// `manifest` with keep_versions `n` on secret `id`.
+Manifest keepingVersions(Manifest manifest, const QString &id, int n)
+{
+    for (SecretSpec &spec : manifest.secrets) {
+        if (spec.id == id)
+            spec.keepVersions = n;
+    }
+    return manifest;
+}
+
 SecretKeeper::ChangeResult provideNow(SecretKeeper &k, const QMap<QString, QString> &values)
 {
     SecretKeeper::ChangeResult out;
@@ -452,11 +462,7 @@ void tst_SecretKeeper::historyIsPrunedAndRemovedWithTheSecret()
 
 void tst_SecretKeeper::manifestSetsHowManyVersionsAreKept()
 {
-    Manifest manifest = m_manifest;
-    for (SecretSpec &spec : manifest.secrets) {
-        if (spec.id == QLatin1String("greeting_name"))
-            spec.keepVersions = 1;
-    }
+    const Manifest manifest = keepingVersions(m_manifest, QStringLiteral("greeting_name"), 1);
     QTemporaryDir dir;
     MemoryStore store;
     Run run(manifest, dir.path(), store);
@@ -478,11 +484,7 @@ void tst_SecretKeeper::manifestSetsHowManyVersionsAreKept()
 
 void tst_SecretKeeper::prunedVersionsStayListedUntilTheStoreConfirms()
 {
-    Manifest manifest = m_manifest;
-    for (SecretSpec &spec : manifest.secrets) {
-        if (spec.id == QLatin1String("greeting_name"))
-            spec.keepVersions = 1;
-    }
+    const Manifest manifest = keepingVersions(m_manifest, QStringLiteral("greeting_name"), 1);
     QTemporaryDir dir;
     MemoryStore store;
     Run run(manifest, dir.path(), store);

@@ -258,9 +258,10 @@ void VaultClient::readMetadata(const QString &mount, const QString &path, const 
             KvMetadata meta;
             if (data.contains("current_version") && data["current_version"].is_number_integer())
                 meta.currentVersion = data["current_version"].get<int>();
-            for (const auto &[number, v] : data["versions"].items()) {
+            for (const auto &item : data["versions"].items()) {
+                const json &v = item.value();
                 KvVersion kv;
-                kv.version = QByteArray::fromStdString(number).toInt();
+                kv.version = QByteArray::fromStdString(item.key()).toInt();
                 if (kv.version <= 0 || !v.is_object())
                     continue;
                 auto text = [&v](const char *field) {

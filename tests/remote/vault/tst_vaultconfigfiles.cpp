@@ -4,16 +4,11 @@
 // nothing on disk; a malformed update is named by path, key and entry and keeps the last good
 // files; no content appears in an error or the logs.
 
-#include "FakeVault.h"
 #include "ManifestBuilder.h"
+#include "VaultKeeper.h"
 #include "VaultTestData.h"
-#include "core/Redactor.h"
-#include "remote/vault/VaultSecretProvider.h"
 #include "secrets/ConfigFiles.h"
-#include "secrets/InstallState.h"
-#include "secrets/MemoryStore.h"
 #include "secrets/SecretInjector.h"
-#include "secrets/SecretKeeper.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -127,25 +122,15 @@ private Q_SLOTS:
     void manifestChecksTheShape();
 
 private:
-    QTemporaryDir m_data;
-    std::unique_ptr<FakeVault> m_vault;
-    std::optional<Manifest> m_manifest;
-    std::unique_ptr<VaultSecretProvider> m_provider;
-    std::unique_ptr<InstallState> m_state;
-    MemoryStore m_store;
-    std::shared_ptr<Redactor> m_redactor;
-    std::unique_ptr<SecretKeeper> m_keeper;
+    test::VaultKeeper m_k;
 
     bool startKeeper();
-    SecretKeeper::RefreshResult refreshNow();
-    QString folder() const { return m_data.path() + QStringLiteral("/runtime/secrets/api/config"); }
+    QString folder() const { return m_k.dataDir() + QStringLiteral("/runtime/secrets/api/config"); }
 };
 
 void tst_VaultConfigFiles::init()
 {
-    m_keeper.reset();
-    m_provider.reset();
-    m_vault.reset();
+    m_k.stop();
 }
 
 bool tst_VaultConfigFiles::startKeeper()
@@ -154,37 +139,8 @@ bool tst_VaultConfigFiles::startKeeper()
     config["secrets"].push_back({{"mount", "secret"},
                                  {"path", AppPath},
                                  {"data", {{"ledger_configs", goodFiles().dump()}}}});
-    m_vault = std::make_unique<FakeVault>(config);
-    m_manifest = filesManifest();
-    if (!m_manifest)
-        return false;
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(test::Token));
-    env.insert(QStringLiteral("VAULT_ADDR"), m_vault->url().toString());
-    Result<VaultSecretProvider *> made = VaultSecretProvider::create(*m_manifest, env);
-    if (!made)
-        return false;
-    m_provider.reset(made.value());
-    Result<InstallState> state = InstallState::load(m_data.path());
-    if (!state)
-        return false;
-    m_state = std::make_unique<InstallState>(std::move(state).value());
-    m_redactor = std::make_shared<Redactor>();
-    m_keeper = std::make_unique<SecretKeeper>(*m_manifest, *m_state, m_store, m_redactor);
-    m_keeper->addRemoteProvider(m_provider.get());
-    m_keeper->start();
-    return QTest::qWaitFor([this] { return m_keeper->phase() == SecretKeeper::Phase::Ready; },
-                           20000);
-}
-
-SecretKeeper::RefreshResult tst_VaultConfigFiles::refreshNow()
-{
-    std::optional<SecretKeeper::RefreshResult> result;
-    m_keeper->refreshRemote({}, this,
-                            [&result](const SecretKeeper::RefreshResult &r) { result = r; });
-    if (!QTest::qWaitFor([&result] { return result.has_value(); }, 20000))
-        qWarning("the refresh did not finish");
-    return result.value_or(SecretKeeper::RefreshResult {});
+    const std::optional<Manifest> manifest = filesManifest();
+    return manifest && m_k.start(config, *manifest);
 }
 
 void tst_VaultConfigFiles::entriesAreRead_data()
@@ -251,9 +207,9 @@ void tst_VaultConfigFiles::entriesAreRead()
 void tst_VaultConfigFiles::filesAreWrittenWithTheirModesInsideTheFolder()
 {
     QVERIFY(startKeeper());
-    const SecretInjector injector(m_data.path());
+    const SecretInjector injector(m_k.dataDir());
     Result<QMap<QString, QString>> env
-        = injector.prepare(*m_manifest, m_manifest->services.at(0), *m_keeper);
+        = injector.prepare(m_k.manifest(), m_k.manifest().services.at(0), m_k.keeper());
     QVERIFY2(env, qPrintable(env.error()));
     QCOMPARE(env.value().value(QStringLiteral("STEWARD_SECRET_DIR_DEPLOY_CONFIGS")), folder());
     QCOMPARE(env.value().value(QStringLiteral("SECRET_DIR_DEPLOY_CONFIGS")), folder());
@@ -264,26 +220,26 @@ void tst_VaultConfigFiles::filesAreWrittenWithTheirModesInsideTheFolder()
     QCOMPARE(modeOf(folder() + QStringLiteral("/conf/settings.ini")), 0600);
     QCOMPARE(modeOf(folder()), 0700);
     // The other service gets neither the files nor the variable.
-    env = injector.prepare(*m_manifest, m_manifest->services.at(1), *m_keeper);
+    env = injector.prepare(m_k.manifest(), m_k.manifest().services.at(1), m_k.keeper());
     QVERIFY(env && !env.value().contains(QStringLiteral("STEWARD_SECRET_DIR_DEPLOY_CONFIGS")));
-    QVERIFY(!QFileInfo::exists(m_data.path() + QStringLiteral("/runtime/secrets/web/config")));
+    QVERIFY(!QFileInfo::exists(m_k.dataDir() + QStringLiteral("/runtime/secrets/web/config")));
     // Each file's content is a secret of its own in the logs.
-    const QString logged = m_redactor->redact(QString::fromLatin1(CaPem));
+    const QString logged = m_k.redactor().redact(QString::fromLatin1(CaPem));
     QVERIFY2(!logged.contains(QLatin1String("MIIBcfgcafile0042")), qPrintable(logged));
 }
 
 void tst_VaultConfigFiles::rotationNamesTheFileAndAnUnchangedRefreshTouchesNothing()
 {
     QVERIFY(startKeeper());
-    const SecretInjector injector(m_data.path());
-    QVERIFY(injector.prepare(*m_manifest, m_manifest->services.at(0), *m_keeper));
+    const SecretInjector injector(m_k.dataDir());
+    QVERIFY(injector.prepare(m_k.manifest(), m_k.manifest().services.at(0), m_k.keeper()));
     const QString yaml = folder() + QStringLiteral("/app.yaml");
     const QString before = identity(yaml);
     QVERIFY(!before.isEmpty());
 
     // Unchanged: no change of the secret, so no restart and no file rewritten.
-    QSignalSpy changed(m_keeper.get(), &SecretKeeper::secretsChanged);
-    SecretKeeper::RefreshResult r = refreshNow();
+    QSignalSpy changed(&m_k.keeper(), &SecretKeeper::secretsChanged);
+    SecretKeeper::RefreshResult r = m_k.refreshNow();
     QCOMPARE(r.unchanged, QStringList {QStringLiteral("deploy_configs")});
     QCOMPARE(changed.count(), 0);
     QCOMPARE(identity(yaml), before);
@@ -292,14 +248,14 @@ void tst_VaultConfigFiles::rotationNamesTheFileAndAnUnchangedRefreshTouchesNothi
     json files = goodFiles();
     files[0]["content"] = "db_password: cfg-pass-0043\nlog_level: info\n";
     files.erase(2);
-    writeConfigs(*m_vault, files);
-    r = refreshNow();
+    writeConfigs(m_k.vault(), files);
+    r = m_k.refreshNow();
     QCOMPARE(r.changed, QStringList {QStringLiteral("deploy_configs")});
     QCOMPARE(changed.count(), 1);
-    QCOMPARE(m_keeper->freshness(QStringLiteral("deploy_configs"))->changed,
+    QCOMPARE(m_k.keeper().freshness(QStringLiteral("deploy_configs"))->changed,
              (QStringList {QStringLiteral("app.yaml"), QStringLiteral("conf/settings.ini")}));
     // The consumer's restart writes the new set.
-    QVERIFY(injector.prepare(*m_manifest, m_manifest->services.at(0), *m_keeper));
+    QVERIFY(injector.prepare(m_k.manifest(), m_k.manifest().services.at(0), m_k.keeper()));
     QVERIFY(readFile(yaml).contains("cfg-pass-0043"));
     QVERIFY(!QFileInfo::exists(folder() + QStringLiteral("/conf/settings.ini")));
 }
@@ -323,12 +279,12 @@ void tst_VaultConfigFiles::malformedUpdateKeepsTheLastGoodFiles()
     QFETCH(QByteArray, value);
     QFETCH(QString, problem);
     QVERIFY(startKeeper());
-    m_vault->control(QStringLiteral("secret"),
-                     {{"mount", "secret"},
-                      {"path", AppPath},
-                      {"data", {{"ledger_configs", value.toStdString()}}}});
-    QSignalSpy changed(m_keeper.get(), &SecretKeeper::secretsChanged);
-    const SecretKeeper::RefreshResult r = refreshNow();
+    m_k.vault().control(QStringLiteral("secret"),
+                        {{"mount", "secret"},
+                         {"path", AppPath},
+                         {"data", {{"ledger_configs", value.toStdString()}}}});
+    QSignalSpy changed(&m_k.keeper(), &SecretKeeper::secretsChanged);
+    const SecretKeeper::RefreshResult r = m_k.refreshNow();
     QCOMPARE(r.failed.keys(), QStringList {QStringLiteral("deploy_configs")});
     const QString why = r.failed.value(QStringLiteral("deploy_configs"));
     QVERIFY2(why.contains(QLatin1String("secret/data/steward/default/apps/ledger#ledger_configs")),
@@ -336,10 +292,10 @@ void tst_VaultConfigFiles::malformedUpdateKeepsTheLastGoodFiles()
     QVERIFY2(why.contains(problem), qPrintable(why));
     QVERIFY2(!why.contains(QLatin1String("cfg-leak-0099")), qPrintable(why));
     QCOMPARE(changed.count(), 0);
-    QCOMPARE(m_keeper->record(QStringLiteral("deploy_configs"))->status,
+    QCOMPARE(m_k.keeper().record(QStringLiteral("deploy_configs"))->status,
              InstallState::SecretStatus::Stale);
-    const SecretInjector injector(m_data.path());
-    QVERIFY(injector.prepare(*m_manifest, m_manifest->services.at(0), *m_keeper));
+    const SecretInjector injector(m_k.dataDir());
+    QVERIFY(injector.prepare(m_k.manifest(), m_k.manifest().services.at(0), m_k.keeper()));
     QCOMPARE(readFile(folder() + QStringLiteral("/app.yaml")), QByteArray(AppYaml));
 }
 

@@ -3,15 +3,10 @@
 // change of that secret only; an unchanged refresh changes nothing; a malformed update is named
 // by path, key and line and keeps the last good file; no value appears in an error.
 
-#include "FakeVault.h"
 #include "ManifestBuilder.h"
+#include "VaultKeeper.h"
 #include "VaultTestData.h"
-#include "core/Redactor.h"
-#include "remote/vault/VaultSecretProvider.h"
-#include "secrets/InstallState.h"
-#include "secrets/MemoryStore.h"
 #include "secrets/SecretInjector.h"
-#include "secrets/SecretKeeper.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -89,118 +84,83 @@ private Q_SLOTS:
     void manifestChecksTheShape();
 
 private:
-    QTemporaryDir m_data;
-    std::unique_ptr<FakeVault> m_vault;
-    std::optional<Manifest> m_manifest;
-    std::unique_ptr<VaultSecretProvider> m_provider;
-    std::unique_ptr<InstallState> m_state;
-    MemoryStore m_store;
-    std::shared_ptr<Redactor> m_redactor;
-    std::unique_ptr<SecretKeeper> m_keeper;
+    test::VaultKeeper m_k;
 
     bool startKeeper(const json &filter);
-    SecretKeeper::RefreshResult refreshNow();
 };
 
 void tst_VaultEnvFile::init()
 {
-    m_keeper.reset();
-    m_provider.reset();
-    m_vault.reset();
+    m_k.stop();
 }
 
 bool tst_VaultEnvFile::startKeeper(const json &filter)
 {
-    m_vault = std::make_unique<FakeVault>(vaultWithEnv(GoodEnv));
-    m_manifest = envManifest(filter);
-    if (!m_manifest)
-        return false;
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VAULT_TOKEN"), QString::fromLatin1(test::Token));
-    env.insert(QStringLiteral("VAULT_ADDR"), m_vault->url().toString());
-    Result<VaultSecretProvider *> made = VaultSecretProvider::create(*m_manifest, env);
-    if (!made)
-        return false;
-    m_provider.reset(made.value());
-    Result<InstallState> state = InstallState::load(m_data.path());
-    if (!state)
-        return false;
-    m_state = std::make_unique<InstallState>(std::move(state).value());
-    m_redactor = std::make_shared<Redactor>();
-    m_keeper = std::make_unique<SecretKeeper>(*m_manifest, *m_state, m_store, m_redactor);
-    m_keeper->addRemoteProvider(m_provider.get());
-    m_keeper->start();
-    return QTest::qWaitFor([this] { return m_keeper->phase() == SecretKeeper::Phase::Ready; },
-                           20000);
-}
-
-SecretKeeper::RefreshResult tst_VaultEnvFile::refreshNow()
-{
-    std::optional<SecretKeeper::RefreshResult> result;
-    m_keeper->refreshRemote({}, this,
-                            [&result](const SecretKeeper::RefreshResult &r) { result = r; });
-    if (!QTest::qWaitFor([&result] { return result.has_value(); }, 20000))
-        qWarning("the refresh did not finish");
-    return result.value_or(SecretKeeper::RefreshResult {});
+    const std::optional<Manifest> manifest = envManifest(filter);
+    return manifest && m_k.start(vaultWithEnv(GoodEnv), *manifest);
 }
 
 void tst_VaultEnvFile::keysBecomeVariablesAndRotate()
 {
     QVERIFY(startKeeper({{"prefix", "SMTP_"}}));
-    const SecretInjector injector(m_data.path());
-    const ServiceSpec &api = m_manifest->services.at(0);
-    Result<QMap<QString, QString>> env = injector.prepare(*m_manifest, api, *m_keeper);
+    const SecretInjector injector(m_k.dataDir());
+    const ServiceSpec &api = m_k.manifest().services.at(0);
+    Result<QMap<QString, QString>> env = injector.prepare(m_k.manifest(), api, m_k.keeper());
     QVERIFY2(env, qPrintable(env.error()));
     QCOMPARE(env.value(),
              (envOf({{"SMTP_HOST", "smtp.example.com"},
                      {"SMTP_USER", "mailer"},
                      {"SMTP_PASSWORD", "pw-smtp-0042"}})));
     // Each value of the file is a secret of its own in the logs.
-    QCOMPARE(m_redactor->redact(QStringLiteral("login pw-smtp-0042 at postgres://ledger@db/ledger"))
+    QCOMPARE(m_k.redactor()
+                 .redact(QStringLiteral("login pw-smtp-0042 at postgres://ledger@db/ledger"))
                  .contains(QLatin1String("pw-smtp-0042")),
              false);
-    QVERIFY(!m_redactor->redact(QStringLiteral("postgres://ledger@db/ledger"))
+    QVERIFY(!m_k.redactor()
+                 .redact(QStringLiteral("postgres://ledger@db/ledger"))
                  .contains(QLatin1String("postgres://ledger@db/ledger")));
 
     // Unchanged: nothing changes, nothing is written to the store.
-    QSignalSpy changed(m_keeper.get(), &SecretKeeper::secretsChanged);
-    const QByteArray stored = m_store.values().value(QStringLiteral("deploy_env"));
-    SecretKeeper::RefreshResult r = refreshNow();
+    QSignalSpy changed(&m_k.keeper(), &SecretKeeper::secretsChanged);
+    const QByteArray stored = m_k.store().values().value(QStringLiteral("deploy_env"));
+    SecretKeeper::RefreshResult r = m_k.refreshNow();
     QCOMPARE(r.unchanged, QStringList {QStringLiteral("deploy_env")});
     QCOMPARE(changed.count(), 0);
 
     // One key rotated: a change of this secret (its consumers restart), the new value injected.
     std::string rotated = GoodEnv;
     rotated.replace(rotated.find("pw-smtp-0042"), 12, "pw-smtp-0043");
-    m_vault->control(QStringLiteral("secret"),
-                     {{"mount", "secret"}, {"path", AppPath}, {"data", {{"ledger_env", rotated}}}});
-    r = refreshNow();
+    m_k.vault().control(
+        QStringLiteral("secret"),
+        {{"mount", "secret"}, {"path", AppPath}, {"data", {{"ledger_env", rotated}}}});
+    r = m_k.refreshNow();
     QCOMPARE(r.changed, QStringList {QStringLiteral("deploy_env")});
     QCOMPARE(changed.count(), 1);
-    QCOMPARE(m_manifest->consumersOf(QStringLiteral("deploy_env")),
+    QCOMPARE(m_k.manifest().consumersOf(QStringLiteral("deploy_env")),
              QStringList {QStringLiteral("api")});
-    env = injector.prepare(*m_manifest, api, *m_keeper);
+    env = injector.prepare(m_k.manifest(), api, m_k.keeper());
     QVERIFY(env);
     QCOMPARE(env.value().value(QStringLiteral("SMTP_PASSWORD")), QStringLiteral("pw-smtp-0043"));
-    QVERIFY(m_store.values().value(QStringLiteral("deploy_env")) != stored);
+    QVERIFY(m_k.store().values().value(QStringLiteral("deploy_env")) != stored);
 }
 
 void tst_VaultEnvFile::malformedUpdateKeepsTheLastGoodFile()
 {
     QVERIFY(startKeeper({{"keys", {"SMTP_HOST", "SMTP_PASSWORD"}}}));
-    const SecretInjector injector(m_data.path());
+    const SecretInjector injector(m_k.dataDir());
     Result<QMap<QString, QString>> env
-        = injector.prepare(*m_manifest, m_manifest->services.at(0), *m_keeper);
+        = injector.prepare(m_k.manifest(), m_k.manifest().services.at(0), m_k.keeper());
     QVERIFY(env);
     QCOMPARE(env.value().keys(),
              (QStringList {QStringLiteral("SMTP_HOST"), QStringLiteral("SMTP_PASSWORD")}));
 
-    m_vault->control(QStringLiteral("secret"),
-                     {{"mount", "secret"},
-                      {"path", AppPath},
-                      {"data", {{"ledger_env", "SMTP_HOST=new\nSMTP_PASSWORD pw-leaked-0099\n"}}}});
-    QSignalSpy changed(m_keeper.get(), &SecretKeeper::secretsChanged);
-    const SecretKeeper::RefreshResult r = refreshNow();
+    m_k.vault().control(
+        QStringLiteral("secret"),
+        {{"mount", "secret"},
+         {"path", AppPath},
+         {"data", {{"ledger_env", "SMTP_HOST=new\nSMTP_PASSWORD pw-leaked-0099\n"}}}});
+    QSignalSpy changed(&m_k.keeper(), &SecretKeeper::secretsChanged);
+    const SecretKeeper::RefreshResult r = m_k.refreshNow();
     QCOMPARE(r.failed.keys(), QStringList {QStringLiteral("deploy_env")});
     const QString why = r.failed.value(QStringLiteral("deploy_env"));
     QVERIFY2(why.contains(QLatin1String("secret/data/steward/default/apps/ledger#ledger_env")),
@@ -209,9 +169,9 @@ void tst_VaultEnvFile::malformedUpdateKeepsTheLastGoodFile()
     QVERIFY2(!why.contains(QLatin1String("pw-leaked-0099")), qPrintable(why));
     QCOMPARE(changed.count(), 0);
     // The last good file stays in use, marked stale with the reason.
-    QCOMPARE(m_keeper->record(QStringLiteral("deploy_env"))->status,
+    QCOMPARE(m_k.keeper().record(QStringLiteral("deploy_env"))->status,
              InstallState::SecretStatus::Stale);
-    env = injector.prepare(*m_manifest, m_manifest->services.at(0), *m_keeper);
+    env = injector.prepare(m_k.manifest(), m_k.manifest().services.at(0), m_k.keeper());
     QVERIFY(env);
     QCOMPARE(env.value().value(QStringLiteral("SMTP_PASSWORD")), QStringLiteral("pw-smtp-0042"));
 }

@@ -11,7 +11,6 @@
 #include "wizard/FirstRunWizard.h"
 
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QTableWidget>
 #include <QTest>
 
@@ -34,6 +33,31 @@ QString remoteStatus(QWizardPage *page, const QString &label)
     return {};
 }
 
+json vaultConfig()
+{
+    return {{"mounts", {{"secret", 2}}},
+            {"secrets",
+             json::array({{{"mount", "secret"},
+                           {"path", "steward/default/hello-steward/db"},
+                           {"data", {{"password", Password.toStdString()}}}}})},
+            {"tokens", json::array({{{"id", VaultToken.toStdString()}, {"ttl", 0}}})}};
+}
+
+// The runtime reads Vault's address and token from its environment, as at a real launch.
+struct VaultEnvironment
+{
+    explicit VaultEnvironment(const test::FakeVault &vault)
+    {
+        qputenv("VAULT_ADDR", vault.url().toString().toUtf8());
+        qputenv("VAULT_TOKEN", VaultToken);
+    }
+    ~VaultEnvironment()
+    {
+        qunsetenv("VAULT_ADDR");
+        qunsetenv("VAULT_TOKEN");
+    }
+};
+
 } // namespace
 
 class tst_VaultWizard : public QObject
@@ -47,25 +71,13 @@ private Q_SLOTS:
 
 void tst_VaultWizard::remotePageShowsWhyAndRetries()
 {
-    test::FakeVault vault(
-        {{"mounts", {{"secret", 2}}},
-         {"secrets",
-          json::array({{{"mount", "secret"},
-                        {"path", "steward/default/hello-steward/db"},
-                        {"data", {{"password", Password.toStdString()}}}}})},
-         {"tokens", json::array({{{"id", VaultToken.toStdString()}, {"ttl", 0}}})}});
+    test::FakeVault vault(vaultConfig());
     vault.control(QStringLiteral("fault"), {{"mode", "sealed"}});
     QTemporaryDir bundle;
     RuntimeOptions options;
     options.manifestPath = test::writeVaultBundle(bundle.path(), 3600);
     QVERIFY(!options.manifestPath.isEmpty());
-    // The runtime reads Vault's address and token from its environment, as at a real launch.
-    qputenv("VAULT_ADDR", vault.url().toString().toUtf8());
-    qputenv("VAULT_TOKEN", VaultToken);
-    const auto unset = qScopeGuard([] {
-        qunsetenv("VAULT_ADDR");
-        qunsetenv("VAULT_TOKEN");
-    });
+    const VaultEnvironment environment(vault);
     test::UiHarness h(options);
     QCOMPARE(h.start(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
@@ -97,13 +109,7 @@ void tst_VaultWizard::remotePageShowsWhyAndRetries()
 void tst_VaultWizard::historyRollsBackAtVault()
 {
     const QByteArray newer = "db-pass-second-version-Qx7";
-    test::FakeVault vault(
-        {{"mounts", {{"secret", 2}}},
-         {"secrets",
-          json::array({{{"mount", "secret"},
-                        {"path", "steward/default/hello-steward/db"},
-                        {"data", {{"password", Password.toStdString()}}}}})},
-         {"tokens", json::array({{{"id", VaultToken.toStdString()}, {"ttl", 0}}})}});
+    test::FakeVault vault(vaultConfig());
     vault.control(QStringLiteral("secret"),
                   {{"mount", "secret"},
                    {"path", "steward/default/hello-steward/db"},
@@ -111,12 +117,7 @@ void tst_VaultWizard::historyRollsBackAtVault()
     QTemporaryDir bundle;
     RuntimeOptions options;
     options.manifestPath = test::writeVaultBundle(bundle.path(), 3600);
-    qputenv("VAULT_ADDR", vault.url().toString().toUtf8());
-    qputenv("VAULT_TOKEN", VaultToken);
-    const auto unset = qScopeGuard([] {
-        qunsetenv("VAULT_ADDR");
-        qunsetenv("VAULT_TOKEN");
-    });
+    const VaultEnvironment environment(vault);
     test::UiHarness h(options);
     QCOMPARE(h.start(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(h.runtime().keeper()
