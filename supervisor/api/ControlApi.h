@@ -46,8 +46,8 @@ public:
     void handle(const HttpRequest &request, Responder respond);
     // The guard and the route's admission, for a request head before its body is read (and
     // before 100 Continue): the refusal, if any; `authenticated` tells whether the head carried a
-    // valid token.
-    std::optional<HttpResponse> checkHead(const HttpRequest &head, bool *authenticated);
+    // valid token. A head that passes is marked admitted, and handle() does not check it again.
+    std::optional<HttpResponse> checkHead(HttpRequest &head, bool *authenticated);
     const RouteTable &routes() const { return m_routes; }
 
 private Q_SLOTS:

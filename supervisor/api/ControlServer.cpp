@@ -24,7 +24,7 @@ ControlServer::ControlServer(ControlApi *api, QObject *parent)
         [api](const HttpRequest &r, Responder respond) { api->handle(r, std::move(respond)); },
         parent)
 {
-    m_headCheck = [api](const HttpRequest &head, bool *authenticated) {
+    m_headCheck = [api](HttpRequest &head, bool *authenticated) {
         return api->checkHead(head, authenticated);
     };
 }

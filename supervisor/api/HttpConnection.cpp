@@ -286,6 +286,9 @@ int HttpConnection::onUrl(http_parser *p, const char *at, size_t len)
 int HttpConnection::onHeaderField(http_parser *p, const char *at, size_t len)
 {
     auto *self = static_cast<HttpConnection *>(p->data);
+    // A chunked body's trailers come through here after the head check: the API checks the
+    // whole request again then.
+    self->m_request.admitted.reset();
     if (self->m_inValue) {
         self->addHeader();
         self->m_field.clear();

@@ -55,9 +55,10 @@ public:
     ~HttpConnection() override;
 
     // Sees a request head before its body is read: an answer refuses the request (the connection
-    // closes after it); `authenticated` says whether the head carried a valid token.
+    // closes after it); `authenticated` says whether the head carried a valid token. It may mark
+    // the head as admitted (HttpRequest::admitted).
     using HeadCheck
-        = std::function<std::optional<HttpResponse>(const HttpRequest &head, bool *authenticated)>;
+        = std::function<std::optional<HttpResponse>(HttpRequest &head, bool *authenticated)>;
     void setHeadCheck(HeadCheck check) { m_headCheck = std::move(check); }
     // A request of this connection carried a valid token.
     bool authenticated() const { return m_authenticated; }

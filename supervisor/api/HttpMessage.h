@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TokenBook.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
@@ -9,6 +11,7 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace steward {
 
@@ -24,6 +27,10 @@ struct HttpRequest
     QList<std::pair<QByteArray, QByteArray>> headerList; // every header in order, as sent
     int versionMinor = 1; // HTTP/1.x
     bool upgrade = false; // asks to switch protocols (Connection: upgrade, Upgrade: ...)
+    // Set by the control API's head check when the head passed the guard and its route admits
+    // the caller: who the token named. The head does not change after it, so the request is
+    // not checked twice.
+    std::optional<TokenBook::Principal> admitted;
 
     QByteArray header(const char *name) const { return headers.value(QByteArray(name)); }
 };

@@ -806,6 +806,16 @@ void tst_ControlApi::chunkedBodyIsCapped()
         raw += "1000\r\n" + QByteArray(0x1000, 'y') + "\r\n";
     raw += "0\r\n\r\n";
     QCOMPARE(send(raw).status, 413);
+
+    // Trailers after a chunked body are checked like the head: the head passed the guard, but
+    // the request as a whole now names a foreign Origin.
+    const QByteArray body = R"({"id":"opt","value":"from a trailer test"})";
+    const QByteArray trailed = "POST /secrets HTTP/1.1\r\nHost: " + host()
+        + "\r\nAuthorization: Bearer " + m_tokens->adminToken()
+        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + QByteArray::number(body.size(), 16) + "\r\n" + body
+        + "\r\n0\r\nOrigin: https://evil.example\r\nX-After: 1\r\n\r\n";
+    QCOMPARE(send(trailed).status, 403);
 }
 
 void tst_ControlApi::oversizedHeadIs431()

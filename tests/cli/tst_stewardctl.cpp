@@ -195,6 +195,36 @@ void tst_StewardCtl::templateFormats()
                          QStringLiteral("--format"), QStringLiteral("yaml")});
     QCOMPARE(bad.code, 64);
     QVERIFY(bad.err.contains(QLatin1String("--format must be env or json")));
+
+    // A remote .env: its own fill-in, with the keys the services are given.
+    test::ManifestBuilder b;
+    b.set("/secrets/2",
+          {{"id", "deploy_env"},
+           {"class", "remote_fetch"},
+           {"source",
+            {{"provider", "vault"},
+             {"path", "apps/ledger"},
+             {"key", "ledger_env"},
+             {"shape", "env"},
+             {"keys", {"SMTP_HOST", "SMTP_USER"}}}},
+           {"target", {{"type", "env"}}}});
+    b.set("/services/0/secrets/-", "deploy_env");
+    const QString path = m_dir.filePath(QStringLiteral("remote-env.json"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(b.bytes());
+    f.close();
+    const Run dotenv = ctl({QStringLiteral("template"), path, QStringLiteral("--secret"),
+                            QStringLiteral("deploy_env")});
+    QVERIFY2(dotenv.code == 0, qPrintable(dotenv.err));
+    QVERIFY2(dotenv.out.contains(QLatin1String("# The .env of deploy_env"))
+                 && dotenv.out.endsWith(QLatin1String("\nSMTP_HOST=\nSMTP_USER=\n")),
+             qPrintable(dotenv.out));
+    const Run notEnv = ctl(
+        {QStringLiteral("template"), path, QStringLiteral("--secret"), QStringLiteral("api_key")});
+    QCOMPARE(notEnv.code, 64);
+    QVERIFY2(notEnv.err.contains(QLatin1String("takes a remote secret of shape \"env\"")),
+             qPrintable(notEnv.err));
 }
 
 void tst_StewardCtl::usageErrors_data()

@@ -115,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     auto *connection = new HttpConnection(
         socket, [&api](const HttpRequest &r, Responder respond) { api.handle(r, respond); });
     // As ControlServer does: the guard sees each head before its body is read.
-    connection->setHeadCheck([&api](const HttpRequest &head, bool *authenticated) {
+    connection->setHeadCheck([&api](HttpRequest &head, bool *authenticated) {
         return api.checkHead(head, authenticated);
     });
     QObject::connect(connection, &HttpConnection::closed, connection, [&closed] { closed = true; });
