@@ -1,6 +1,7 @@
 #pragma once
 
 #include "FakeVault.h"
+#include "ManifestBuilder.h"
 #include "VaultTestData.h"
 #include "core/Redactor.h"
 #include "remote/vault/VaultSecretProvider.h"
@@ -82,5 +83,19 @@ private:
     std::shared_ptr<Redactor> m_redactor;
     std::unique_ptr<SecretKeeper> m_keeper;
 };
+
+// The JSON pointers of the errors a manifest gets when api consumes one remote secret `id`
+// with this source and target.
+inline QStringList remoteSecretErrors(const char *id, const nlohmann::json &source,
+                                      const nlohmann::json &target)
+{
+    ManifestBuilder b;
+    b.set("/secrets",
+          nlohmann::json::array(
+              {{{"id", id}, {"class", "remote_fetch"}, {"source", source}, {"target", target}}}));
+    b.set("/services/0/secrets", nlohmann::json::array({id}));
+    b.set("/services/1/secrets", nlohmann::json::array());
+    return diagnosticPaths(b.load().diagnostics, Diagnostic::Severity::Error);
+}
 
 } // namespace steward::test

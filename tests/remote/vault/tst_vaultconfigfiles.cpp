@@ -322,16 +322,7 @@ void tst_VaultConfigFiles::manifestChecksTheShape()
     QFETCH(json, source);
     QFETCH(json, target);
     QFETCH(QString, errorPath);
-    test::ManifestBuilder b;
-    b.set("/secrets",
-          json::array({{{"id", "deploy_configs"},
-                        {"class", "remote_fetch"},
-                        {"source", source},
-                        {"target", target}}}));
-    b.set("/services/0/secrets", json::array({"deploy_configs"}));
-    b.set("/services/1/secrets", json::array());
-    const ManifestLoadResult r = b.load();
-    const QStringList errors = test::diagnosticPaths(r.diagnostics, Diagnostic::Severity::Error);
+    const QStringList errors = test::remoteSecretErrors("deploy_configs", source, target);
     QVERIFY2(errors.contains(errorPath), qPrintable(errors.join(QLatin1Char(' '))));
 }
 

@@ -210,16 +210,7 @@ void tst_VaultEnvFile::manifestChecksTheShape()
     QFETCH(json, source);
     QFETCH(json, target);
     QFETCH(QString, errorPath);
-    test::ManifestBuilder b;
-    b.set("/secrets",
-          json::array({{{"id", "deploy_env"},
-                        {"class", "remote_fetch"},
-                        {"source", source},
-                        {"target", target}}}));
-    b.set("/services/0/secrets", json::array({"deploy_env"}));
-    b.set("/services/1/secrets", json::array());
-    const ManifestLoadResult r = b.load();
-    const QStringList errors = test::diagnosticPaths(r.diagnostics, Diagnostic::Severity::Error);
+    const QStringList errors = test::remoteSecretErrors("deploy_env", source, target);
     QVERIFY2(errors.contains(errorPath), qPrintable(errors.join(QLatin1Char(' '))));
 }
 
