@@ -138,12 +138,14 @@ void VaultClient::call(const QByteArray &verb, const QString &path, const QByteA
 
 void VaultClient::readKv(const QString &mount, const QString &path, const QString &key,
                          int kvVersion, const QString &secretId, QObject *context,
-                         ReadHandler handler)
+                         ReadHandler handler, int version)
 {
     const QString api = apiPath(mount, path, kvVersion);
-    const QString where = QStringLiteral("%1 (vault %2#%3)").arg(secretId, api, key);
+    const QString where = version > 0
+        ? QStringLiteral("%1 (vault %2#%3, version %4)").arg(secretId, api, key).arg(version)
+        : QStringLiteral("%1 (vault %2#%3)").arg(secretId, api, key);
     readDocument(
-        api, kvVersion, where, context,
+        withVersion(api, version), kvVersion, where, context,
         [key, where, handler = std::move(handler)](const SecretStore::Error &e, const json &data,
                                                    int version) {
             if (!e.ok())
@@ -162,46 +164,19 @@ void VaultClient::readKv(const QString &mount, const QString &path, const QStrin
         });
 }
 
-void VaultClient::readKvVersion(const QString &mount, const QString &path, const QString &key,
-                                int version, const QString &secretId, QObject *context,
-                                ReadHandler handler)
+QString VaultClient::withVersion(const QString &api, int version)
 {
-    if (version <= 0)
-        return readKv(mount, path, key, 2, secretId, context, std::move(handler));
-    const QString api = apiPath(mount, path, 2) + QStringLiteral("?version=%1").arg(version);
-    const QString where = QStringLiteral("%1 (vault %2#%3, version %4)")
-                              .arg(secretId, apiPath(mount, path, 2), key)
-                              .arg(version);
-    readDocument(api, 2, where, context,
-                 [key, where, handler = std::move(handler)](const SecretStore::Error &e,
-                                                            const json &data, int v) {
-                     if (!e.ok())
-                         return handler(e, {});
-                     const std::string k = key.toStdString();
-                     if (!data.contains(k))
-                         return handler(
-                             {SecretStore::ErrorKind::NotFound,
-                              QStringLiteral("%1: that version has no key \"%2\"").arg(where, key)},
-                             {});
-                     const json &value = data[k];
-                     handler({},
-                             {value.is_string()
-                                  ? QByteArray::fromStdString(value.get<std::string>())
-                                  : QByteArray::fromStdString(value.dump()),
-                              v});
-                 });
+    return version > 0 ? api + QStringLiteral("?version=%1").arg(version) : api;
 }
 
 void VaultClient::readKvData(const QString &mount, const QString &path, int version,
                              const QString &secretId, QObject *context, DataHandler handler)
 {
-    QString api = apiPath(mount, path, 2);
+    const QString api = apiPath(mount, path, 2);
     const QString where = version > 0
         ? QStringLiteral("%1 (vault %2, version %3)").arg(secretId, api).arg(version)
         : QStringLiteral("%1 (vault %2)").arg(secretId, api);
-    if (version > 0)
-        api += QStringLiteral("?version=%1").arg(version);
-    readDocument(api, 2, where, context, std::move(handler));
+    readDocument(withVersion(api, version), 2, where, context, std::move(handler));
 }
 
 void VaultClient::readDocument(const QString &api, int kvVersion, const QString &where,

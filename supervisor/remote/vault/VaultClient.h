@@ -77,13 +77,11 @@ public:
     bool hasToken() const { return !m_token.isEmpty(); }
     const VaultEndpoint &endpoint() const { return m_endpoint; }
 
-    // Reads `key` of the secret at `path` in the KV `mount` (kvVersion 1 or 2). `secretId`
-    // only names the secret in error messages.
+    // Reads `key` of the secret at `path` in the KV `mount` (kvVersion 1 or 2); with `version`,
+    // that version of a KV v2 secret instead of the current one. `secretId` only names the
+    // secret in error messages.
     void readKv(const QString &mount, const QString &path, const QString &key, int kvVersion,
-                const QString &secretId, QObject *context, ReadHandler handler);
-    // The same for version `version` of a KV v2 secret (0: the current one).
-    void readKvVersion(const QString &mount, const QString &path, const QString &key, int version,
-                       const QString &secretId, QObject *context, ReadHandler handler);
+                const QString &secretId, QObject *context, ReadHandler handler, int version = 0);
     // KV v2: every key of version `version` (0: the current one) of the secret at `path`.
     void readKvData(const QString &mount, const QString &path, int version, const QString &secretId,
                     QObject *context, DataHandler handler);
@@ -112,6 +110,8 @@ private:
     // network failure becomes an error prefixed with `where`.
     void call(const QByteArray &verb, const QString &apiPath, const QByteArray &body,
               const QString &where, QObject *context, JsonHandler handler);
+    // The API path of `version` of a secret (the current one for 0): "...?version=3".
+    static QString withVersion(const QString &api, int version);
     // GET of a KV secret's document; `data` is its key/value object, `version` KV v2's.
     void readDocument(const QString &api, int kvVersion, const QString &where, QObject *context,
                       DataHandler handler);

@@ -150,6 +150,11 @@ VaultManifest::Source VaultSecretProvider::sourceOf(const SecretSpec &spec)
     return VaultManifest::parseSource(spec.source->settings, QString(), ignored);
 }
 
+bool VaultSecretProvider::keepsVersions(const SecretSpec &spec)
+{
+    return spec.source && sourceOf(spec).kvVersion == 2;
+}
+
 void VaultSecretProvider::withToken(AuthWaiter then)
 {
     // A token is usable once Vault has confirmed it (no auth under way) and before it expires.
@@ -302,7 +307,7 @@ void VaultSecretProvider::fetch(const SecretSpec &spec, QObject *context, FetchH
 void VaultSecretProvider::fetchVersion(const SecretSpec &spec, int version, QObject *context,
                                        FetchHandler handler)
 {
-    if (!spec.source || sourceOf(spec).kvVersion != 2)
+    if (!keepsVersions(spec))
         return handler(noVersions(spec), {}, 0);
     read(spec, version, context, std::move(handler), false);
 }
@@ -326,7 +331,7 @@ void VaultSecretProvider::withTokenFor(const SecretSpec &spec, QPointer<QObject>
 void VaultSecretProvider::versions(const SecretSpec &spec, QObject *context,
                                    VersionsHandler handler)
 {
-    if (!spec.source || sourceOf(spec).kvVersion != 2)
+    if (!keepsVersions(spec))
         return handler(noVersions(spec), {}, 0);
     const QPointer<QObject> ctx(context);
     auto fail = [handler](const SecretStore::Error &e) {
@@ -348,7 +353,7 @@ void VaultSecretProvider::versions(const SecretSpec &spec, QObject *context,
 void VaultSecretProvider::rollback(const SecretSpec &spec, int version, QObject *context,
                                    RollbackHandler handler)
 {
-    if (!spec.source || sourceOf(spec).kvVersion != 2)
+    if (!keepsVersions(spec))
         return handler(noVersions(spec), 0);
     const QPointer<QObject> ctx(context);
     auto fail = [handler](const SecretStore::Error &e) {
@@ -419,12 +424,8 @@ void VaultSecretProvider::read(const SecretSpec &spec, int version, QObject *con
                 return checkRefusal(spec, version, ctx, e, handler);
             handler(e, v.value, v.version);
         };
-        if (version > 0)
-            m_client->readKvVersion(src.mount, expandPath(src.path), src.key, version, spec.id, ctx,
-                                    std::move(got));
-        else
-            m_client->readKv(src.mount, expandPath(src.path), src.key, src.kvVersion, spec.id, ctx,
-                             std::move(got));
+        m_client->readKv(src.mount, expandPath(src.path), src.key, src.kvVersion, spec.id, ctx,
+                         std::move(got), version);
     });
 }
 

@@ -111,6 +111,8 @@ private:
                       const SecretStore::Error &refusal, FetchHandler handler);
     // The source of `spec` as its manifest entry gives it.
     static VaultManifest::Source sourceOf(const SecretSpec &spec);
+    // Only KV v2 keeps versions to list, fetch or roll back to.
+    static bool keepsVersions(const SecretSpec &spec);
 
     VaultClient *m_client;
     const Settings m_settings;
