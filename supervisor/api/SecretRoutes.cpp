@@ -255,17 +255,10 @@ void SecretRoutes::store(const ApiCall &call, ApiReply reply)
 
 json SecretRoutes::changeAnswer(const SecretKeeper::ChangeResult &r, bool dryRun) const
 {
-    QStringList consumers;
-    for (const QString &id : r.changed) {
-        for (const QString &c : m_ctx.manifest->consumersOf(id)) {
-            if (!consumers.contains(c))
-                consumers << c;
-        }
-    }
     json answer {{"status", "ok"},
                  {"changed", list(r.changed)},
                  {"unchanged", list(r.unchanged)},
-                 {"services_affected", list(consumers)}};
+                 {"services_affected", list(m_ctx.manifest->consumersOf(r.changed))}};
     if (dryRun)
         answer["dry_run"] = true;
     if (!r.warning.isEmpty())

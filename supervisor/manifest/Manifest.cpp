@@ -128,6 +128,18 @@ QStringList Manifest::consumersOf(const QString &secretId) const
     return out;
 }
 
+QStringList Manifest::consumersOf(const QStringList &secretIds) const
+{
+    QStringList out;
+    for (const QString &id : secretIds) {
+        for (const QString &c : consumersOf(id)) {
+            if (!out.contains(c))
+                out << c;
+        }
+    }
+    return out;
+}
+
 QStringList Manifest::startOrder() const
 {
     // Kahn's algorithm, keeping manifest order among services that are ready together.

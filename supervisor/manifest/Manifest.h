@@ -316,6 +316,9 @@ struct Manifest
     QList<const SecretSpec *> secretsOf(SecretClass c) const;
     // Services that consume the given secret.
     QStringList consumersOf(const QString &secretId) const;
+    // The services that use any of `secretIds` (what a change of them restarts), each once,
+    // in the order the ids and then the services come.
+    QStringList consumersOf(const QStringList &secretIds) const;
     // Service ids in an order where every service comes after its dependencies.
     // Only meaningful for a manifest without cycles (validation guarantees that).
     QStringList startOrder() const;

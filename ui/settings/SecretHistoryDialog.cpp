@@ -180,13 +180,7 @@ void SecretHistoryDialog::rollback()
                                               .arg(label)
                                               .arg(version));
             // A remote rollback changes every secret kept in the same place at the source.
-            QStringList consumers;
-            for (const QString &id : preview.changed) {
-                for (const QString &c : m_runtime.manifest().consumersOf(id)) {
-                    if (!consumers.contains(c))
-                        consumers << c;
-                }
-            }
+            const QStringList consumers = m_runtime.manifest().consumersOf(preview.changed);
             MessageBox::confirm(
                 this, tr("%1: roll back %2").arg(m_runtime.manifest().app.name, label),
                 tr("Make version %1 of %2 current again? These services restart to use it: %3.")
