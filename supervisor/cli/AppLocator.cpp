@@ -27,9 +27,14 @@ QString AppLocator::dataRoot()
         + QStringLiteral("/steward");
 }
 
-QList<AppLocator::RunningApp> AppLocator::running(const QString &root)
+QList<AppLocator::RunningApp> AppLocator::running(const QString &root, const QString &registry)
 {
     QList<RunningApp> out;
+    QStringList seen; // app data dirs by their real path
+    for (const AppRegistry::Entry &e : AppRegistry::running(registry)) {
+        out.append({e.app, e.appData, e.pid});
+        seen << QFileInfo(e.appData).canonicalFilePath();
+    }
     const QDir dir(root);
     for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
         const QString appData = dir.absoluteFilePath(name);
@@ -40,32 +45,41 @@ QList<AppLocator::RunningApp> AppLocator::running(const QString &root)
         QLockFile lock(lockPath);
         qint64 pid = 0;
         QString host, app;
-        if (!lock.getLockInfo(&pid, &host, &app) || !processAlive(pid))
+        if (!lock.getLockInfo(&pid, &host, &app) || !processAlive(pid)
+            || seen.contains(QFileInfo(appData).canonicalFilePath()))
             continue;
         out.append({name, appData, pid});
     }
     return out;
 }
 
-Result<QString> AppLocator::find(const QString &name, const QString &root)
+Result<QString> AppLocator::find(const QString &name, const QString &root, const QString &registry)
 {
-    const QList<RunningApp> apps = running(root);
+    const QList<RunningApp> apps = running(root, registry);
     if (!name.isEmpty()) {
-        const auto it = std::find_if(apps.cbegin(), apps.cend(),
-                                     [&name](const RunningApp &a) { return a.name == name; });
-        if (it != apps.cend())
-            return it->appData;
+        QStringList dirs;
+        for (const RunningApp &a : apps) {
+            if (a.name == name)
+                dirs << a.appData;
+        }
+        if (dirs.size() == 1)
+            return dirs.first();
+        if (dirs.size() > 1)
+            return Result<QString>::failure(
+                QStringLiteral("%1 runs more than once (%2); say which with --app-data DIR")
+                    .arg(name, dirs.join(QStringLiteral(", "))));
         return Result<QString>::failure(
-            QStringLiteral("%1 is not running (no Steward holds %2/%1/runtime/steward.lock)")
-                .arg(name, root));
+            QStringLiteral("%1 is not running (it is not registered in %2, and no Steward holds "
+                           "%3/%1/runtime/steward.lock)")
+                .arg(name, registry, root));
     }
     if (apps.size() == 1)
         return apps.first().appData;
     if (apps.isEmpty())
         return Result<QString>::failure(
-            QStringLiteral("no Steward is running for an app in %1; start the app, or give "
-                           "--app-data DIR for one that keeps its data elsewhere")
-                .arg(root));
+            QStringLiteral("no Steward is running (none is registered in %1, and none keeps its "
+                           "app data in %2); start the app, or give --app-data DIR")
+                .arg(registry, root));
     QStringList names;
     for (const RunningApp &a : apps)
         names << a.name;

@@ -136,7 +136,8 @@ int StewardCtl::run(const QStringList &given)
     if (command == QLatin1String("list")) {
         const QList<AppLocator::RunningApp> apps = AppLocator::running();
         if (apps.isEmpty())
-            m_out << "No app is running (looked in " << AppLocator::dataRoot() << ").\n";
+            m_out << "No app is running (looked in " << AppRegistry::directory() << " and "
+                  << AppLocator::dataRoot() << ").\n";
         for (const AppLocator::RunningApp &a : apps)
             m_out << a.name << "\tpid " << a.pid << "\t" << a.appData << "\n";
         return Ok;

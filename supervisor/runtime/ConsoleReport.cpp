@@ -130,8 +130,11 @@ void ConsoleReport::secretsSettled(const Manifest &manifest, const SecretKeeper 
               << (missing.size() == 1 ? " secret:" : " secrets:") << "\n";
         for (const QString &id : missing) {
             const SecretSpec *spec = manifest.secret(id);
-            m_out << "  " << id << " (" << spec->label() << "), needed by "
-                  << manifest.consumersOf(id).join(QStringLiteral(", ")) << "\n";
+            const QStringList consumers = manifest.consumersOf(id);
+            m_out << "  " << id << " (" << spec->label() << ")";
+            if (!consumers.isEmpty())
+                m_out << ", needed by " << consumers.join(QStringLiteral(", "));
+            m_out << "\n";
         }
         if (!prompting)
             m_out << "Services that need them wait; the others start now. Run with --prompt to "
@@ -150,6 +153,12 @@ void ConsoleReport::secretsSettled(const Manifest &manifest, const SecretKeeper 
 void ConsoleReport::controlApi(int port, const QString &tokenPath)
 {
     m_out << "Control API on http://127.0.0.1:" << port << " (admin token in " << tokenPath << ")\n"
+          << Qt::flush;
+}
+
+void ConsoleReport::notRegistered(const QString &why)
+{
+    m_out << "Warning: stewardctl will need --app-data to find this app: " << why << "\n"
           << Qt::flush;
 }
 

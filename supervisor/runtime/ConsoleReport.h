@@ -42,6 +42,8 @@ public:
     void secretsSettled(const Manifest &manifest, const SecretKeeper &keeper, bool prompting,
                         bool reportGenerated);
     void controlApi(int port, const QString &tokenPath);
+    // The app could not be registered for stewardctl (AppRegistry); it runs on.
+    void notRegistered(const QString &why);
     // Narrates every service's state and the app's status from now on.
     void follow(const Supervisor &supervisor, const QString &appName);
     void stopping(const QString &appName);

@@ -1,10 +1,14 @@
 #include "ControlApiFiles.h"
 
+#include "core/AppRegistry.h"
 #include "core/AtomicFile.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+
+#include <utility>
 
 namespace steward {
 
@@ -32,8 +36,20 @@ Status ControlApiFiles::write(const QByteArray &adminToken, int port)
     return {};
 }
 
+Status ControlApiFiles::announce(const QString &app, const QString &appData)
+{
+    const Result<QString> entry = AppRegistry::add(
+        {app, appData, QDir(appData).absoluteFilePath(QStringLiteral("runtime/ipc_port")),
+         QCoreApplication::applicationPid()});
+    if (!entry)
+        return Status::failure(entry.error());
+    m_registryEntry = entry.value();
+    return {};
+}
+
 void ControlApiFiles::remove()
 {
+    AppRegistry::remove(std::exchange(m_registryEntry, {}));
     if (!m_written)
         return;
     m_written = false;

@@ -520,6 +520,8 @@ bool StewardRuntime::startControlApi()
     // Clients look for the token where the manifest says, in the app data dir (a link there).
     m_report->controlApi(m_server->port(),
                          QDir(m_appData).absoluteFilePath(m_manifest.ipc.authTokenPath));
+    if (Status st = m_apiFiles->announce(m_manifest.app.name, m_appData); !st)
+        m_report->notRegistered(st.error());
     return true;
 }
 

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <nlohmann/json.hpp>
 
 using namespace steward;
@@ -199,25 +200,54 @@ void tst_BundleTrust::keygenNeverOverwrites()
 
 void tst_BundleTrust::stewardctlFindsTheRunningApp()
 {
-    // Steward's default app data (<XDG data home>/steward/trusted), where stewardctl looks.
-    QTemporaryDir dataHome;
+    // A registry of its own (the session's holds the Stewards of other tests running now), and
+    // Steward's default app data (<XDG data home>/steward/trusted) in a folder of the test.
+    QTemporaryDir runtimeDir, dataHome;
+    const QByteArray sessionRuntimeDir = qgetenv("XDG_RUNTIME_DIR");
+    const QByteArray sessionDataHome = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_RUNTIME_DIR", runtimeDir.path().toUtf8());
     qputenv("XDG_DATA_HOME", dataHome.path().toUtf8());
+    const QString registry = runtimeDir.path() + QStringLiteral("/steward");
     TwoServiceBundle b;
     const test::CommandOutcome none = runStewardctl({QStringLiteral("status")});
     QCOMPARE(none.code, 3);
     QVERIFY2(none.err.contains(QStringLiteral("no Steward is running")), qPrintable(none.err));
-    StewardProcess steward({}, {}, b.manifest());
-    QVERIFY2(steward.waitFor(QStringLiteral("trusted is ready.")), qPrintable(steward.err()));
-    const test::CommandOutcome status = runStewardctl({QStringLiteral("status")});
-    QVERIFY2(status.code == 0, qPrintable(status.err));
-    QVERIFY2(status.out.contains(QStringLiteral("trusted")), qPrintable(status.out));
-    const test::CommandOutcome named = runStewardctl(
-        {QStringLiteral("status"), QStringLiteral("--app"), QStringLiteral("trusted")});
-    QCOMPARE(named.code, 0);
-    const test::CommandOutcome list = runStewardctl({QStringLiteral("list")});
-    QVERIFY(list.out.startsWith(QStringLiteral("trusted\tpid ")));
-    QCOMPARE(steward.terminate().code, 0);
-    qunsetenv("XDG_DATA_HOME");
+    {
+        StewardProcess steward({}, {}, b.manifest());
+        QVERIFY2(steward.waitFor(QStringLiteral("trusted is ready.")), qPrintable(steward.err()));
+        const test::CommandOutcome status = runStewardctl({QStringLiteral("status")});
+        QVERIFY2(status.code == 0, qPrintable(status.err));
+        QVERIFY2(status.out.contains(QStringLiteral("trusted")), qPrintable(status.out));
+        const test::CommandOutcome named = runStewardctl(
+            {QStringLiteral("status"), QStringLiteral("--app"), QStringLiteral("trusted")});
+        QCOMPARE(named.code, 0);
+        const test::CommandOutcome list = runStewardctl({QStringLiteral("list")});
+        QVERIFY(list.out.startsWith(QStringLiteral("trusted\tpid ")));
+        QCOMPARE(steward.terminate().code, 0);
+        // It took its entry with it.
+        QCOMPARE(QDir(registry).entryList(QDir::Files), QStringList());
+    }
+    {
+        // App data elsewhere (--app-data): found through the registry alone.
+        StewardProcess steward({QStringLiteral("--app-data"), b.appData()}, {}, b.manifest());
+        QVERIFY2(steward.waitFor(QStringLiteral("trusted is ready.")), qPrintable(steward.err()));
+        const test::CommandOutcome list = runStewardctl({QStringLiteral("list")});
+        QVERIFY2(list.out.contains(b.appData()), qPrintable(list.out));
+        const test::CommandOutcome status = runStewardctl({QStringLiteral("status")});
+        QVERIFY2(status.code == 0, qPrintable(status.err));
+        QVERIFY2(status.out.contains(QStringLiteral("trusted")), qPrintable(status.out));
+        // Killed, it leaves a stale entry, which stewardctl sees through.
+        const qint64 pid = steward.pid();
+        ::kill(pid_t(pid), SIGKILL);
+        QCOMPARE(steward.finish().code, -1);
+        QCOMPARE(QDir(registry).entryList(QDir::Files),
+                 QStringList {QStringLiteral("%1.json").arg(pid)});
+        const test::CommandOutcome gone = runStewardctl({QStringLiteral("status")});
+        QCOMPARE(gone.code, 3);
+        QVERIFY2(gone.err.contains(QStringLiteral("no Steward is running")), qPrintable(gone.err));
+    }
+    qputenv("XDG_DATA_HOME", sessionDataHome);
+    qputenv("XDG_RUNTIME_DIR", sessionRuntimeDir);
 }
 
 QTEST_GUILESS_MAIN(tst_BundleTrust)
