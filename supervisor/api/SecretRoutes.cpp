@@ -489,15 +489,15 @@ ApiResult SecretRoutes::health(const ApiCall &call) const
                // What changed at the last rotation: .env keys or config files by name (never a
                // value), or the secret's id.
                {"changed", f ? list(f->changed) : json::array()}};
-        // A .env or a set of config files: how many keys or files, and which.
+        // A .env or a set of config files: the keys the services are given, or the files.
         if (spec.source && spec.source->shape != RemoteSource::Shape::Value) {
             const std::optional<QByteArray> value
                 = m_ctx.secretsLoaded() ? m_ctx.keeper->value(spec.id) : std::nullopt;
-            const QMap<QString, QByteArray> parts
-                = value ? ShapedValue::parts(spec, *value) : QMap<QString, QByteArray>();
-            body["remote"][s(spec.id)]
-                [spec.source->shape == RemoteSource::Shape::Env ? "keys" : "files"]
-                = list(parts.keys());
+            QStringList names = value ? ShapedValue::parts(spec, *value).keys() : QStringList();
+            const bool env = spec.source->shape == RemoteSource::Shape::Env;
+            if (env)
+                names.removeIf([&spec](const QString &key) { return !spec.source->takes(key); });
+            body["remote"][s(spec.id)][env ? "keys" : "files"] = list(names);
         }
     }
     return HttpResponse::json(200, body);

@@ -145,7 +145,15 @@ json PlanReport::toJson(const Manifest &m, const QString &platform)
             const SecretSpec *sec = m.secret(id);
             if (!sec)
                 continue;
-            if (sec->target.type == SecretTarget::Type::Env)
+            if (sec->target.type == SecretTarget::Type::Env && sec->source
+                && sec->source->shape == RemoteSource::Shape::Env)
+                // A remote .env: the keys it is filtered to, or a pattern of them.
+                secretEnv.push_back(
+                    {{"secret", s(id)},
+                     {"env",
+                      !sec->source->keys.isEmpty() ? s(sec->source->keys.join(QStringLiteral(", ")))
+                                                   : s(sec->source->prefix + u'*')}});
+            else if (sec->target.type == SecretTarget::Type::Env)
                 secretEnv.push_back({{"secret", s(id)}, {"env", s(sec->target.name)}});
             else if (sec->target.type == SecretTarget::Type::Dir)
                 // The files a deployment keeps in the remote store, written into this folder.

@@ -75,4 +75,45 @@ inline QString writeVaultBundle(const QString &dir, int refreshIntervalS,
     return manifest;
 }
 
+// Adds a deployment's .env and config files (issue 18's layout) to the bundle.json that
+// writeVaultBundle wrote: deploy_env takes the SMTP_ keys of `ledger_env` as api's environment,
+// deploy_configs writes the files of `ledger_configs` into api's folder "config". Both come from
+// {path_prefix}/{deployment_hash}/apps/ledger. True when the manifest was rewritten.
+inline bool addDeploymentSecrets(const QString &manifest)
+{
+    QFile in(manifest);
+    if (!in.open(QIODevice::ReadOnly))
+        return false;
+    nlohmann::json m = nlohmann::json::parse(in.readAll().toStdString(), nullptr, false);
+    in.close();
+    if (!m.is_object())
+        return false;
+    const nlohmann::json source = {{"provider", "vault"},
+                                   {"mount", "secret"},
+                                   {"path", "{path_prefix}/{deployment_hash}/apps/ledger"}};
+    nlohmann::json env = source;
+    env.update({{"key", "ledger_env"}, {"shape", "env"}, {"prefix", "SMTP_"}});
+    nlohmann::json files = source;
+    files.update({{"key", "ledger_configs"}, {"shape", "files"}});
+    m["secrets"].push_back({{"id", "deploy_env"},
+                            {"class", "remote_fetch"},
+                            {"description", "The deployment's mail settings"},
+                            {"source", env},
+                            {"target", {{"type", "env"}}}});
+    m["secrets"].push_back({{"id", "deploy_configs"},
+                            {"class", "remote_fetch"},
+                            {"description", "The deployment's config files"},
+                            {"source", files},
+                            {"target", {{"type", "dir"}, {"name", "config"}}}});
+    for (nlohmann::json &service : m["services"]) {
+        if (service["id"] == "api") {
+            service["secrets"].push_back("deploy_env");
+            service["secrets"].push_back("deploy_configs");
+        }
+    }
+    QFile out(manifest);
+    return out.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        && out.write(QByteArray::fromStdString(m.dump(2))) >= 0;
+}
+
 } // namespace steward::test

@@ -43,6 +43,14 @@ const QByteArray FirstPassword = "db-first-7Hk2vQ9xWm";
 const QByteArray RotatedPassword = "db-rotated-Lp4sN8cJ3eRb6tYq";
 const std::string SecretPath = "steward/default/hello-steward/db";
 const QString Ready = QStringLiteral("hello-steward is ready.");
+// A deployment's .env and config files (addDeploymentSecrets): values that must never leak,
+// first as Vault serves them, then rotated, then in a malformed update.
+const std::string LedgerPath = "steward/default/apps/ledger";
+const QByteArray SmtpPassword = "smtp-first-Vb7nQ2xKe9";
+const QByteArray RotatedSmtpPassword = "smtp-rotated-Hd3mZ8wPq5";
+const QByteArray ConfigContent = "cfg-content-Tr6yU1oPa4";
+const QByteArray RotatedConfigContent = "cfg-rotated-Gs5hJ9kLz2";
+const QByteArray MalformedValue = "smtp-malformed-Wc4vB7nMx1";
 // The refresh loop runs every 5 s (the least refresh_interval_s allows) plus up to 1 s of
 // jitter; one refresh and the restart it causes fit well within this.
 constexpr int RefreshDeadlineMs = 20000;
@@ -55,6 +63,27 @@ json vaultConfig()
                            {"path", SecretPath},
                            {"data", {{"password", FirstPassword.toStdString()}}}}})},
             {"tokens", json::array({{{"id", VaultToken.toStdString()}, {"ttl", 0}}})}};
+}
+
+// The deployment's .env and config files at LedgerPath, with `password` and `config` in them.
+json ledgerData(const QByteArray &password, const QByteArray &config)
+{
+    const json files
+        = json::array({{{"name", "app.yaml"},
+                        {"content", "db_password: " + config.toStdString() + "\n"},
+                        {"file_mode", "0600"}},
+                       {{"name", "settings.ini"}, {"content", "[smtp]\nhost=smtp.example.com\n"}}});
+    return {{"ledger_env",
+             "SMTP_HOST=smtp.example.com\nSMTP_USER=mailer\nSMTP_PASSWORD=\""
+                 + password.toStdString() + "\"\nDB_URL=postgres://db/ledger\n"},
+            {"ledger_configs", files.dump()}};
+}
+
+// Writes a new version of the deployment's secrets at LedgerPath.
+void writeLedger(FakeVault &vault, const json &data)
+{
+    vault.control(QStringLiteral("secret"),
+                  {{"mount", "secret"}, {"path", LedgerPath}, {"data", data}});
 }
 
 // Writes a new version of db_password in Vault; returns its version number.
@@ -246,6 +275,7 @@ private Q_SLOTS:
     void rollbackAtVaultThroughStewardctl();
     void tokenEnteredByThePerson();
     void noSecretValueLeaks();
+    void deploymentEnvAndFilesNeverLeak();
     // After every test function: nothing it printed or left in its app data dirs holds a value.
     void cleanup();
 
@@ -783,6 +813,90 @@ void tst_VaultHeadless::noSecretValueLeaks()
     QVERIFY(serviceLogs > 0);
 }
 
+void tst_VaultHeadless::deploymentEnvAndFilesNeverLeak()
+{
+    // A deployment's .env and config files (issue 18): /health, plan, the console, errors and
+    // every file outside the secrets folder name keys and files, never what is in them, through
+    // the first fetch, a rotation and a malformed update.
+    FakeVault vault(vaultConfig());
+    QVERIFY(vault.url().isValid());
+    writeLedger(vault, ledgerData(SmtpPassword, ConfigContent));
+    const QString manifest = newBundle(3600);
+    QVERIFY(!manifest.isEmpty());
+    QVERIFY(test::addDeploymentSecrets(manifest));
+    const QString data = newAppData();
+    const CommandOutcome plan = keep(test::runStewardctl({QStringLiteral("plan"), manifest}));
+    QVERIFY2(plan.code == 0, qPrintable(plan.out + plan.err));
+    // What the bundle expects: the .env's keys, and the folder of config files.
+    QVERIFY2(plan.out.contains(QLatin1String("SMTP_* (secret deploy_env)")), qPrintable(plan.out));
+    QVERIFY2(plan.out.contains(QLatin1String("config/ (secret deploy_configs, mode each file's "
+                                             "file_mode)")),
+             qPrintable(plan.out));
+
+    auto steward = start(manifest, data, vault.url());
+    QVERIFY2(steward->waitFor(Ready), qPrintable(steward->out() + steward->err()));
+    const AdminClient admin(data);
+    // The api service got the SMTP_ keys (and only those) as variables, and its config folder.
+    const qint64 api = servicePid(steward->pid(), QStringLiteral("api"));
+    QVERIFY(api > 0);
+    QCOMPARE(variable(api, "SMTP_PASSWORD").value_or(QByteArray()), SmtpPassword);
+    QVERIFY(!variable(api, "DB_URL"));
+    const QByteArray folder = variable(api, "STEWARD_SECRET_DIR_DEPLOY_CONFIGS").value_or("");
+    QVERIFY(!folder.isEmpty());
+    QVERIFY(
+        readFile(QString::fromUtf8(folder) + QStringLiteral("/app.yaml")).contains(ConfigContent));
+
+    json health = admin.get(QStringLiteral("/health")).body;
+    QCOMPARE(test::dumped(at(health, "/remote/deploy_env/keys")),
+             test::dumped(json::array({"SMTP_HOST", "SMTP_PASSWORD", "SMTP_USER"})));
+    QCOMPARE(test::dumped(at(health, "/remote/deploy_configs/files")),
+             test::dumped(json::array({"app.yaml", "settings.ini"})));
+    m_printed << QString::fromUtf8(shown(health));
+
+    // A rotation of one key and one file: /health names them.
+    writeLedger(vault, ledgerData(RotatedSmtpPassword, RotatedConfigContent));
+    const QStringList refresh {QStringLiteral("secrets"), QStringLiteral("refresh")};
+    CommandOutcome r = keep(stewardctl(data, refresh));
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    health = admin.get(QStringLiteral("/health")).body;
+    QCOMPARE(test::dumped(at(health, "/remote/deploy_env/changed")),
+             test::dumped(json::array({"SMTP_PASSWORD"})));
+    QCOMPARE(test::dumped(at(health, "/remote/deploy_configs/changed")),
+             test::dumped(json::array({"app.yaml"})));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        variable(servicePid(steward->pid(), QStringLiteral("api")), "SMTP_PASSWORD")
+            == std::optional<QByteArray>(RotatedSmtpPassword),
+        15000);
+
+    // A malformed .env is refused by line; the last good one stays.
+    json bad = ledgerData(RotatedSmtpPassword, RotatedConfigContent);
+    bad["ledger_env"]
+        = "SMTP_HOST=smtp.example.com\nSMTP_PASSWORD " + MalformedValue.toStdString() + "\n";
+    writeLedger(vault, bad);
+    r = keep(stewardctl(data, refresh));
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QLatin1String("line 2")) || r.out.contains(QLatin1String("line 2")),
+             qPrintable(r.out + r.err));
+    QCOMPARE(variable(servicePid(steward->pid(), QStringLiteral("api")), "SMTP_PASSWORD")
+                 .value_or(QByteArray()),
+             RotatedSmtpPassword);
+    for (const char *path : {"/secrets", "/health", "/readyz", "/status"})
+        m_printed << QString::fromUtf8(admin.get(QString::fromLatin1(path)).raw);
+    keep(stewardctl(data, {QStringLiteral("status")}));
+    keep(stewardctl(
+        data,
+        {QStringLiteral("secrets"), QStringLiteral("history"), QStringLiteral("deploy_env")}));
+    QCOMPARE(keep(steward->terminate()).code, 0);
+    // The config files went with the service's secrets folder.
+    QVERIFY(!QFileInfo::exists(QString::fromUtf8(folder)));
+
+    int serviceLogs = 0;
+    verifyNoValueLeaked(&serviceLogs);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(serviceLogs > 0);
+}
+
 void tst_VaultHeadless::cleanup()
 {
     verifyNoValueLeaked();
@@ -796,7 +910,12 @@ void tst_VaultHeadless::verifyNoValueLeaked(int *serviceLogs)
     const QList<std::pair<const char *, QByteArray>> secrets {
         {"the first Vault value", FirstPassword},
         {"the rotated Vault value", RotatedPassword},
-        {"the Vault token", VaultToken}};
+        {"the Vault token", VaultToken},
+        {"a deployment's .env value", SmtpPassword},
+        {"a rotated .env value", RotatedSmtpPassword},
+        {"a config file's content", ConfigContent},
+        {"a rotated config file's content", RotatedConfigContent},
+        {"a value on a malformed .env line", MalformedValue}};
     // Everything steward and stewardctl printed.
     for (const QString &out : printed) {
         for (const auto &[what, value] : secrets)

@@ -8,11 +8,14 @@
 #include "VaultBundle.h"
 #include "secrets/SecretKeeper.h"
 #include "settings/SecretHistoryDialog.h"
+#include "settings/SecretsPanel.h"
 #include "wizard/FirstRunWizard.h"
 
+#include <QLocale>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTest>
+#include <QTranslator>
 
 using namespace steward;
 using json = nlohmann::json;
@@ -67,6 +70,7 @@ class tst_VaultWizard : public QObject
 private Q_SLOTS:
     void remotePageShowsWhyAndRetries();
     void historyRollsBackAtVault();
+    void remotePageCountsKeysAndFiles();
 };
 
 void tst_VaultWizard::remotePageShowsWhyAndRetries()
@@ -153,6 +157,57 @@ void tst_VaultWizard::historyRollsBackAtVault()
     QCOMPARE(table->item(0, 2)->text(), QStringLiteral("Current"));
     QVERIFY(!h.output().contains(QString::fromLatin1(Password)));
     QVERIFY(!h.output().contains(QString::fromLatin1(newer)));
+}
+
+void tst_VaultWizard::remotePageCountsKeysAndFiles()
+{
+    // A deployment's .env (3 SMTP_ keys of 4) and its config files (2): the Remote secrets page
+    // and Settings count them in the app's English wording, never showing a value.
+    QTranslator english;
+    QVERIFY(english.load(QLocale(QLocale::English), QStringLiteral("steward"), QStringLiteral("_"),
+                         QStringLiteral(":/i18n")));
+    QCoreApplication::installTranslator(&english);
+    json config = vaultConfig();
+    const json files = json::array({{{"name", "app.yaml"}, {"content", "db: cfg-count-0042\n"}},
+                                    {{"name", "ca.pem"}, {"content", "cert-count-0042\n"}}});
+    config["secrets"].push_back(
+        {{"mount", "secret"},
+         {"path", "steward/default/apps/ledger"},
+         {"data",
+          {{"ledger_env", "SMTP_HOST=h\nSMTP_USER=u\nSMTP_PASSWORD=pw-count-0042\nDB_URL=x\n"},
+           {"ledger_configs", files.dump()}}}});
+    test::FakeVault vault(config);
+    QTemporaryDir bundle;
+    RuntimeOptions options;
+    options.manifestPath = test::writeVaultBundle(bundle.path(), 3600);
+    QVERIFY(test::addDeploymentSecrets(options.manifestPath));
+    const VaultEnvironment environment(vault);
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(h.shell().wizard(), 20000);
+    QWizardPage *page = h.shell().wizard()->page(FirstRunWizard::Remote);
+    page->initializePage();
+    const QString source
+        = QStringLiteral("vault secret/data/steward/default/apps/ledger#ledger_%1|Configured (%2)");
+    QTRY_COMPARE_WITH_TIMEOUT(remoteStatus(page, QStringLiteral("deploy_env")),
+                              source.arg(QStringLiteral("env"), QStringLiteral("3 keys")), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(remoteStatus(page, QStringLiteral("deploy_configs")),
+                              source.arg(QStringLiteral("configs"), QStringLiteral("2 files")),
+                              20000);
+
+    const SecretsPanel settings(h.runtime());
+    auto *table = settings.findChild<QTableWidget *>(QStringLiteral("secretsTable"));
+    QVERIFY(table);
+    QStringList states;
+    for (int row = 0; row < table->rowCount(); ++row)
+        states << table->item(row, 0)->text() + QLatin1Char('=') + table->item(row, 2)->text();
+    QVERIFY2(states.contains(QStringLiteral("deploy_env=Configured (3 keys)")),
+             qPrintable(states.join(QLatin1Char(' '))));
+    QVERIFY2(states.contains(QStringLiteral("deploy_configs=Configured (2 files)")),
+             qPrintable(states.join(QLatin1Char(' '))));
+    QCoreApplication::removeTranslator(&english);
+    for (const char *value : {"pw-count-0042", "cfg-count-0042", "cert-count-0042"})
+        QVERIFY2(!h.output().contains(QLatin1String(value)), value);
 }
 
 QTEST_MAIN(tst_VaultWizard)
