@@ -8,6 +8,7 @@
 #include "runtime/StewardRuntime.h"
 
 #include <QApplication>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
 
@@ -49,10 +50,14 @@ int main(int argc, char *argv[])
         return runtime.start();
     std::unique_ptr<steward::DesktopShell> shell;
     QTranslator translator;
+    QTranslator qtTranslator; // Qt's own words: the wizard's Next, Back, Cancel
     if (!headless) {
         if (translator.load(QLocale(), QStringLiteral("steward"), QStringLiteral("_"),
                             QStringLiteral(":/i18n")))
             QCoreApplication::installTranslator(&translator);
+        if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                              QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            QCoreApplication::installTranslator(&qtTranslator);
         QApplication::setQuitOnLastWindowClosed(false); // the app lives on in the tray
         shell = std::make_unique<steward::DesktopShell>(runtime);
     }

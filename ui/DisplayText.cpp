@@ -3,7 +3,10 @@
 #include "secrets/SecretKeeper.h"
 #include "secrets/ShapedValue.h"
 
+#include <QColor>
 #include <QHash>
+
+#include <cmath>
 
 namespace steward {
 
@@ -172,6 +175,46 @@ QString DisplayText::auditOutcome(const QString &outcome)
     if (outcome == QLatin1String("failed"))
         return tr("Failed");
     return outcome;
+}
+
+namespace {
+
+double luminance(const QColor &c)
+{
+    auto channel = [](double v) {
+        return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+}
+
+} // namespace
+
+double DisplayText::contrast(const QColor &a, const QColor &b)
+{
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QString DisplayText::toneColor(Tone tone, const QPalette &palette)
+{
+    // A dark shade for light windows and a light one for dark windows; whichever reads better
+    // on this window wins, so a high-contrast theme gets the stronger of the two.
+    static const char *const shades[][2] = {
+        {"#1b7a3a", "#6fdc8c"}, // good
+        {"#9a4a00", "#ffb366"}, // warning
+        {"#b00020", "#ff8a8a"}, // bad
+    };
+    const char *const darkShade = shades[int(tone)][0];
+    const char *const lightShade = shades[int(tone)][1];
+    const QColor window = palette.color(QPalette::Window);
+    const bool darkReads = contrast(QColor::fromString(QLatin1String(darkShade)), window)
+        >= contrast(QColor::fromString(QLatin1String(lightShade)), window);
+    return QLatin1String(darkReads ? darkShade : lightShade);
+}
+
+QString DisplayText::toned(Tone tone, const QString &html, const QPalette &palette)
+{
+    return QStringLiteral("<span style='color:%1'>%2</span>").arg(toneColor(tone, palette), html);
 }
 
 } // namespace steward

@@ -6,6 +6,7 @@
 #include "secrets/InstallState.h"
 
 #include <QCoreApplication>
+#include <QPalette>
 #include <QString>
 
 namespace steward {
@@ -36,6 +37,15 @@ public:
     static QString auditOutcome(const QString &outcome);
     // "api, web" or "no service" for the services a change restarts.
     static QString serviceList(const QStringList &ids);
+
+    // The colour that marks a good, worrying or bad state in rich text, in the shade that reads
+    // on `palette`'s window (WCAG contrast of at least 4.5 to 1, light or dark palette alike).
+    enum class Tone { Good, Warning, Bad };
+    static QString toneColor(Tone tone, const QPalette &palette);
+    // `html` in that colour: a <span>.
+    static QString toned(Tone tone, const QString &html, const QPalette &palette);
+    // The WCAG contrast ratio of two colours, 1 (none) to 21 (black on white).
+    static double contrast(const QColor &a, const QColor &b);
 };
 
 } // namespace steward

@@ -1,5 +1,6 @@
 #include "SecretField.h"
 
+#include "DisplayText.h"
 #include "manifest/SecretValidator.h"
 
 #include <QHBoxLayout>
@@ -19,7 +20,9 @@ SecretField::SecretField(const SecretSpec &spec, QWidget *parent)
 
     auto *label = new QLabel(
         spec.required
-            ? tr("%1 <span style='color:#b00020'>*</span>").arg(spec.label().toHtmlEscaped())
+            ? tr("%1 %2", "a required secret's label and its mark")
+                  .arg(spec.label().toHtmlEscaped(),
+                       DisplayText::toned(DisplayText::Tone::Bad, QStringLiteral("*"), palette()))
             : tr("%1 (optional)").arg(spec.label().toHtmlEscaped()),
         this);
     label->setTextFormat(Qt::RichText);

@@ -738,10 +738,6 @@
 <context>
     <name>steward::SecretField</name>
     <message>
-        <source>%1 &lt;span style=&apos;color:#b00020&apos;&gt;*&lt;/span&gt;</source>
-        <translation>%1 &lt;span style=&apos;color:#b00020&apos;&gt;*&lt;/span&gt;</translation>
-    </message>
-    <message>
         <source>%1 (optional)</source>
         <translation>%1 (optional)</translation>
     </message>
@@ -784,6 +780,11 @@
     <message>
         <source>Looks good.</source>
         <translation>Sieht gut aus.</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>a required secret&apos;s label and its mark</comment>
+        <translation>%1 %2</translation>
     </message>
 </context>
 <context>
@@ -1019,16 +1020,16 @@
 <context>
     <name>steward::ServiceSandbox</name>
     <message>
-        <source>services are not isolated from each other on this system (the kernel has no Landlock): one can read another&apos;s secrets (docs/security.md).</source>
-        <translation>Dienste sind auf diesem System nicht voneinander isoliert (der Kernel hat kein Landlock): ein Dienst kann die Geheimnisse eines anderen lesen (docs/security.md).</translation>
-    </message>
-    <message>
-        <source>services are not isolated from each other: %1 run(s) without a sandbox (&quot;sandbox&quot;: &quot;off&quot;) and can read the other services&apos; secrets (docs/security.md).</source>
-        <translation>Dienste sind nicht voneinander isoliert: %1 läuft/laufen ohne Sandbox (&quot;sandbox&quot;: &quot;off&quot;) und kann/können die Geheimnisse der anderen Dienste lesen (docs/security.md).</translation>
-    </message>
-    <message>
         <source>each service runs in a sandbox of its own (Landlock ABI %1: %2).</source>
         <translation>jeder Dienst läuft in einer eigenen Sandbox (Landlock ABI %1: %2).</translation>
+    </message>
+    <message>
+        <source>services are not isolated from each other on this system (the kernel has no Landlock): one can read another&apos;s secrets and Steward&apos;s admin token (docs/security.md).</source>
+        <translation>Dienste sind auf diesem System nicht voneinander isoliert (der Kernel hat kein Landlock): ein Dienst kann die Geheimnisse eines anderen und das Admin-Token von Steward lesen (docs/security.md).</translation>
+    </message>
+    <message>
+        <source>services are not isolated from each other: these run without a sandbox (&quot;sandbox&quot;: &quot;off&quot;) and can read the other services&apos; secrets and Steward&apos;s admin token (docs/security.md): %1.</source>
+        <translation>Dienste sind nicht voneinander isoliert: diese laufen ohne Sandbox (&quot;sandbox&quot;: &quot;off&quot;) und können die Geheimnisse der anderen Dienste und das Admin-Token von Steward lesen (docs/security.md): %1.</translation>
     </message>
 </context>
 <context>

@@ -738,10 +738,6 @@
 <context>
     <name>steward::SecretField</name>
     <message>
-        <source>%1 &lt;span style=&apos;color:#b00020&apos;&gt;*&lt;/span&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 (optional)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -783,6 +779,11 @@
     </message>
     <message>
         <source>Looks good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>a required secret&apos;s label and its mark</comment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1019,15 +1020,15 @@
 <context>
     <name>steward::ServiceSandbox</name>
     <message>
-        <source>services are not isolated from each other on this system (the kernel has no Landlock): one can read another&apos;s secrets (docs/security.md).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>services are not isolated from each other: %1 run(s) without a sandbox (&quot;sandbox&quot;: &quot;off&quot;) and can read the other services&apos; secrets (docs/security.md).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>each service runs in a sandbox of its own (Landlock ABI %1: %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>services are not isolated from each other on this system (the kernel has no Landlock): one can read another&apos;s secrets and Steward&apos;s admin token (docs/security.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>services are not isolated from each other: these run without a sandbox (&quot;sandbox&quot;: &quot;off&quot;) and can read the other services&apos; secrets and Steward&apos;s admin token (docs/security.md): %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -20,9 +20,11 @@
 #include <QLineEdit>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTest>
 #include <QTextDocument>
+#include <QToolButton>
 #include <QTranslator>
 #include <QXmlStreamReader>
 
@@ -219,9 +221,11 @@ void tst_LookAndLanguage::germanOnEveryPage()
             }
         }
         QVERIFY2(english.isEmpty(),
-                 qPrintable(where + QStringLiteral(" still says: ") + english.join(" | ")));
+                 qPrintable(where + QStringLiteral(" still says: ")
+                            + english.join(QStringLiteral(" | "))));
         QVERIFY2(!germanFound.isEmpty(),
-                 qPrintable(where + QStringLiteral(" shows no German: ") + texts.join(" | ")));
+                 qPrintable(where + QStringLiteral(" shows no German: ")
+                            + texts.join(QStringLiteral(" | "))));
     };
     {
         test::UiHarness h;
@@ -249,7 +253,8 @@ void tst_LookAndLanguage::everyStateReads()
     QApplication::setPalette(palette);
     auto check = [](const QString &where, QWidget *window) {
         const QStringList bad = unreadable(window);
-        QVERIFY2(bad.isEmpty(), qPrintable(where + QStringLiteral(": ") + bad.join(" | ")));
+        QVERIFY2(bad.isEmpty(),
+                 qPrintable(where + QStringLiteral(": ") + bad.join(QStringLiteral(" | "))));
     };
     {
         test::UiHarness h;

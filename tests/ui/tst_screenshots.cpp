@@ -1,3 +1,4 @@
+#include "Palettes.h"
 #include "SecretField.h"
 #include "UiHarness.h"
 #include "process/Supervisor.h"
@@ -6,12 +7,15 @@
 #include "wizard/PromptedSecretsPage.h"
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QDir>
 #include <QGuiApplication>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStyle>
 #include <QTest>
 #include <QToolButton>
+#include <QTranslator>
 
 using namespace steward;
 
@@ -23,14 +27,65 @@ class tst_Screenshots : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void init();
+    void cleanup();
+    void wizardPages_data();
     void wizardPages();
+    void noKeychainPage_data();
     void noKeychainPage();
+    void settings_data();
     void settings();
 
 private:
+    // Each picture in three looks: the light default, a dark theme, and German (light).
+    static void addLooks();
     void save(QWidget *window, const QString &name);
     QDir m_dir;
+    QTranslator m_german;
 };
+
+void tst_Screenshots::addLooks()
+{
+    QTest::addColumn<QString>("suffix");
+    QTest::newRow("light") << QString();
+    QTest::newRow("dark") << QStringLiteral("-dark");
+    QTest::newRow("german") << QStringLiteral("-de");
+}
+
+void tst_Screenshots::init()
+{
+    const QString look = QString::fromLatin1(QTest::currentDataTag());
+    if (look == QLatin1String("dark"))
+        QApplication::setPalette(test::darkPalette());
+    if (look == QLatin1String("german")) {
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        QVERIFY(m_german.load(QLocale(), QStringLiteral("steward"), QStringLiteral("_"),
+                              QStringLiteral(":/i18n")));
+        QCoreApplication::installTranslator(&m_german);
+    }
+}
+
+void tst_Screenshots::cleanup()
+{
+    QCoreApplication::removeTranslator(&m_german);
+    QLocale::setDefault(QLocale::c());
+    QApplication::setPalette(QApplication::style()->standardPalette());
+}
+
+void tst_Screenshots::wizardPages_data()
+{
+    addLooks();
+}
+
+void tst_Screenshots::noKeychainPage_data()
+{
+    addLooks();
+}
+
+void tst_Screenshots::settings_data()
+{
+    addLooks();
+}
 
 void tst_Screenshots::initTestCase()
 {
@@ -46,9 +101,10 @@ void tst_Screenshots::initTestCase()
 
 void tst_Screenshots::save(QWidget *window, const QString &name)
 {
+    QFETCH(QString, suffix);
     QVERIFY(QTest::qWaitForWindowExposed(window));
     QCoreApplication::processEvents();
-    const QString path = m_dir.filePath(name + QStringLiteral(".png"));
+    const QString path = m_dir.filePath(name + suffix + QStringLiteral(".png"));
     const QPixmap shot = window->grab();
     QVERIFY(!shot.isNull());
     QVERIFY2(shot.save(path), qPrintable(path));

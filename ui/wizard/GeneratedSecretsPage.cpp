@@ -1,5 +1,6 @@
 #include "GeneratedSecretsPage.h"
 
+#include "DisplayText.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/SecretKeeper.h"
 
@@ -67,9 +68,10 @@ void GeneratedSecretsPage::initializePage()
             plain = tr("%1 generated (%n chars)", "", int(value->size())).arg(spec.id);
         else
             plain = tr("%1 already stored (%n chars)", "", int(value->size())).arg(spec.id);
-        const QString mark = value ? QStringLiteral("<span style='color:#2e9e4f'>&#10003;</span> ")
-                                   : QStringLiteral("<span style='color:#c62828'>&#10007;</span> ");
-        auto *line = new QLabel(mark + plain.toHtmlEscaped(), this);
+        const QString mark = value
+            ? DisplayText::toned(DisplayText::Tone::Good, QStringLiteral("&#10003;"), palette())
+            : DisplayText::toned(DisplayText::Tone::Bad, QStringLiteral("&#10007;"), palette());
+        auto *line = new QLabel(mark + QLatin1Char(' ') + plain.toHtmlEscaped(), this);
         line->setTextFormat(Qt::RichText);
         line->setToolTip(spec.description);
         line->setAccessibleName(plain);

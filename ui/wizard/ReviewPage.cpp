@@ -1,5 +1,6 @@
 #include "ReviewPage.h"
 
+#include "DisplayText.h"
 #include "PromptedSecretsPage.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/SecretKeeper.h"
@@ -33,16 +34,20 @@ void ReviewPage::initializePage()
     const SecretKeeper *keeper = m_runtime.keeper();
     const SecretStore *store = m_runtime.store();
     const QMap<QString, QString> entered = m_prompted.values();
-    const QString ok = QStringLiteral("<span style='color:#2e9e4f'>&#10003;</span> ");
+    const QString ok
+        = DisplayText::toned(DisplayText::Tone::Good, QStringLiteral("&#10003;"), palette())
+        + QLatin1Char(' ');
     QString html = QStringLiteral("<p>") + ok + tr("All required secrets provided")
         + QStringLiteral("<br>") + ok + tr("Format validation passed") + QStringLiteral("</p>");
     html += QStringLiteral("<p>")
         + tr("Stored in: <b>%1</b>").arg(store->backendName().toHtmlEscaped())
         + QStringLiteral("</p>");
     if (store->protection() == SecretStore::Protection::PlainKeyFile)
-        html += QStringLiteral("<p style='color:#b45f06'>")
-            + tr("Warning: no keychain is used. The secrets are encrypted, but their key is in "
-                 "a file beside them.")
+        html += QStringLiteral("<p>")
+            + DisplayText::toned(DisplayText::Tone::Warning,
+                                 tr("Warning: no keychain is used. The secrets are encrypted, "
+                                    "but their key is in a file beside them."),
+                                 palette())
             + QStringLiteral("</p>");
     html += QStringLiteral("<ul>");
     const auto &earlier = m_runtime.referenceImport();
