@@ -120,9 +120,9 @@ Status ExecGuard::admit(const QString &asWritten, const QString &program, const 
     const bool leaves = QDir::isAbsolutePath(written)
         || (written.contains(QLatin1Char('/'))
             && insideBundle(QDir(m_root).absoluteFilePath(written)).isEmpty());
-    if (leaves) {
-        if (system)
-            return {}; // the manifest names a program of the system on purpose
+    // A program of the system named on purpose ("system": true) runs; the bundle's files it is
+    // given (a script for /usr/bin/python3) are still checked against the lock below.
+    if (leaves && !system) {
         if (m_lock)
             return Status::failure(
                 QStringLiteral("refused: %1 is outside the bundle, and a locked bundle runs only "

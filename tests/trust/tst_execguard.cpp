@@ -138,6 +138,12 @@ void tst_ExecGuard::scriptsItsArgumentsNameAreChecked()
                                      args, b.files.root());
     QVERIFY(!st);
     QVERIFY(st.error().contains(QStringLiteral("services/db.py")));
+    // Also when the manifest names the interpreter by path as the system's ("system": true).
+    const Status system
+        = b.guard->admit(QStringLiteral("/usr/bin/python3"), QStringLiteral("/usr/bin/python3"),
+                         args, b.files.root(), /*system=*/true);
+    QVERIFY(!system);
+    QVERIFY2(system.error().contains(QStringLiteral("services/db.py")), qPrintable(system.error()));
 }
 
 void tst_ExecGuard::assetsAreChecked()
