@@ -148,6 +148,11 @@ void HealthProbe::http(int port, const QString &path, int timeoutMs, QObject *co
         decide(response->size() > MaxHealthResponse);
     });
     QObject::connect(socket, &QTcpSocket::disconnected, socket, [socket, response, decide] {
+        // Our own abort() (a decision, a timeout) closes the socket before
+        // it says disconnected: nothing is left to read, and reading a closed
+        // socket makes Qt warn "device not open".
+        if (!socket->isOpen())
+            return;
         *response += socket->readAll();
         decide(true);
     });
@@ -248,6 +253,14 @@ void HealthProbe::command(const QStringList &argv, const QString &workingDir,
                     QStringLiteral("cannot run the check command: %1").arg(proc->errorString()));
             proc->deleteLater();
         }
+    });
+    // A check still running when its owner goes (a stopped service, a test's context) is
+    // killed with its group and reaped first, not left to QProcess's destructor to warn about.
+    QObject::connect(context, &QObject::destroyed, proc, [proc] {
+        if (proc->state() == QProcess::NotRunning)
+            return;
+        ChildProcessGuard::stopHelper(*proc);
+        proc->waitForFinished(1000);
     });
     timer->start(timeoutMs);
     proc->start();

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QStandardPaths>
 #include <QTextStream>
 
 #include <algorithm>
@@ -67,8 +68,21 @@ DryRunReport::DryRunReport(const Manifest &manifest, const QString &platform,
             m_services << svc;
             continue;
         }
-        svc.program
-            = QDir(manifest.bundleRoot).absoluteFilePath(QDir::fromNativeSeparators(binary->path));
+        const QString written = QDir::fromNativeSeparators(binary->path);
+        svc.program = QDir(manifest.bundleRoot).absoluteFilePath(written);
+        if (!written.contains(QLatin1Char('/')) && !QFileInfo(svc.program).isFile()) {
+            // A bare name ("python3") is looked for as the start looks for it: the bundle's
+            // bin/ and cli/, then the PATH Steward passes on.
+            const QDir root(manifest.bundleRoot);
+            const QString found = QStandardPaths::findExecutable(
+                written,
+                QStringList {root.absoluteFilePath(QStringLiteral("bin")),
+                             root.absoluteFilePath(QStringLiteral("cli"))}
+                    + qEnvironmentVariable("PATH").split(QDir::listSeparator(),
+                                                         Qt::SkipEmptyParts));
+            if (!found.isEmpty())
+                svc.program = found;
+        }
         const QFileInfo info(svc.program);
         if (!info.exists())
             svc.problems << QStringLiteral("%1 does not exist").arg(svc.program);

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void uiBundleIsServedNotRun();
     void onDemandServicesAreNamed();
     void textShowsTheCommandLines();
+    void bareNameIsFoundOnThePath();
 
 private:
     Manifest load(test::ManifestBuilder builder);
@@ -118,6 +120,18 @@ void tst_DryRunReport::textShowsTheCommandLines()
     QVERIFY(text.contains(QLatin1String("  2. web\n")));
     QVERIFY(text.contains(QLatin1String("PROBLEM: ") + m_root->filePath(QStringLiteral("bin/web"))
                           + QLatin1String(" does not exist")));
+}
+
+void tst_DryRunReport::bareNameIsFoundOnThePath()
+{
+    // "sh" is not in the bundle: found on PATH, as the start finds it, and no problem.
+    test::ManifestBuilder b;
+    b.set("/services/1/binaries/linux-x64/path", "sh");
+    const DryRunReport report(load(b), Platform::current(), QStringLiteral("/data/demo"));
+    const DryRunReport::Service &web = report.services().at(1);
+    QVERIFY2(web.problems.isEmpty(), qPrintable(web.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(QFileInfo(web.program).fileName(), QStringLiteral("sh"));
+    QVERIFY(QFileInfo(web.program).isAbsolute());
 }
 
 QTEST_GUILESS_MAIN(tst_DryRunReport)
