@@ -61,6 +61,10 @@ json isolationJson(const Manifest &m)
             // No systemd scope per service yet: a service's tree is kept by its process group,
             // run marker and Steward's subreaper, and a process may leave it (docs/security.md).
             {"cgroup_per_service", false},
+            {"containment",
+             "each service's processes are kept together by their process group, a run marker "
+             "and Steward as their subreaper, not by a cgroup of their own: a process that leaves "
+             "its group and clears its environment escapes the stop (docs/security.md)"},
             {"message", s(r.message)}};
 }
 

@@ -112,11 +112,12 @@ ServiceSandbox::Report ServiceSandbox::report(const Manifest &manifest)
     }
     if (r.abi < 1) {
         r.message = tr("services are not isolated from each other on this system (the kernel "
-                       "has no Landlock): one can read another's secrets (docs/security.md).");
+                       "has no Landlock): one can read another's secrets and Steward's admin "
+                       "token (docs/security.md).");
     } else if (!r.unconfined.isEmpty()) {
-        r.message = tr("services are not isolated from each other: %1 run(s) without a sandbox "
-                       "(\"sandbox\": \"off\") and can read the other services' secrets "
-                       "(docs/security.md).")
+        r.message = tr("services are not isolated from each other: these run without a sandbox "
+                       "(\"sandbox\": \"off\") and can read the other services' secrets and "
+                       "Steward's admin token (docs/security.md): %1.")
                         .arg(r.unconfined.join(QStringLiteral(", ")));
     } else {
         r.isolated = true;
