@@ -146,6 +146,8 @@ private Q_SLOTS:
     void tarballHoldsTheSameFiles();
     void desktopEntryAndMetainfoValidate();
     void lintianReportsNoError();
+    void lintianReportsNoneOfTheseTags_data();
+    void lintianReportsNoneOfTheseTags();
     void installsWithApt();
     void launcherRunsTheBundleUntilReady();
     void removeLeavesNothingBehind();
@@ -157,6 +159,8 @@ private:
     QString m_tgz;
     // Every path of the package (without the leading "./"), with its `dpkg-deb -c` line.
     QMap<QString, QString> m_entries;
+    // What lintian said, its info tags included.
+    QString m_lintian;
     bool m_installed = false;
 };
 
@@ -300,13 +304,15 @@ void tst_DebPackage::lintianReportsNoError()
 {
     QElapsedTimer timer;
     timer.start();
-    QStringList args {QStringLiteral("--show-overrides"), m_deb};
+    // -I: the hardening tags below are of the info level, which lintian leaves out by default.
+    QStringList args {QStringLiteral("--display-info"), QStringLiteral("--show-overrides"), m_deb};
     if (::geteuid() == 0)
         args << QStringLiteral("--allow-root");
     const Outcome r = run(QStringLiteral("lintian"), args, {}, 240000);
     qInfo("lintian took %lld ms and says:\n%s", timer.elapsed(), qPrintable(r.out));
     // Exit code 2 means an error tag, which the overridden one counts as with --show-overrides.
     QVERIFY2((r.code == 0 || r.code == 2) && r.err.isEmpty(), qPrintable(r.out + r.err));
+    m_lintian = r.out;
     for (const QString &line : r.out.split(u'\n', Qt::SkipEmptyParts)) {
         QVERIFY2(!line.startsWith(QLatin1String("E: ")), qPrintable(line));
         // The one override is the package's place, /opt/<package>, which the issue asks for.
@@ -314,6 +320,42 @@ void tst_DebPackage::lintianReportsNoError()
             QVERIFY2(line.contains(QStringLiteral(": dir-or-file-in-opt [") + AppDir.mid(1)),
                      qPrintable(line));
     }
+}
+
+void tst_DebPackage::lintianReportsNoneOfTheseTags_data()
+{
+    QTest::addColumn<QString>("tag");
+    QTest::addColumn<QString>("unlessWhy"); // why this tree's package may show it; empty: never
+    const QString unhardened = STEWARD_HARDENED
+        ? QString()
+        : QStringLiteral("this tree is built with STEWARD_HARDEN=OFF");
+    // The ci preset's tree is sanitized at -O0, where glibc fortifies nothing (CMakeLists.txt);
+    // the release tree's package is fortified.
+    const QString unfortified = STEWARD_FORTIFIED
+        ? QString()
+        : QStringLiteral("this tree is not fortified (a sanitized or unoptimised build; the "
+                         "release preset's is)");
+    QTest::newRow("no-manual-page") << QStringLiteral("no-manual-page") << QString();
+    QTest::newRow("hardening-no-relro") << QStringLiteral("hardening-no-relro") << unhardened;
+    QTest::newRow("hardening-no-bindnow") << QStringLiteral("hardening-no-bindnow") << unhardened;
+    QTest::newRow("hardening-no-pie") << QStringLiteral("hardening-no-pie") << unhardened;
+    QTest::newRow("hardening-no-fortify-functions")
+        << QStringLiteral("hardening-no-fortify-functions")
+        << (unhardened.isEmpty() ? unfortified : unhardened);
+}
+
+void tst_DebPackage::lintianReportsNoneOfTheseTags()
+{
+    QFETCH(QString, tag);
+    QFETCH(QString, unlessWhy);
+    QVERIFY2(!m_lintian.isEmpty(), "lintian did not run (see lintianReportsNoError)");
+    if (!unlessWhy.isEmpty())
+        QSKIP(qPrintable(tag + QStringLiteral(" is not checked: ") + unlessWhy));
+    const QRegularExpression line(QStringLiteral("^[EWI]: [^:]+: ")
+                                      + QRegularExpression::escape(tag) + QStringLiteral("( |$)"),
+                                  QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch m = line.match(m_lintian);
+    QVERIFY2(!m.hasMatch(), qPrintable(m_lintian));
 }
 
 void tst_DebPackage::installsWithApt()
