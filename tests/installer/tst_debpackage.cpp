@@ -29,10 +29,10 @@ struct Outcome
 };
 
 Outcome run(const QString &program, const QStringList &args, const QByteArray &input = {},
-            int timeoutMs = 60000)
+            int timeoutMs = 60000,
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DEBIAN_FRONTEND"), QStringLiteral("noninteractive"));
     p.setProcessEnvironment(env);
     p.start(program, args);
@@ -150,6 +150,7 @@ private Q_SLOTS:
     void lintianReportsNoneOfTheseTags();
     void installsWithApt();
     void launcherRunsTheBundleUntilReady();
+    void headlessLauncherWithoutKeychainSaysWhatToRun();
     void removeLeavesNothingBehind();
     void cleanupTestCase();
 
@@ -439,6 +440,75 @@ void tst_DebPackage::launcherRunsTheBundleUntilReady()
     QVERIFY2(out.contains(QLatin1String("hello-steward is ready.")), qPrintable(out));
     QVERIFY2(out.contains(QLatin1String("Stopped.")), qPrintable(out));
     QVERIFY(!out.contains(QString::fromLatin1(Token)));
+}
+
+void tst_DebPackage::headlessLauncherWithoutKeychainSaysWhatToRun()
+{
+    if (!m_installed)
+        QSKIP("The package is not installed (see installsWithApt).");
+    if (!STEWARD_BUNDLE_IS_EXAMPLE)
+        QSKIP("Only the example bundle's secrets are known to this test.");
+    // A server reached over SSH: no display, no session bus, nothing in the runtime dir.
+    QTemporaryDir home;
+    QVERIFY(QDir(home.path()).mkdir(QStringLiteral("runtime")));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name :
+         {"DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "GNOME_KEYRING_CONTROL"})
+        env.remove(QLatin1String(name));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home.filePath(QStringLiteral("runtime")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+    const QString appData = home.path() + QStringLiteral("/steward/hello-steward");
+    const QString launcher = QStringLiteral("/usr/bin/") + Launcher;
+
+    // One line naming the command that works, and nothing started.
+    const Outcome refused = run(launcher, {QStringLiteral("--headless")}, {}, 60000, env);
+    QVERIFY2(refused.code == 4, qPrintable(refused.out + refused.err));
+    const QString command = Launcher + QStringLiteral(" --headless --secret-store=file");
+    QVERIFY2(refused.err.contains(QLatin1Char('`') + command + QLatin1Char('`')),
+             qPrintable(refused.err));
+    QCOMPARE(refused.err.count(u'\n'), 1);
+    QVERIFY(refused.out.isEmpty());
+    QVERIFY(!present(appData));
+
+    // That command serves, and its second run finds the secrets the first one stored.
+    auto ctl = [&](const QStringList &args, const QByteArray &input = {}) {
+        return run(AppDir + QStringLiteral("/bin/stewardctl"),
+                   args + QStringList {QStringLiteral("--app-data"), appData}, input, 60000, env);
+    };
+    for (const bool firstRun : {true, false}) {
+        QProcess steward;
+        steward.setProcessEnvironment(env);
+        steward.setProcessChannelMode(QProcess::MergedChannels);
+        steward.start(launcher, command.split(u' ').mid(1));
+        QVERIFY2(steward.waitForStarted(), qPrintable(steward.errorString()));
+        steward.closeWriteChannel();
+        QString printed;
+        auto output = [&] {
+            printed += QString::fromUtf8(steward.readAll());
+            return printed;
+        };
+        Outcome status;
+        if (firstRun) {
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                (status = ctl({QStringLiteral("status")}))
+                    .out.contains(QLatin1String("Missing secrets: api_token")),
+                qPrintable(status.out + status.err + output()), 30000);
+            const Outcome r = ctl(
+                {QStringLiteral("secrets"), QStringLiteral("set"), QStringLiteral("api_token")},
+                Token + "\n");
+            QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            (status = ctl({QStringLiteral("status"), QStringLiteral("--json")}))
+                .out.contains(QLatin1String("\"status\": \"ready\"")),
+            qPrintable(status.out + status.err + output()), 30000);
+        const Outcome r = ctl({QStringLiteral("shutdown")});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY(steward.waitForFinished(30000));
+        QVERIFY2(steward.exitStatus() == QProcess::NormalExit && steward.exitCode() == 0,
+                 qPrintable(output()));
+        QCOMPARE(output().contains(QLatin1String("(first run)")), firstRun);
+    }
 }
 
 void tst_DebPackage::removeLeavesNothingBehind()
