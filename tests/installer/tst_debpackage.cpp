@@ -1,5 +1,6 @@
 #include "TestPaths.h"
 
+#include <QDate>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -145,6 +146,7 @@ private Q_SLOTS:
     void holdsNoOtherFile();
     void tarballHoldsTheSameFiles();
     void desktopEntryAndMetainfoValidate();
+    void metainfoAndChangelogDateTheRelease();
     void lintianReportsNoError();
     void lintianReportsNoneOfTheseTags_data();
     void lintianReportsNoneOfTheseTags();
@@ -299,6 +301,31 @@ void tst_DebPackage::desktopEntryAndMetainfoValidate()
         {QStringLiteral("validate"), QStringLiteral("--no-net"),
          root + QStringLiteral("/usr/share/metainfo/") + AppId + QStringLiteral(".metainfo.xml")});
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+}
+
+void tst_DebPackage::metainfoAndChangelogDateTheRelease()
+{
+    // desktopEntryAndMetainfoValidate() unpacked the package here.
+    const QString root = m_out.filePath(QStringLiteral("root"));
+    QFile metainfo(root + QStringLiteral("/usr/share/metainfo/") + AppId
+                   + QStringLiteral(".metainfo.xml"));
+    QVERIFY(metainfo.open(QIODevice::ReadOnly));
+    const QString xml = QString::fromUtf8(metainfo.readAll());
+    const QString release = QStringLiteral("<release version=\"" STEWARD_APP_VERSION
+                                           "\" date=\"" STEWARD_RELEASE_DATE "\"/>");
+    QVERIFY2(xml.contains(release), qPrintable(xml));
+    QCOMPARE(xml.count(QLatin1String("<release ")), 1);
+
+    const Outcome changelog = run(
+        QStringLiteral("zcat"),
+        {root + QStringLiteral("/usr/share/doc/") + PackageName + QStringLiteral("/changelog.gz")});
+    QCOMPARE(changelog.code, 0);
+    // The maintainer line: " -- Name <mail>  Wed, 02 Dec 2026 00:00:00 +0000" (English names).
+    const QString date = QDate::fromString(QStringLiteral(STEWARD_RELEASE_DATE), Qt::ISODate)
+                             .toString(QStringLiteral("ddd, dd MMM yyyy"))
+        + QStringLiteral(" 00:00:00 +0000");
+    QVERIFY2(changelog.out.contains(QStringLiteral(">  ") + date + QLatin1Char('\n')),
+             qPrintable(changelog.out + QStringLiteral(" / ") + date));
 }
 
 void tst_DebPackage::lintianReportsNoError()
