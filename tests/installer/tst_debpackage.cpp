@@ -98,6 +98,8 @@ QList<std::pair<QString, QString>> expectedFiles()
         {QStringLiteral("usr/share/man/man1/") + Launcher + QStringLiteral(".1.gz"), rw},
         {app + QStringLiteral("/share/man/man1/steward.1.gz"), rw},
         {app + QStringLiteral("/share/man/man1/stewardctl.1.gz"), rw},
+        {app + QStringLiteral("/share/bash-completion/completions/stewardctl"), rw},
+        {app + QStringLiteral("/share/zsh/vendor-completions/_stewardctl"), rw},
     };
     for (int size : {16, 22, 24, 32, 48, 64, 128, 256})
         files.append({QStringLiteral("usr/share/icons/hicolor/%1x%1/apps/").arg(size) + AppId
