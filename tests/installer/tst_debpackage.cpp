@@ -22,6 +22,23 @@ const QString Launcher = QStringLiteral(STEWARD_LAUNCHER);
 const QString AppDir = QStringLiteral("/" STEWARD_INSTALL_APPDIR);
 const QByteArray Token = "wx_0123456789abcdefghij";
 
+// What the alternatives link into /usr (postinst), and the file of the app directory each one
+// ends at.
+QList<std::pair<QString, QString>> alternativeLinks()
+{
+    return {
+        {QStringLiteral("/usr/bin/stewardctl"), AppDir + QStringLiteral("/bin/stewardctl")},
+        {QStringLiteral("/usr/share/man/man1/stewardctl.1.gz"),
+         AppDir + QStringLiteral("/share/man/man1/stewardctl.1.gz")},
+        {QStringLiteral("/usr/share/man/man1/steward.1.gz"),
+         AppDir + QStringLiteral("/share/man/man1/steward.1.gz")},
+        {QStringLiteral("/usr/share/bash-completion/completions/stewardctl"),
+         AppDir + QStringLiteral("/share/bash-completion/completions/stewardctl")},
+        {QStringLiteral("/usr/share/zsh/vendor-completions/_stewardctl"),
+         AppDir + QStringLiteral("/share/zsh/vendor-completions/_stewardctl")},
+    };
+}
+
 struct Outcome
 {
     int code = -1;
@@ -153,6 +170,7 @@ private Q_SLOTS:
     void lintianReportsNoneOfTheseTags_data();
     void lintianReportsNoneOfTheseTags();
     void installsWithApt();
+    void stewardctlItsManPagesAndCompletionAreInstalled();
     void launcherRunsTheBundleUntilReady();
     void headlessLauncherWithoutKeychainSaysWhatToRun();
     void removeLeavesNothingBehind();
@@ -399,6 +417,13 @@ void tst_DebPackage::installsWithApt()
                                          "installs and removes it itself, so remove it first "
                                          "(apt-get remove ")
                         + PackageName + QStringLiteral(")")));
+    // The test checks that the last stewardctl alternative goes with the package.
+    QVERIFY2(run(QStringLiteral("update-alternatives"),
+                 {QStringLiteral("--query"), QStringLiteral("stewardctl")})
+                     .code
+                 != 0,
+             "Another package on this machine provides stewardctl (update-alternatives "
+             "--query stewardctl); this test needs a machine without one");
     QElapsedTimer timer;
     timer.start();
     m_installed = true; // from here on, cleanupTestCase() removes it whatever happens
@@ -410,6 +435,49 @@ void tst_DebPackage::installsWithApt()
         QVERIFY2(present(QLatin1Char('/') + path), qPrintable(path));
     QCOMPARE(QFileInfo(QStringLiteral("/usr/bin/") + Launcher).canonicalFilePath(),
              AppDir + QStringLiteral("/bin/") + Launcher);
+}
+
+void tst_DebPackage::stewardctlItsManPagesAndCompletionAreInstalled()
+{
+    if (!m_installed)
+        QSKIP("The package is not installed (see installsWithApt).");
+    for (const auto &[link, target] : alternativeLinks())
+        QCOMPARE(QFileInfo(link).canonicalFilePath(), target);
+    // On a PATH without the app directory, as a new user's shell has it.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/sbin:/usr/bin:/sbin:/bin"));
+    Outcome r
+        = run(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("command -v stewardctl")},
+              {}, 60000, env);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("/usr/bin/stewardctl"));
+    r = run(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("stewardctl --help")}, {},
+            60000, env);
+    QVERIFY2(r.code == 0 && r.out.contains(QLatin1String("Usage: stewardctl")),
+             qPrintable(r.out + r.err));
+    // man finds each page through /usr/share/man (it names the file the link ends at), and
+    // shows it.
+    for (const QString &page :
+         {QStringLiteral("stewardctl"), QStringLiteral("steward"), Launcher}) {
+        r = run(QStringLiteral("man"), {QStringLiteral("-w"), page}, {}, 60000, env);
+        QVERIFY2(r.code == 0, qPrintable(page + QStringLiteral(": ") + r.out + r.err));
+        QCOMPARE(QFileInfo(r.out.trimmed()).canonicalFilePath(),
+                 QFileInfo(QStringLiteral("/usr/share/man/man1/") + page + QStringLiteral(".1.gz"))
+                     .canonicalFilePath());
+        r = run(QStringLiteral("man"), {QStringLiteral("-P"), QStringLiteral("cat"), page}, {},
+                60000, env);
+        QVERIFY2(r.code == 0 && r.out.contains(QLatin1String("Usage: ")),
+                 qPrintable(page + QStringLiteral(": ") + r.out + r.err));
+    }
+    // The licence: the copyright file names Apache-2.0, whose text Debian keeps.
+    QFile copyright(QStringLiteral("/usr/share/doc/") + PackageName + QStringLiteral("/copyright"));
+    QVERIFY(copyright.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(copyright.readAll());
+    QVERIFY2(text.contains(QLatin1String("Apache License, Version 2.0"))
+                 && text.contains(QLatin1String("/usr/share/common-licenses/Apache-2.0")),
+             qPrintable(text));
+    QFile licence(QStringLiteral("/usr/share/common-licenses/Apache-2.0"));
+    QVERIFY(licence.open(QIODevice::ReadOnly));
+    QVERIFY(licence.readAll().contains("Apache License"));
 }
 
 void tst_DebPackage::launcherRunsTheBundleUntilReady()
@@ -555,6 +623,14 @@ void tst_DebPackage::removeLeavesNothingBehind()
                  qPrintable(path));
     QVERIFY(!present(AppDir));
     QVERIFY(!present(QStringLiteral("/usr/share/doc/") + PackageName));
+    // The alternatives' links went with the last stewardctl, this one.
+    for (const auto &[link, target] : alternativeLinks())
+        QVERIFY2(!present(link), qPrintable(link));
+    QVERIFY(!present(QStringLiteral("/etc/alternatives/stewardctl")));
+    QVERIFY(run(QStringLiteral("update-alternatives"),
+                {QStringLiteral("--query"), QStringLiteral("stewardctl")})
+                .code
+            != 0);
 }
 
 void tst_DebPackage::cleanupTestCase()
