@@ -62,6 +62,8 @@ else()
     set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, libqt6svg6")
 
     set(CPACK_DEBIAN_PACKAGE_RECOMMENDS gnome-keyring)
+    # postinst and prerm: stewardctl, its man pages and completion through the alternatives.
+    set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${STEWARD_DEBIAN_CONTROL_EXTRA})
     set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 endif()
 

@@ -1,5 +1,6 @@
 #include "TestPaths.h"
 
+#include <QDate>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -21,6 +22,23 @@ const QString Launcher = QStringLiteral(STEWARD_LAUNCHER);
 const QString AppDir = QStringLiteral("/" STEWARD_INSTALL_APPDIR);
 const QByteArray Token = "wx_0123456789abcdefghij";
 
+// What the alternatives link into /usr (postinst), and the file of the app directory each one
+// ends at.
+QList<std::pair<QString, QString>> alternativeLinks()
+{
+    return {
+        {QStringLiteral("/usr/bin/stewardctl"), AppDir + QStringLiteral("/bin/stewardctl")},
+        {QStringLiteral("/usr/share/man/man1/stewardctl.1.gz"),
+         AppDir + QStringLiteral("/share/man/man1/stewardctl.1.gz")},
+        {QStringLiteral("/usr/share/man/man1/steward.1.gz"),
+         AppDir + QStringLiteral("/share/man/man1/steward.1.gz")},
+        {QStringLiteral("/usr/share/bash-completion/completions/stewardctl"),
+         AppDir + QStringLiteral("/share/bash-completion/completions/stewardctl")},
+        {QStringLiteral("/usr/share/zsh/vendor-completions/_stewardctl"),
+         AppDir + QStringLiteral("/share/zsh/vendor-completions/_stewardctl")},
+    };
+}
+
 struct Outcome
 {
     int code = -1;
@@ -29,10 +47,10 @@ struct Outcome
 };
 
 Outcome run(const QString &program, const QStringList &args, const QByteArray &input = {},
-            int timeoutMs = 60000)
+            int timeoutMs = 60000,
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DEBIAN_FRONTEND"), QStringLiteral("noninteractive"));
     p.setProcessEnvironment(env);
     p.start(program, args);
@@ -97,6 +115,8 @@ QList<std::pair<QString, QString>> expectedFiles()
         {QStringLiteral("usr/share/man/man1/") + Launcher + QStringLiteral(".1.gz"), rw},
         {app + QStringLiteral("/share/man/man1/steward.1.gz"), rw},
         {app + QStringLiteral("/share/man/man1/stewardctl.1.gz"), rw},
+        {app + QStringLiteral("/share/bash-completion/completions/stewardctl"), rw},
+        {app + QStringLiteral("/share/zsh/vendor-completions/_stewardctl"), rw},
     };
     for (int size : {16, 22, 24, 32, 48, 64, 128, 256})
         files.append({QStringLiteral("usr/share/icons/hicolor/%1x%1/apps/").arg(size) + AppId
@@ -145,11 +165,14 @@ private Q_SLOTS:
     void holdsNoOtherFile();
     void tarballHoldsTheSameFiles();
     void desktopEntryAndMetainfoValidate();
+    void metainfoAndChangelogDateTheRelease();
     void lintianReportsNoError();
     void lintianReportsNoneOfTheseTags_data();
     void lintianReportsNoneOfTheseTags();
     void installsWithApt();
+    void stewardctlItsManPagesAndCompletionAreInstalled();
     void launcherRunsTheBundleUntilReady();
+    void headlessLauncherWithoutKeychainSaysWhatToRun();
     void removeLeavesNothingBehind();
     void cleanupTestCase();
 
@@ -300,6 +323,31 @@ void tst_DebPackage::desktopEntryAndMetainfoValidate()
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
 }
 
+void tst_DebPackage::metainfoAndChangelogDateTheRelease()
+{
+    // desktopEntryAndMetainfoValidate() unpacked the package here.
+    const QString root = m_out.filePath(QStringLiteral("root"));
+    QFile metainfo(root + QStringLiteral("/usr/share/metainfo/") + AppId
+                   + QStringLiteral(".metainfo.xml"));
+    QVERIFY(metainfo.open(QIODevice::ReadOnly));
+    const QString xml = QString::fromUtf8(metainfo.readAll());
+    const QString release = QStringLiteral("<release version=\"" STEWARD_APP_VERSION
+                                           "\" date=\"" STEWARD_RELEASE_DATE "\"/>");
+    QVERIFY2(xml.contains(release), qPrintable(xml));
+    QCOMPARE(xml.count(QLatin1String("<release ")), 1);
+
+    const Outcome changelog = run(
+        QStringLiteral("zcat"),
+        {root + QStringLiteral("/usr/share/doc/") + PackageName + QStringLiteral("/changelog.gz")});
+    QCOMPARE(changelog.code, 0);
+    // The maintainer line: " -- Name <mail>  Wed, 02 Dec 2026 00:00:00 +0000" (English names).
+    const QString date = QDate::fromString(QStringLiteral(STEWARD_RELEASE_DATE), Qt::ISODate)
+                             .toString(QStringLiteral("ddd, dd MMM yyyy"))
+        + QStringLiteral(" 00:00:00 +0000");
+    QVERIFY2(changelog.out.contains(QStringLiteral(">  ") + date + QLatin1Char('\n')),
+             qPrintable(changelog.out + QStringLiteral(" / ") + date));
+}
+
 void tst_DebPackage::lintianReportsNoError()
 {
     QElapsedTimer timer;
@@ -369,6 +417,13 @@ void tst_DebPackage::installsWithApt()
                                          "installs and removes it itself, so remove it first "
                                          "(apt-get remove ")
                         + PackageName + QStringLiteral(")")));
+    // The test checks that the last stewardctl alternative goes with the package.
+    QVERIFY2(run(QStringLiteral("update-alternatives"),
+                 {QStringLiteral("--query"), QStringLiteral("stewardctl")})
+                     .code
+                 != 0,
+             "Another package on this machine provides stewardctl (update-alternatives "
+             "--query stewardctl); this test needs a machine without one");
     QElapsedTimer timer;
     timer.start();
     m_installed = true; // from here on, cleanupTestCase() removes it whatever happens
@@ -380,6 +435,49 @@ void tst_DebPackage::installsWithApt()
         QVERIFY2(present(QLatin1Char('/') + path), qPrintable(path));
     QCOMPARE(QFileInfo(QStringLiteral("/usr/bin/") + Launcher).canonicalFilePath(),
              AppDir + QStringLiteral("/bin/") + Launcher);
+}
+
+void tst_DebPackage::stewardctlItsManPagesAndCompletionAreInstalled()
+{
+    if (!m_installed)
+        QSKIP("The package is not installed (see installsWithApt).");
+    for (const auto &[link, target] : alternativeLinks())
+        QCOMPARE(QFileInfo(link).canonicalFilePath(), target);
+    // On a PATH without the app directory, as a new user's shell has it.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/sbin:/usr/bin:/sbin:/bin"));
+    Outcome r
+        = run(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("command -v stewardctl")},
+              {}, 60000, env);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("/usr/bin/stewardctl"));
+    r = run(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("stewardctl --help")}, {},
+            60000, env);
+    QVERIFY2(r.code == 0 && r.out.contains(QLatin1String("Usage: stewardctl")),
+             qPrintable(r.out + r.err));
+    // man finds each page through /usr/share/man (it names the file the link ends at), and
+    // shows it.
+    for (const QString &page :
+         {QStringLiteral("stewardctl"), QStringLiteral("steward"), Launcher}) {
+        r = run(QStringLiteral("man"), {QStringLiteral("-w"), page}, {}, 60000, env);
+        QVERIFY2(r.code == 0, qPrintable(page + QStringLiteral(": ") + r.out + r.err));
+        QCOMPARE(QFileInfo(r.out.trimmed()).canonicalFilePath(),
+                 QFileInfo(QStringLiteral("/usr/share/man/man1/") + page + QStringLiteral(".1.gz"))
+                     .canonicalFilePath());
+        r = run(QStringLiteral("man"), {QStringLiteral("-P"), QStringLiteral("cat"), page}, {},
+                60000, env);
+        QVERIFY2(r.code == 0 && r.out.contains(QLatin1String("Usage: ")),
+                 qPrintable(page + QStringLiteral(": ") + r.out + r.err));
+    }
+    // The licence: the copyright file names Apache-2.0, whose text Debian keeps.
+    QFile copyright(QStringLiteral("/usr/share/doc/") + PackageName + QStringLiteral("/copyright"));
+    QVERIFY(copyright.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(copyright.readAll());
+    QVERIFY2(text.contains(QLatin1String("Apache License, Version 2.0"))
+                 && text.contains(QLatin1String("/usr/share/common-licenses/Apache-2.0")),
+             qPrintable(text));
+    QFile licence(QStringLiteral("/usr/share/common-licenses/Apache-2.0"));
+    QVERIFY(licence.open(QIODevice::ReadOnly));
+    QVERIFY(licence.readAll().contains("Apache License"));
 }
 
 void tst_DebPackage::launcherRunsTheBundleUntilReady()
@@ -441,6 +539,75 @@ void tst_DebPackage::launcherRunsTheBundleUntilReady()
     QVERIFY(!out.contains(QString::fromLatin1(Token)));
 }
 
+void tst_DebPackage::headlessLauncherWithoutKeychainSaysWhatToRun()
+{
+    if (!m_installed)
+        QSKIP("The package is not installed (see installsWithApt).");
+    if (!STEWARD_BUNDLE_IS_EXAMPLE)
+        QSKIP("Only the example bundle's secrets are known to this test.");
+    // A server reached over SSH: no display, no session bus, nothing in the runtime dir.
+    QTemporaryDir home;
+    QVERIFY(QDir(home.path()).mkdir(QStringLiteral("runtime")));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name :
+         {"DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "GNOME_KEYRING_CONTROL"})
+        env.remove(QLatin1String(name));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home.filePath(QStringLiteral("runtime")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+    const QString appData = home.path() + QStringLiteral("/steward/hello-steward");
+    const QString launcher = QStringLiteral("/usr/bin/") + Launcher;
+
+    // One line naming the command that works, and nothing started.
+    const Outcome refused = run(launcher, {QStringLiteral("--headless")}, {}, 60000, env);
+    QVERIFY2(refused.code == 4, qPrintable(refused.out + refused.err));
+    const QString command = Launcher + QStringLiteral(" --headless --secret-store=file");
+    QVERIFY2(refused.err.contains(QLatin1Char('`') + command + QLatin1Char('`')),
+             qPrintable(refused.err));
+    QCOMPARE(refused.err.count(u'\n'), 1);
+    QVERIFY(refused.out.isEmpty());
+    QVERIFY(!present(appData));
+
+    // That command serves, and its second run finds the secrets the first one stored.
+    auto ctl = [&](const QStringList &args, const QByteArray &input = {}) {
+        return run(AppDir + QStringLiteral("/bin/stewardctl"),
+                   args + QStringList {QStringLiteral("--app-data"), appData}, input, 60000, env);
+    };
+    for (const bool firstRun : {true, false}) {
+        QProcess steward;
+        steward.setProcessEnvironment(env);
+        steward.setProcessChannelMode(QProcess::MergedChannels);
+        steward.start(launcher, command.split(u' ').mid(1));
+        QVERIFY2(steward.waitForStarted(), qPrintable(steward.errorString()));
+        steward.closeWriteChannel();
+        QString printed;
+        auto output = [&] {
+            printed += QString::fromUtf8(steward.readAll());
+            return printed;
+        };
+        Outcome status;
+        if (firstRun) {
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                (status = ctl({QStringLiteral("status")}))
+                    .out.contains(QLatin1String("Missing secrets: api_token")),
+                qPrintable(status.out + status.err + output()), 30000);
+            const Outcome r = ctl(
+                {QStringLiteral("secrets"), QStringLiteral("set"), QStringLiteral("api_token")},
+                Token + "\n");
+            QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            (status = ctl({QStringLiteral("status"), QStringLiteral("--json")}))
+                .out.contains(QLatin1String("\"status\": \"ready\"")),
+            qPrintable(status.out + status.err + output()), 30000);
+        const Outcome r = ctl({QStringLiteral("shutdown")});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY(steward.waitForFinished(30000));
+        QVERIFY2(steward.exitStatus() == QProcess::NormalExit && steward.exitCode() == 0,
+                 qPrintable(output()));
+        QCOMPARE(output().contains(QLatin1String("(first run)")), firstRun);
+    }
+}
+
 void tst_DebPackage::removeLeavesNothingBehind()
 {
     if (!m_installed)
@@ -456,6 +623,14 @@ void tst_DebPackage::removeLeavesNothingBehind()
                  qPrintable(path));
     QVERIFY(!present(AppDir));
     QVERIFY(!present(QStringLiteral("/usr/share/doc/") + PackageName));
+    // The alternatives' links went with the last stewardctl, this one.
+    for (const auto &[link, target] : alternativeLinks())
+        QVERIFY2(!present(link), qPrintable(link));
+    QVERIFY(!present(QStringLiteral("/etc/alternatives/stewardctl")));
+    QVERIFY(run(QStringLiteral("update-alternatives"),
+                {QStringLiteral("--query"), QStringLiteral("stewardctl")})
+                .code
+            != 0);
 }
 
 void tst_DebPackage::cleanupTestCase()
