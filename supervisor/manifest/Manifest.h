@@ -238,6 +238,9 @@ struct SandboxSpec
     QList<Grant> read;
     QList<Grant> write;
     bool sessionBus = false; // DBUS_SESSION_BUS_ADDRESS passed on
+    // The TCP ports it may connect to, besides the bundle's own and Steward's control API;
+    // unset: outgoing connections are not restricted.
+    std::optional<QList<quint16>> connect;
 };
 
 struct ServiceSpec

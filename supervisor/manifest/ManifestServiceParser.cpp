@@ -458,7 +458,7 @@ void Parser::parseSandbox(const json &v, const QString &path, ServiceSpec &s)
         return mode(QString::fromStdString(v.get<std::string>()), path);
     if (!r.expectObject(v, path))
         return;
-    r.warnUnknownKeys(v, path, {"mode", "read", "write", "session_bus"});
+    r.warnUnknownKeys(v, path, {"mode", "read", "write", "session_bus", "connect"});
     if (auto m = r.string(v, "mode", path))
         mode(*m, path + QStringLiteral("/mode"));
     if (auto bus = r.boolean(v, "session_bus", path))
@@ -490,6 +490,22 @@ void Parser::parseSandbox(const json &v, const QString &path, ServiceSpec &s)
     };
     grants("read", s.sandbox.read);
     grants("write", s.sandbox.write);
+    // The only TCP ports it may connect to (beyond the bundle's and Steward's).
+    if (v.contains("connect")) {
+        s.sandbox.connect = QList<quint16>();
+        forEachInArray(
+            v, "connect", path, Need::Optional, [&](const json &item, const QString &where) {
+                if (item.is_number_integer() && item.get<qint64>() >= 1
+                    && item.get<qint64>() <= 65535)
+                    *s.sandbox.connect << quint16(item.get<qint64>());
+                else
+                    r.error(where,
+                            QStringLiteral("must be a TCP port, 1 to 65535 "
+                                           "(got %1)")
+                                .arg(item.is_number() ? QString::fromStdString(item.dump())
+                                                      : JsonReader::typeName(item)));
+            });
+    }
 }
 
 } // namespace steward::detail

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QUrl>
 
 namespace steward {
 
@@ -165,6 +166,18 @@ Result<std::shared_ptr<Sandbox>> ManagedService::sandboxFor(const QString &progr
     paths.program = program;
     for (const int port : m_ctx.templates.ports.value(m_spec.id))
         paths.ports << quint16(port);
+    if (m_spec.sandbox.connect) {
+        for (const auto &servicePorts : m_ctx.templates.ports) {
+            for (const int port : servicePorts)
+                paths.bundlePorts << quint16(port);
+        }
+        if (m_ctx.stewardVariables) {
+            const QUrl control(
+                m_ctx.stewardVariables(m_spec.id).value(QStringLiteral("STEWARD_CONTROL_URL")));
+            if (control.port() > 0)
+                paths.bundlePorts << quint16(control.port());
+        }
+    }
     Result<std::shared_ptr<Sandbox>> sandbox = ServiceSandbox::build(m_spec, paths);
     if (!sandbox)
         return Result<std::shared_ptr<Sandbox>>::failure(

@@ -30,6 +30,7 @@ constexpr __u64 Refer = LANDLOCK_ACCESS_FS_REFER; // ABI 2: rename and link acro
 // Later ABIs, which Debian 12's kernel headers do not have yet (the kernel's ABI is stable).
 constexpr __u64 Truncate = 1ULL << 14; // ABI 3: LANDLOCK_ACCESS_FS_TRUNCATE
 constexpr __u64 BindTcp = 1ULL << 0; // ABI 4: LANDLOCK_ACCESS_NET_BIND_TCP
+constexpr __u64 ConnectTcp = 1ULL << 1; // ABI 4: LANDLOCK_ACCESS_NET_CONNECT_TCP
 constexpr int RuleNetPort = 2; // ABI 4: LANDLOCK_RULE_NET_PORT
 constexpr __u64 ScopeAbstractUnixSocket = 1ULL << 0; // ABI 6
 constexpr __u64 ScopeSignal = 1ULL << 1; // ABI 6
@@ -75,7 +76,7 @@ QString Sandbox::enforced()
         return {};
     QStringList what {QStringLiteral("files")};
     if (version >= 4)
-        what << QStringLiteral("TCP ports it may listen on");
+        what << QStringLiteral("TCP ports");
     if (version >= 6)
         what << QStringLiteral("signals and abstract sockets");
     return what.join(QStringLiteral(", "));
@@ -92,8 +93,8 @@ Result<std::shared_ptr<Sandbox>> Sandbox::build(const Rules &rules)
     RulesetAttr attr;
     attr.handledAccessFs = handled;
     const bool limitBind = version >= 4 && rules.bindPorts.has_value();
-    if (limitBind)
-        attr.handledAccessNet = BindTcp;
+    const bool limitConnect = version >= 4 && rules.connectPorts.has_value();
+    attr.handledAccessNet = (limitBind ? BindTcp : 0) | (limitConnect ? ConnectTcp : 0);
     if (version >= 6 && rules.scope)
         attr.scoped = ScopeAbstractUnixSocket | ScopeSignal;
     // An older kernel takes only the fields it knows.
@@ -131,19 +132,25 @@ Result<std::shared_ptr<Sandbox>> Sandbox::build(const Rules &rules)
         if (Status st = grant(*paths, access); !st)
             return R::failure(st.error());
     }
-    if (limitBind) {
-        QList<quint16> ports = *rules.bindPorts;
-        ports << 0; // an ephemeral port: no other process's port can be taken with it
-        for (const quint16 port : std::as_const(ports)) {
+    auto allowPorts = [&](const QList<quint16> &ports, __u64 access) -> Status {
+        for (const quint16 port : ports) {
             NetPortAttr rule;
-            rule.allowedAccess = BindTcp;
+            rule.allowedAccess = access;
             rule.port = port;
             if (::syscall(__NR_landlock_add_rule, fd, RuleNetPort, &rule, 0) != 0)
-                return R::failure(QStringLiteral("cannot allow port %1 in the sandbox: %2")
-                                      .arg(port)
-                                      .arg(errnoText()));
+                return Status::failure(QStringLiteral("cannot allow port %1 in the sandbox: %2")
+                                           .arg(port)
+                                           .arg(errnoText()));
         }
-    }
+        return {};
+    };
+    // Port 0 for bind: an ephemeral port, with which no other process's port can be taken.
+    if (Status st
+        = limitBind ? allowPorts(QList<quint16>(*rules.bindPorts) << 0, BindTcp) : Status();
+        !st)
+        return R::failure(st.error());
+    if (Status st = limitConnect ? allowPorts(*rules.connectPorts, ConnectTcp) : Status(); !st)
+        return R::failure(st.error());
     return sandbox;
 }
 

@@ -22,9 +22,11 @@ public:
         QStringList readExecute; // the bundle, the system (/usr, /lib*, /etc, ...)
         QStringList readWrite; // the service's data, /tmp
         QStringList readOnly; // its own secret dir
-        // ABI 4+: TCP bind only to these ports (and 0, an ephemeral one); connect stays open.
+        // ABI 4+: TCP bind only to these ports (and 0, an ephemeral one).
         // Unset: bind is not restricted.
         std::optional<QList<quint16>> bindPorts;
+        // ABI 4+: TCP connect only to these ports. Unset: connect is not restricted.
+        std::optional<QList<quint16>> connectPorts;
         // ABI 6+: no signal to, and no abstract unix socket of, a process outside the domain.
         bool scope = true;
     };

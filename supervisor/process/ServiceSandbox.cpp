@@ -70,6 +70,8 @@ Sandbox::Rules ServiceSandbox::rules(const ServiceSpec &service, const Paths &pa
     for (const SandboxSpec::Grant &g : service.sandbox.write)
         rules.readWrite << resolve(g, paths);
     rules.bindPorts = paths.ports;
+    if (service.sandbox.connect)
+        rules.connectPorts = *service.sandbox.connect + paths.bundlePorts;
     rules.scope = true;
     return rules;
 }

@@ -27,6 +27,9 @@ public:
         QString configDir; // $XDG_CONFIG_HOME/<app>
         QString cacheDir; // $XDG_CACHE_HOME/<app>
         QList<quint16> ports; // the service's allocated ports
+        // What a service whose manifest limits its connections may always reach: every port
+        // allocated to the bundle's services, and Steward's control API.
+        QList<quint16> bundlePorts;
     };
 
     // The rules of a strict sandbox for `service`.

@@ -1,7 +1,9 @@
 #include "process/Sandbox.h"
+#include "process/ServiceSandbox.h"
 
 #include <QDir>
 #include <QFile>
+#include <QLocalServer>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void attempts();
     void network_data();
     void network();
+    void manifestConnectKeepsTheBundleReachable();
 };
 
 void tst_Sandbox::initTestCase()
@@ -49,6 +52,13 @@ void tst_Sandbox::attempts_data()
     // ABI 6 scopes signals to the domain; before it, the supervisor may be signalled.
     QTest::newRow("signal its supervisor") << "kill -0 %P" << (Sandbox::abi() < 6);
     QTest::newRow("signal its own child (control)") << "sleep 5 & kill $!" << true;
+    // ABI 6 also scopes abstract unix sockets: connecting to the supervisor's (%A) fails with
+    // EPERM (exit 1); any other failure (exit 42) fails the row.
+    QTest::newRow("connect to its supervisor's abstract socket")
+        << "/usr/bin/python3 -c \"import socket,sys\ntry: "
+           "socket.socket(socket.AF_UNIX).connect('\\\\0%A')\nexcept PermissionError: "
+           "sys.exit(1)\nexcept OSError: sys.exit(42)\""
+        << (Sandbox::abi() < 6);
 }
 
 void tst_Sandbox::attempts()
@@ -79,6 +89,12 @@ void tst_Sandbox::attempts()
     });
     command.replace(QLatin1Char('@'), tmp.path());
     command.replace(QLatin1String("%P"), QString::number(::getpid()));
+    // An abstract unix socket of this (unsandboxed) process, for the scoping row.
+    QLocalServer abstract;
+    abstract.setSocketOptions(QLocalServer::AbstractNamespaceOption);
+    const QString abstractName = QStringLiteral("steward-sandbox-%1").arg(::getpid());
+    QVERIFY2(abstract.listen(abstractName), qPrintable(abstract.errorString()));
+    command.replace(QLatin1String("%A"), abstractName);
     // Services are the user's, without capabilities: a root test run (a container) drops them,
     // since CAP_SYS_PTRACE reads the /proc files of any process, sandboxed or not.
     QStringList argv {QStringLiteral("/bin/sh"), QStringLiteral("-c"), command};
@@ -89,7 +105,9 @@ void tst_Sandbox::attempts()
     sh.start(argv.first(), argv.mid(1));
     QVERIFY(sh.waitForFinished(10000));
     QVERIFY2(sh.exitCode() != 125, "the sandbox could not be entered");
-    QCOMPARE(sh.exitCode() == 0, allowed);
+    // Exit 42 is a failure that is not the sandbox's refusal (the abstract socket row).
+    QVERIFY2(allowed ? sh.exitCode() == 0 : sh.exitCode() != 0 && sh.exitCode() != 42,
+             sh.readAllStandardError().constData());
     if (!allowed)
         QVERIFY(!QFile::exists(tmp.filePath(QStringLiteral("planted"))));
 }
@@ -97,17 +115,28 @@ void tst_Sandbox::attempts()
 void tst_Sandbox::network_data()
 {
     QTest::addColumn<QString>("what"); // bind PORT, or connect PORT
+    QTest::addColumn<QString>("connectTo"); // the only port it may connect to; "": any
     QTest::addColumn<bool>("allowed");
     // %O is a port of its own, %X another free port, %L one the test listens on.
-    QTest::newRow("listen on its own port") << "bind %O" << true;
-    QTest::newRow("listen on an ephemeral port") << "bind 0" << true;
-    QTest::newRow("listen on another port") << "bind %X" << (Sandbox::abi() < 4);
-    QTest::newRow("connect out (stays open)") << "connect %L" << true;
+    QTest::newRow("listen on its own port") << "bind %O"
+                                            << "" << true;
+    QTest::newRow("listen on an ephemeral port") << "bind 0"
+                                                 << "" << true;
+    QTest::newRow("listen on another port") << "bind %X"
+                                            << "" << (Sandbox::abi() < 4);
+    QTest::newRow("connect out (stays open)") << "connect %L"
+                                              << "" << true;
+    // A manifest's "connect": [...].
+    QTest::newRow("connect to a listed port") << "connect %L"
+                                              << "%L" << true;
+    QTest::newRow("connect to an unlisted port") << "connect %L"
+                                                 << "%X" << (Sandbox::abi() < 4);
 }
 
 void tst_Sandbox::network()
 {
     QFETCH(QString, what);
+    QFETCH(QString, connectTo);
     QFETCH(bool, allowed);
     // The system's: one in the home folder (pyenv) is outside the sandbox's grants.
     const QString python = QStandardPaths::findExecutable(
@@ -122,15 +151,19 @@ void tst_Sandbox::network()
     const quint16 other = freePort();
     QTcpServer listening;
     QVERIFY(listening.listen(QHostAddress::LocalHost));
-    what.replace(QLatin1String("%O"), QString::number(own));
-    what.replace(QLatin1String("%X"), QString::number(other));
-    what.replace(QLatin1String("%L"), QString::number(listening.serverPort()));
+    for (QString *text : {&what, &connectTo}) {
+        text->replace(QLatin1String("%O"), QString::number(own));
+        text->replace(QLatin1String("%X"), QString::number(other));
+        text->replace(QLatin1String("%L"), QString::number(listening.serverPort()));
+    }
     const QStringList words = what.split(QLatin1Char(' '));
     Sandbox::Rules rules;
     rules.readExecute = {QStringLiteral("/usr"),   QStringLiteral("/bin"), QStringLiteral("/lib"),
                          QStringLiteral("/lib64"), QStringLiteral("/etc"), QStringLiteral("/proc"),
                          QStringLiteral("/dev")};
     rules.bindPorts = QList<quint16> {own};
+    if (!connectTo.isEmpty())
+        rules.connectPorts = QList<quint16> {quint16(connectTo.toUInt())};
     const Result<std::shared_ptr<Sandbox>> sandbox = Sandbox::build(rules);
     QVERIFY2(sandbox, qPrintable(sandbox.error()));
     const int fd = sandbox.value()->rulesetFd();
@@ -146,6 +179,21 @@ void tst_Sandbox::network()
     QVERIFY2(py.waitForFinished(10000), qPrintable(py.errorString()));
     QVERIFY2(py.exitCode() != 125, "the sandbox could not be entered");
     QVERIFY2((py.exitCode() == 0) == allowed, py.readAllStandardError().constData());
+}
+
+void tst_Sandbox::manifestConnectKeepsTheBundleReachable()
+{
+    // "connect": [443]: those ports, the bundle's own services and Steward's control API.
+    ServiceSpec service;
+    service.id = QStringLiteral("api");
+    ServiceSandbox::Paths paths;
+    paths.ports = {47101};
+    paths.bundlePorts = {47101, 47201, 41000};
+    QVERIFY(!ServiceSandbox::rules(service, paths).connectPorts);
+    service.sandbox.connect = QList<quint16> {443};
+    const Sandbox::Rules rules = ServiceSandbox::rules(service, paths);
+    QCOMPARE(rules.connectPorts, std::optional(QList<quint16> {443, 47101, 47201, 41000}));
+    QCOMPARE(rules.bindPorts, std::optional(QList<quint16> {47101}));
 }
 
 QTEST_GUILESS_MAIN(tst_Sandbox)
