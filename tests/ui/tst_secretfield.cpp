@@ -52,6 +52,11 @@ void tst_SecretField::invalidValueIsExplainedWithoutEchoingIt()
     QVERIFY(!field.isAcceptable());
     const QString shown = visibleText(field);
     QVERIFY(shown.contains(QLatin1String("Does not have the expected format")));
+    // In plain words, never the pattern itself.
+    QVERIFY2(shown.contains(QLatin1String("at least 20 characters: letters, digits, _ or -")),
+             qPrintable(shown));
+    for (const char *regex : {"^[", "{20,}", "A-Za-z"})
+        QVERIFY2(!shown.contains(QLatin1String(regex)), qPrintable(shown));
     QVERIFY(!shown.contains(QLatin1String("short-token")));
     QCOMPARE(field.lineEdit()->echoMode(), QLineEdit::Password);
     QCOMPARE(field.lineEdit()->accessibleName(), QStringLiteral("Weather API token"));
