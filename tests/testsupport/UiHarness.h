@@ -2,6 +2,7 @@
 
 #include "DesktopShell.h"
 #include "TestPaths.h"
+#include "process/Supervisor.h"
 #include "runtime/StewardRuntime.h"
 #include "secrets/MemoryStore.h"
 #include "secrets/SecretKeeper.h"
@@ -62,6 +63,17 @@ public:
     }
 
     int start() { return m_runtime->start(); }
+    // Starts the runtime and waits until every service is ready; true when it got there.
+    bool startReady(int timeoutMs = 30000)
+    {
+        return start() == 0
+            && QTest::qWaitFor(
+                   [this] {
+                       return m_runtime->supervisor()
+                           && m_runtime->supervisor()->status() == Supervisor::AppStatus::Ready;
+                   },
+                   timeoutMs);
+    }
     // Stores prompted values through the SecretKeeper, as the wizard would; true once stored.
     bool provide(const QMap<QString, QString> &values)
     {

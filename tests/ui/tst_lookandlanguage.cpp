@@ -171,11 +171,7 @@ void walkSettings(QTemporaryDir &data, const std::function<void(const QString &,
     QVERIFY(
         test::UiHarness::completeFirstRun(data.path(), {{QStringLiteral("api_token"), ApiToken}}));
     test::UiHarness h(options);
-    QCOMPARE(h.start(), 0);
-    QTRY_VERIFY_WITH_TIMEOUT(h.runtime().supervisor()
-                                 && h.runtime().supervisor()->status()
-                                     == Supervisor::AppStatus::Ready,
-                             30000);
+    QVERIFY(h.startReady());
     h.shell().showSettings();
     SettingsDialog *s = h.shell().settings();
     QVERIFY(QTest::qWaitForWindowExposed(s));

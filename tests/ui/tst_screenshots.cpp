@@ -157,11 +157,7 @@ void tst_Screenshots::settings()
     QVERIFY(test::UiHarness::completeFirstRun(
         data.path(), {{QStringLiteral("api_token"), QStringLiteral("wx_0123456789abcdefghij")}}));
     test::UiHarness h(options);
-    QCOMPARE(h.start(), 0);
-    QTRY_VERIFY_WITH_TIMEOUT(h.runtime().supervisor()
-                                 && h.runtime().supervisor()->status()
-                                     == Supervisor::AppStatus::Ready,
-                             30000);
+    QVERIFY(h.startReady());
     h.shell().showSettings();
     SettingsDialog *s = h.shell().settings();
     save(s, QStringLiteral("settings-secrets"));
