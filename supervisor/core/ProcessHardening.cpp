@@ -9,7 +9,9 @@
 #include <sys/resource.h>
 #endif
 #if defined(Q_OS_LINUX)
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 #endif
 
 namespace steward {
@@ -32,6 +34,15 @@ Status ProcessHardening::protectSelf()
         return fromErrno("cannot turn core dumps off");
 #endif
 #if defined(Q_OS_LINUX)
+    // Before PR_SET_DUMPABLE: a process that is not dumpable no longer owns its /proc files.
+    if (const int fd = ::open("/proc/self/coredump_filter", O_WRONLY | O_CLOEXEC); fd >= 0) {
+        const bool written = ::write(fd, "0", 1) == 1;
+        ::close(fd);
+        if (!written)
+            return fromErrno("cannot leave memory out of core dumps");
+    } else if (errno != ENOENT) { // no /proc: the core limit and PR_SET_DUMPABLE still hold
+        return fromErrno("cannot leave memory out of core dumps");
+    }
     if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
         return fromErrno("cannot make steward not dumpable");
 #endif
