@@ -37,6 +37,9 @@ struct ApiContext
     QString instanceId;
     QDateTime startedAt;
     QString manifestSha256;
+    // How a service's processes are kept together, in words; and whether by a cgroup of its own.
+    QString containment;
+    bool cgroupPerService = false;
     // What this run imported from the Vrooli runtime's install of the app, if anything.
     std::optional<ReferenceInstallImport::Report> imported;
     int port = 0; // the port the API listens on (set once it does)

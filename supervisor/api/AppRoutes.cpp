@@ -48,9 +48,9 @@ void AppRoutes::addTo(RouteTable &table)
 namespace {
 
 // Whether services are isolated from each other (docs/security.md), as the console says it.
-json isolationJson(const Manifest &m)
+json isolationJson(const ApiContext &ctx)
 {
-    const ServiceSandbox::Report r = ServiceSandbox::report(m);
+    const ServiceSandbox::Report r = ServiceSandbox::report(*ctx.manifest);
     json unconfined = json::array();
     for (const QString &id : r.unconfined)
         unconfined.push_back(s(id));
@@ -58,13 +58,8 @@ json isolationJson(const Manifest &m)
             {"landlock_abi", r.abi},
             {"enforced", s(r.enforced)},
             {"unsandboxed_services", unconfined},
-            // No systemd scope per service yet: a service's tree is kept by its process group,
-            // run marker and Steward's subreaper, and a process may leave it (docs/security.md).
-            {"cgroup_per_service", false},
-            {"containment",
-             "each service's processes are kept together by their process group, a run marker "
-             "and Steward as their subreaper, not by a cgroup of their own: a process that leaves "
-             "its group and clears its environment escapes the stop (docs/security.md)"},
+            {"cgroup_per_service", ctx.cgroupPerService},
+            {"containment", s(ctx.containment)},
             {"message", s(r.message)}};
 }
 
@@ -125,7 +120,7 @@ ApiResult AppRoutes::status() const
          {"store", m_ctx.keeper ? json(s(m_ctx.keeper->store().backendName())) : json(nullptr)},
          {"services", services},
          {"imported", imported},
-         {"isolation", isolationJson(m)},
+         {"isolation", isolationJson(m_ctx)},
          // The Vrooli runtime's fields.
          {"instance_id", s(m_ctx.instanceId)},
          {"started_at", m_ctx.startedAt.isValid() ? s(m_ctx.startedAt.toString(Qt::ISODate)) : ""},

@@ -1,5 +1,6 @@
 #include "ChildProcessGuard.h"
 
+#include "Cgroup.h"
 #include "RunMarker.h"
 #include "Sandbox.h"
 
@@ -21,9 +22,9 @@
 
 namespace steward {
 
-void ChildProcessGuard::guardHelper(QProcess &process, std::shared_ptr<Sandbox> sandbox)
+void ChildProcessGuard::guardHelper(QProcess &process, Confinement confinement)
 {
-    prepare(process, Tree::Group, std::move(sandbox));
+    prepare(process, Tree::Group, std::move(confinement));
     auto pid = std::make_shared<qint64>(0);
     QObject::connect(&process, &QProcess::started, &process, [&process, pid] {
         *pid = process.processId();
@@ -53,7 +54,7 @@ QHash<qint64, HANDLE> &jobs()
 }
 } // namespace
 
-void ChildProcessGuard::prepare(QProcess &process, Tree, std::shared_ptr<Sandbox>)
+void ChildProcessGuard::prepare(QProcess &process, Tree, Confinement)
 {
     process.setCreateProcessArgumentsModifier([](QProcess::CreateProcessArguments *args) {
         // Its own console process group, so CTRL_BREAK reaches it and not Steward.
@@ -106,27 +107,51 @@ bool ChildProcessGuard::isAdopted(qint64 pid)
 namespace {
 const char *const MarkerProperty = "steward_tree_marker";
 
-// Adopted children and the run marker that finds the rest of their tree (empty: group only).
-QHash<qint64, QString> &adopted()
+// What finds the rest of an adopted child's tree besides its group.
+struct Adopted
 {
-    static QHash<qint64, QString> map;
+    QString marker; // empty: none
+    std::shared_ptr<Cgroup> cgroup; // null: none
+};
+
+// A child's cgroup from prepare() to adopt(), by its QProcess.
+QHash<const QProcess *, std::shared_ptr<Cgroup>> &pending()
+{
+    static QHash<const QProcess *, std::shared_ptr<Cgroup>> map;
+    return map;
+}
+
+QHash<qint64, Adopted> &adopted()
+{
+    static QHash<qint64, Adopted> map;
     return map;
 }
 } // namespace
 
-void ChildProcessGuard::prepare(QProcess &process, Tree tree, std::shared_ptr<Sandbox> sandbox)
+void ChildProcessGuard::prepare(QProcess &process, Tree tree, Confinement confinement)
 {
     if (tree == Tree::Marked)
         process.setProperty(MarkerProperty,
                             process.processEnvironment().value(QLatin1String(RunMarker::Variable)));
+    if (confinement.cgroup) {
+        pending().insert(&process, confinement.cgroup);
+        QObject::connect(&process, &QObject::destroyed, [p = &process] { pending().remove(p); });
+    }
 #if defined(Q_OS_UNIX)
-    // The modifier holds the sandbox, so its ruleset stays open until the child has forked.
-    process.setChildProcessModifier([sandbox] {
+    // The modifier holds the sandbox and the cgroup, so the ruleset and cgroup.procs stay open
+    // until the child has forked.
+    process.setChildProcessModifier([sandbox = confinement.sandbox, cgroup = confinement.cgroup] {
         // Own process group, so a stop reaches the service's own children too.
         ::setpgid(0, 0);
 #if defined(Q_OS_LINUX)
         // If Steward dies, even by SIGKILL, the kernel kills the service.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        // Into its own cgroup, before the sandbox closes the cgroup files to it for good.
+        if (cgroup && ::write(cgroup->procsFd(), "0", 1) != 1) {
+            static const char why[] = "steward: cannot enter the service's cgroup\n";
+            (void)!::write(STDERR_FILENO, why, sizeof why - 1);
+            ::_exit(126);
+        }
 #endif
         if (sandbox && !Sandbox::restrictSelf(sandbox->rulesetFd())) {
             static const char why[] = "steward: cannot enter the service's sandbox\n";
@@ -136,13 +161,13 @@ void ChildProcessGuard::prepare(QProcess &process, Tree tree, std::shared_ptr<Sa
     });
 #else
     Q_UNUSED(process);
-    Q_UNUSED(sandbox);
 #endif
 }
 
 void ChildProcessGuard::adopt(QProcess &process)
 {
-    adopted().insert(process.processId(), process.property(MarkerProperty).toString());
+    adopted().insert(process.processId(),
+                     {process.property(MarkerProperty).toString(), pending().take(&process)});
 }
 
 void ChildProcessGuard::stop(qint64 pid, Stop how, int unixSignal)
@@ -152,8 +177,15 @@ void ChildProcessGuard::stop(qint64 pid, Stop how, int unixSignal)
         return;
     const int sig = how == Stop::Hard ? SIGKILL : unixSignal;
     ::kill(pid_t(-pid), sig);
-    if (const QString marker = adopted().value(pid); !marker.isEmpty())
-        RunMarker::signal(RunMarker::find(marker), sig);
+    const Adopted child = adopted().value(pid);
+    if (child.cgroup) {
+        if (how == Stop::Hard)
+            child.cgroup->kill();
+        else
+            child.cgroup->signal(sig);
+    }
+    if (!child.marker.isEmpty())
+        RunMarker::signal(RunMarker::find(child.marker), sig);
 #else
     Q_UNUSED(pid);
     Q_UNUSED(how);

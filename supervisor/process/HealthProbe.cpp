@@ -219,7 +219,14 @@ bool HealthProbe::healthBodyPasses(const QByteArray &body, QString *why)
 
 void HealthProbe::command(const QStringList &argv, const QString &workingDir,
                           const QProcessEnvironment &env, int timeoutMs, QObject *context,
-                          Handler handler, std::shared_ptr<Sandbox> sandbox)
+                          Handler handler)
+{
+    command(argv, workingDir, env, timeoutMs, context, std::move(handler), Confinement {});
+}
+
+void HealthProbe::command(const QStringList &argv, const QString &workingDir,
+                          const QProcessEnvironment &env, int timeoutMs, QObject *context,
+                          Handler handler, Confinement confinement)
 {
     auto once = std::make_shared<Once>(Once {context, std::move(handler)});
     if (argv.isEmpty()) {
@@ -233,7 +240,7 @@ void HealthProbe::command(const QStringList &argv, const QString &workingDir,
     proc->setProcessEnvironment(env);
     proc->setStandardOutputFile(QProcess::nullDevice());
     proc->setStandardErrorFile(QProcess::nullDevice());
-    ChildProcessGuard::guardHelper(*proc, std::move(sandbox));
+    ChildProcessGuard::guardHelper(*proc, std::move(confinement));
     auto *timer = new QTimer(proc);
     timer->setSingleShot(true);
     QObject::connect(timer, &QTimer::timeout, proc, [proc, once, timeoutMs] {

@@ -10,7 +10,7 @@
 
 namespace steward {
 
-class Sandbox;
+struct Confinement;
 
 // One-shot checks of a service: an HTTP GET answered 2xx, a TCP connection accepted, or a
 // command that exits 0, each within a timeout. As in the v0.1 reference runtime, a GET of exactly
@@ -25,10 +25,13 @@ public:
     static void http(int port, const QString &path, int timeoutMs, QObject *context,
                      Handler handler);
     static void tcp(int port, int timeoutMs, QObject *context, Handler handler);
-    // With a sandbox, the command runs in a Landlock domain of its own (ServiceSandbox).
+    // The command runs in its own process group, and in the Landlock domain and cgroup given.
     static void command(const QStringList &argv, const QString &workingDir,
                         const QProcessEnvironment &env, int timeoutMs, QObject *context,
-                        Handler handler, std::shared_ptr<Sandbox> sandbox = {});
+                        Handler handler, Confinement confinement);
+    static void command(const QStringList &argv, const QString &workingDir,
+                        const QProcessEnvironment &env, int timeoutMs, QObject *context,
+                        Handler handler);
 
     // Whether a /health body says the service is healthy; `why` tells otherwise.
     static bool healthBodyPasses(const QByteArray &body, QString *why);

@@ -225,10 +225,10 @@ void ManagedService::spawn()
             return setState(State::Failed, st.error());
         }
     }
-    Result<std::shared_ptr<Sandbox>> sandbox = sandboxFor(plan->program);
-    if (!sandbox) {
-        record("service_start_failed", {{"error", s(sandbox.error())}});
-        return setState(State::Failed, sandbox.error());
+    Result<Confinement> confinement = confinementFor(plan->program, Role::Service);
+    if (!confinement) {
+        record("service_start_failed", {{"error", s(confinement.error())}});
+        return setState(State::Failed, confinement.error());
     }
     const QString program = plan->program;
     const QStringList args = plan->args;
@@ -246,8 +246,10 @@ void ManagedService::spawn()
     proc->setArguments(args);
     proc->setWorkingDirectory(cwd);
     proc->setProcessEnvironment(env);
-    ChildProcessGuard::prepare(*proc, ChildProcessGuard::Tree::Marked, sandbox.value());
-    if (!sandbox.value())
+    const bool sandboxed = confinement->sandbox != nullptr;
+    ChildProcessGuard::prepare(*proc, ChildProcessGuard::Tree::Marked,
+                               std::move(confinement).value());
+    if (!sandboxed)
         m_log->note(m_spec.sandbox.mode == SandboxSpec::Mode::Off
                         ? QStringLiteral("runs without a sandbox (\"sandbox\": \"off\")")
                         : QStringLiteral("runs without a sandbox: this kernel has no Landlock"));

@@ -18,6 +18,8 @@ class QTimer;
 
 namespace steward {
 
+class CgroupTree;
+struct Confinement;
 class EmbeddedService;
 class GpuProbe;
 class InstallState;
@@ -47,6 +49,8 @@ struct ServiceContext
     GpuProbe *gpu = nullptr;
     // Checks each program against bundle.lock before it runs; null: no check.
     ExecGuard *execGuard = nullptr;
+    // A cgroup for each service and helper; null: process group and run marker only.
+    CgroupTree *cgroups = nullptr;
     // Makes what serves a ui-bundle service inside Steward (the runtime's web server); unset, such
     // a service fails to start.
     std::function<Result<std::unique_ptr<EmbeddedService>>(const ServiceSpec &,
@@ -124,10 +128,12 @@ private:
     // The program a relative command[0] names (bundle root, then beside the binary, then PATH).
     QString resolveCommand(const QString &program, const QProcessEnvironment &env) const;
     int playwrightDriverPort() const;
-    // The sandbox a process of this service (itself, a migration, a command probe) enters;
-    // null: unconfined ("sandbox": "off", or no Landlock). A sandbox that cannot be built
-    // fails the start: nothing runs unconfined by accident.
-    Result<std::shared_ptr<Sandbox>> sandboxFor(const QString &program) const;
+    // Where a process of this service (itself, or a migration or command probe: a helper) is
+    // kept: its sandbox (none for "sandbox": "off", or without Landlock) and its cgroup (the
+    // service's own, or a fresh one for a helper; none without cgroups). A sandbox or cgroup
+    // that cannot be made fails the start: nothing runs unconfined by accident.
+    enum class Role { Service, Helper };
+    Result<Confinement> confinementFor(const QString &program, Role role) const;
     void killTree();
     void cancelTimers();
 

@@ -1,3 +1,5 @@
+#include "Cgroup.h"
+#include "ChildProcessGuard.h"
 #include "ManagedService.h"
 #include "ManagedServiceParts.h"
 #include "ServiceEnvironment.h"
@@ -156,7 +158,7 @@ int ManagedService::playwrightDriverPort() const
     return firstPort(m_spec);
 }
 
-Result<std::shared_ptr<Sandbox>> ManagedService::sandboxFor(const QString &program) const
+Result<Confinement> ManagedService::confinementFor(const QString &program, Role role) const
 {
     ServiceSandbox::Paths paths = ServiceSandbox::userPaths(m_ctx.manifest->app.name);
     paths.bundleRoot = m_ctx.manifest->bundleRoot;
@@ -180,9 +182,18 @@ Result<std::shared_ptr<Sandbox>> ManagedService::sandboxFor(const QString &progr
     }
     Result<std::shared_ptr<Sandbox>> sandbox = ServiceSandbox::build(m_spec, paths);
     if (!sandbox)
-        return Result<std::shared_ptr<Sandbox>>::failure(
+        return Result<Confinement>::failure(
             QStringLiteral("cannot sandbox it: %1").arg(sandbox.error()));
-    return sandbox;
+    Confinement confinement {std::move(sandbox).value(), {}};
+    if (m_ctx.cgroups) {
+        Result<std::shared_ptr<Cgroup>> cgroup = role == Role::Service
+            ? m_ctx.cgroups->service(m_spec.id)
+            : m_ctx.cgroups->helper(m_spec.id);
+        if (!cgroup)
+            return Result<Confinement>::failure(cgroup.error());
+        confinement.cgroup = std::move(cgroup).value();
+    }
+    return confinement;
 }
 
 } // namespace steward

@@ -114,17 +114,17 @@ void ManagedService::runMigrations(qsizetype index)
     record("migration_start", {{"version", s(mig.version)}, {"run_on", s(mig.runOnAsWritten)}});
     m_log->note(QStringLiteral("migration %1 (%2): %3")
                     .arg(mig.version, enumName(mig.runOn), argv.join(QLatin1Char(' '))));
-    Result<std::shared_ptr<Sandbox>> sandbox = sandboxFor(argv.first());
-    if (!sandbox)
+    Result<Confinement> confinement = confinementFor(argv.first(), Role::Helper);
+    if (!confinement)
         return setState(State::Failed,
-                        QStringLiteral("migration %1: %2").arg(mig.version, sandbox.error()));
+                        QStringLiteral("migration %1: %2").arg(mig.version, confinement.error()));
     auto *proc = new QProcess(this);
     m_migration = proc;
     proc->setProgram(argv.first());
     proc->setArguments(argv.mid(1));
     proc->setWorkingDirectory(plan->workingDir);
     proc->setProcessEnvironment(env);
-    ChildProcessGuard::guardHelper(*proc, sandbox.value());
+    ChildProcessGuard::guardHelper(*proc, std::move(confinement).value());
     connect(proc, &QProcess::readyReadStandardOutput, this, [this, proc] {
         m_log->append(ServiceLog::Channel::Stdout, proc->readAllStandardOutput());
     });

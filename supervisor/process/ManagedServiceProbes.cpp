@@ -1,3 +1,4 @@
+#include "ChildProcessGuard.h"
 #include "EmbeddedService.h"
 #include "HealthProbe.h"
 #include "ManagedService.h"
@@ -47,11 +48,13 @@ void ManagedService::probe(const HealthCheck &check, bool portOnly, const QStrin
         if (!argv.isEmpty())
             argv.first() = resolveCommand(argv.first(), env);
         const QString dir = m_process ? m_process->workingDirectory() : m_ctx.manifest->bundleRoot;
-        Result<std::shared_ptr<Sandbox>> sandbox
-            = sandboxFor(argv.isEmpty() ? QString() : argv.first());
-        if (!sandbox)
-            return QTimer::singleShot(0, this, [done, why = sandbox.error()] { done(false, why); });
-        return HealthProbe::command(argv, dir, env, timeout, this, done, sandbox.value());
+        Result<Confinement> confinement
+            = confinementFor(argv.isEmpty() ? QString() : argv.first(), Role::Helper);
+        if (!confinement)
+            return QTimer::singleShot(0, this,
+                                      [done, why = confinement.error()] { done(false, why); });
+        return HealthProbe::command(argv, dir, env, timeout, this, done,
+                                    std::move(confinement).value());
     }
     case HealthCheck::Type::LogMatch:
         // Output-based health: the pattern was seen (when it decides readiness), and the

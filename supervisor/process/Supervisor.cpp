@@ -93,6 +93,7 @@ Status Supervisor::prepare(const QSet<int> &excludedPorts)
     ctx.state = m_installState;
     ctx.gpu = m_gpu;
     ctx.execGuard = m_execGuard;
+    ctx.cgroups = m_cgroups;
     ctx.embedded = m_embedded;
     ctx.stewardVariables = [this](const QString &id) {
         return m_extraVars ? m_extraVars(id) : QMap<QString, QString>();

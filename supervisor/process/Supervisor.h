@@ -10,6 +10,7 @@
 
 namespace steward {
 
+class CgroupTree;
 class ExecGuard;
 class GpuProbe;
 class InstallState;
@@ -70,6 +71,8 @@ public:
     GpuProbe &gpu() { return *m_gpu; }
     // Checks every program against the bundle's lock before it runs (before prepare()).
     void setExecGuard(ExecGuard *guard) { m_execGuard = guard; }
+    // Puts each service and helper in a cgroup of its own (before prepare()).
+    void setCgroups(CgroupTree *cgroups) { m_cgroups = cgroups; }
     // Variables each service gets besides its secrets (the control API adds its URL and token).
     void setStewardVariables(std::function<QMap<QString, QString>(const QString &)> f)
     {
@@ -109,6 +112,7 @@ private:
     decltype(ServiceContext::embedded) m_embedded;
     InstallState *m_installState = nullptr;
     ExecGuard *m_execGuard = nullptr;
+    CgroupTree *m_cgroups = nullptr;
     GpuProbe *m_gpu = nullptr;
 };
 

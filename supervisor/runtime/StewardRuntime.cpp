@@ -15,6 +15,7 @@
 #include "logging/Logging.h"
 #include "manifest/ManifestLoader.h"
 #include "manifest/PlanReport.h"
+#include "process/Cgroup.h"
 #include "process/GpuProbe.h"
 #include "process/OrphanReaper.h"
 #include "process/RunMarker.h"
@@ -37,6 +38,7 @@
 #include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
@@ -187,6 +189,7 @@ int StewardRuntime::start()
     m_report->starting(m_manifest, m_appData, m_state->isNewInstall(),
                        m_state->recovered() && !m_importDue,
                        ServiceSandbox::report(m_manifest).message);
+    openCgroups();
     stopLeftovers();
     if (QString why; !(new OrphanReaper(this))->start(&why))
         log->warn("orphans of services are not kept: {}", why.toStdString());
@@ -198,10 +201,44 @@ int StewardRuntime::start()
     return Ok;
 }
 
+void StewardRuntime::openCgroups()
+{
+    Result<std::shared_ptr<CgroupTree>> tree = CgroupTree::open(m_state->installId(), m_instanceId);
+    if (tree) {
+        m_cgroups = std::move(tree).value();
+        m_containment = QStringLiteral("each service, migration and command check runs in a cgroup "
+                                       "of its own (%1): a stop ends every process in it, "
+                                       "whatever group, session or environment it took")
+                            .arg(m_cgroups->path());
+        Logging::runtime()->info("services are kept in cgroups under {}",
+                                 m_cgroups->path().toStdString());
+        return;
+    }
+    m_containment = QStringLiteral("each service's processes are kept together by their process "
+                                   "group, a run marker and Steward as their subreaper, not by a "
+                                   "cgroup of their own (%1): a process that leaves its group and "
+                                   "clears its environment escapes the stop (docs/security.md)")
+                        .arg(tree.error());
+    Logging::runtime()->info("services are not kept in cgroups: {}", tree.error().toStdString());
+}
+
 void StewardRuntime::stopLeftovers()
 {
-    const QList<RunMarker::Process> left
-        = RunMarker::signal(RunMarker::leftovers(m_state->installId(), m_instanceId), SIGKILL);
+    // What an earlier run's cgroups hold first (everything, whatever it did to its environment),
+    // then what carries an earlier run's marker outside them.
+    QList<RunMarker::Process> left;
+    QSet<qint64> seen;
+    if (m_cgroups) {
+        for (const CgroupTree::Leftover &l : m_cgroups->stopLeftovers()) {
+            left << RunMarker::Process {l.pid, l.service, l.command};
+            seen.insert(l.pid);
+        }
+    }
+    for (const RunMarker::Process &p :
+         RunMarker::signal(RunMarker::leftovers(m_state->installId(), m_instanceId), SIGKILL)) {
+        if (!seen.contains(p.pid))
+            left << p;
+    }
     if (left.isEmpty())
         return;
     QStringList names;
@@ -450,6 +487,7 @@ void StewardRuntime::startSupervisor()
     m_supervisor->setInstallState(m_state.get());
     m_supervisor->setPrivateDir(m_privateDir);
     m_supervisor->setExecGuard(m_execGuard.get());
+    m_supervisor->setCgroups(m_cgroups.get());
     m_supervisor->setEmbeddedServices(&UiBundleService::create);
     // Each service learns where the control API is and gets its own token, nothing else.
     const QString controlUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
@@ -494,6 +532,8 @@ bool StewardRuntime::startControlApi()
     ctx.instanceId = m_instanceId;
     ctx.startedAt = m_startedAt;
     ctx.manifestSha256 = m_manifestSha256;
+    ctx.containment = m_containment;
+    ctx.cgroupPerService = m_cgroups != nullptr;
     ctx.shutdown = [this] {
         requestShutdown();
     };

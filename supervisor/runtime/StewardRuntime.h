@@ -25,6 +25,7 @@ class ConsoleReport;
 class ControlApi;
 class ControlApiFiles;
 class InstanceLock;
+class CgroupTree;
 class ExecGuard;
 class ControlServer;
 class Supervisor;
@@ -140,6 +141,8 @@ private:
     void openStore();
     QString storeDelayText() const;
     // Kills what a run of this install that was itself killed left running, and says so.
+    // Where each service's processes are kept (m_cgroups, m_containment).
+    void openCgroups();
     void stopLeftovers();
     // The store is open: import from the Vrooli runtime's install if that is due, then go on.
     void importThenStartKeeper();
@@ -175,6 +178,9 @@ private:
     std::unique_ptr<ControlApiFiles> m_apiFiles; // set once the app data dir is known
     std::unique_ptr<TelemetryLog> m_telemetry;
     std::unique_ptr<ExecGuard> m_execGuard;
+    // Outlives the supervisor: closing it ends whatever its services left behind.
+    std::shared_ptr<CgroupTree> m_cgroups;
+    QString m_containment; // how services' trees are kept, for /status
     std::unique_ptr<Supervisor> m_supervisor;
     bool m_importDue = false;
     std::optional<ReferenceInstallImport::Report> m_import;

@@ -1,12 +1,15 @@
 // What a service of the same user can get from Steward and what it leaves behind, with the real
 // steward binary and real processes: Steward is not dumpable and has no core limit, a service's
 // grandchildren end with the service whether Steward stops it or is killed (then the next start
-// cleans up and says so).
+// cleans up and says so), and those of its migrations and health checks end with them. Where
+// Steward may make cgroups (its cgroup v2 directory is writable, as for root here), also a
+// grandchild that left its group and cleared its run marker.
 
 #include "ProcessTable.h"
 #include "StewardProcess.h"
 #include "TestPaths.h"
 #include "core/PrivateDir.h"
+#include "process/Cgroup.h"
 #include "process/Sandbox.h"
 
 #include <QDir>
@@ -31,6 +34,21 @@ QString readFile(const QString &path)
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 
+qint64 pidIn(const QString &path)
+{
+    return readFile(path).trimmed().toLongLong();
+}
+
+// Whether Steward can keep its services in cgroups here, told from the test's own cgroup, which
+// Steward inherits.
+bool cgroupsHere()
+{
+    const QString own = CgroupTree::ownDirectory();
+    return !own.isEmpty()
+        && ::access(QFile::encodeName(own + QStringLiteral("/cgroup.procs")).constData(), W_OK)
+        == 0;
+}
+
 // A bundle in a temporary folder with the scripts of tests/runtime/containment and one service.
 class ContainmentBundle
 {
@@ -39,7 +57,7 @@ public:
     {
         QDir root(m_dir.path());
         root.mkpath(QStringLiteral("services"));
-        for (const char *f : {"forker.sh", "peek.sh"}) {
+        for (const char *f : {"forker.sh", "peek.sh", "helper.sh"}) {
             const QString to = root.filePath(QStringLiteral("services/") + QLatin1String(f));
             QFile::copy(test::sourceDir() + QStringLiteral("/tests/runtime/containment/")
                             + QLatin1String(f),
@@ -52,8 +70,10 @@ public:
     QString manifest() const { return m_dir.filePath(QStringLiteral("bundle.json")); }
 
     // One worker running services/<script> with `args` (templates rendered), ready once it
-    // printed "service ready", checked by a command probe.
-    bool write(const QString &script, const QStringList &args, bool fileSecret = false) const
+    // printed "service ready", checked by a command probe; `service` adds to or replaces fields of
+    // the service.
+    bool write(const QString &script, const QStringList &args, bool fileSecret = false,
+               const json &more = json::object()) const
     {
         json argv = json::array();
         for (const QString &a : args)
@@ -67,6 +87,7 @@ public:
             {"health", {{"type", "command"}, {"command", {"true"}}, {"interval_ms", 500}}},
             {"readiness",
              {{"type", "log_match"}, {"pattern", "service ready"}, {"timeout_ms", 20000}}}};
+        service.update(more);
         json doc {{"schema_version", "v0.1"},
                   {"target", "desktop"},
                   {"app", {{"name", "containment"}, {"version", "1.0.0"}}},
@@ -107,6 +128,8 @@ private Q_SLOTS:
     void noGrandchildOutlivesAStop();
     void nextStartStopsWhatAKilledRunLeft_data();
     void nextStartStopsWhatAKilledRunLeft();
+    void helpersLeaveNothingBehind_data();
+    void helpersLeaveNothingBehind();
     void unsafeAppDataIsRefused_data();
     void unsafeAppDataIsRefused();
     void plantedRuntimeLinkIsReplaced();
@@ -193,6 +216,12 @@ void tst_Containment::stewardHasNoCoreDump()
     const json reply = json::parse(status.out.toStdString(), nullptr, false);
     QVERIFY2(reply.contains("isolation"), qPrintable(status.out));
     QVERIFY(reply["isolation"]["services_isolated"] == json(landlock));
+    QVERIFY(reply["isolation"]["cgroup_per_service"] == json(cgroupsHere()));
+    const QString containment
+        = QString::fromStdString(reply["isolation"]["containment"].get<std::string>());
+    QVERIFY2(containment.contains(cgroupsHere() ? QLatin1String("in a cgroup of its own")
+                                                : QLatin1String("not by a cgroup of their own")),
+             qPrintable(containment));
     QCOMPARE(steward.terminate().code, 0);
 }
 
@@ -201,6 +230,10 @@ void tst_Containment::noGrandchildOutlivesAStop_data()
     QTest::addColumn<QString>("where");
     QTest::newRow("in the service's group") << "group";
     QTest::newRow("in a session of its own") << "session";
+    // Only a cgroup holds a process that left its session and cleared its run marker; without
+    // one, docs/security.md says it escapes.
+    if (cgroupsHere())
+        QTest::newRow("in a session of its own, marker cleared") << "escape";
 }
 
 void tst_Containment::noGrandchildOutlivesAStop()
@@ -211,8 +244,7 @@ void tst_Containment::noGrandchildOutlivesAStop()
     QTemporaryDir data;
     StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
     QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
-    const qint64 grandchild
-        = readFile(data.filePath(QStringLiteral("gc.pid"))).trimmed().toLongLong();
+    const qint64 grandchild = pidIn(data.filePath(QStringLiteral("gc.pid")));
     QVERIFY(grandchild > 0);
     QVERIFY(test::isAlive(grandchild));
     QCOMPARE(steward.terminate().code, 0);
@@ -260,6 +292,41 @@ void tst_Containment::nextStartStopsWhatAKilledRunLeft()
     QVERIFY(current > 0 && test::isAlive(current));
     QCOMPARE(next.terminate().code, 0);
     QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(current), 5000);
+}
+
+void tst_Containment::helpersLeaveNothingBehind_data()
+{
+    QTest::addColumn<QString>("helper");
+    QTest::newRow("a migration") << "migration";
+    QTest::newRow("a health check command") << "check";
+}
+
+void tst_Containment::helpersLeaveNothingBehind()
+{
+    QFETCH(QString, helper);
+    ContainmentBundle bundle;
+    // The helper forks a grandchild into a session of its own and ends.
+    const json run {"services/helper.sh", "${data}/helper-gc.pid"};
+    json more = helper == QLatin1String("migration")
+        ? json {{"migrations", {{{"version", "1"}, {"command", run}, {"run_on", "always"}}}}}
+        : json {{"health", {{"type", "command"}, {"command", run}, {"interval_ms", 200}}}};
+    // The service runs on (its own grandchild in its group), so its health is checked.
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("group"), QStringLiteral("${data}/gc.pid")}, false, more));
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
+    const QString pidFile = data.filePath(QStringLiteral("helper-gc.pid"));
+    QTRY_VERIFY2_WITH_TIMEOUT(pidIn(pidFile) > 0, qPrintable(steward.out()), 10000);
+    const qint64 grandchild = pidIn(pidFile);
+    if (cgroupsHere()) {
+        // The helper's own cgroup ends with it, and whatever it left there.
+        QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+        QVERIFY(steward.isRunning());
+    }
+    // Without a cgroup, the service's stop finds it by its run marker.
+    QCOMPARE(steward.terminate().code, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
 }
 
 void tst_Containment::unsafeAppDataIsRefused_data()
