@@ -1,5 +1,7 @@
 #include "Cgroup.h"
 
+#include "SystemdScope.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -187,7 +189,7 @@ CgroupTree::~CgroupTree()
     close();
 }
 
-QString CgroupTree::ownDirectory()
+QString CgroupTree::ownDirectory(bool *isRoot)
 {
 #if defined(Q_OS_LINUX)
     QString own;
@@ -197,6 +199,8 @@ QString CgroupTree::ownDirectory()
     }
     if (own.isEmpty())
         return {};
+    if (isRoot)
+        *isRoot = own == QLatin1String("/");
     // mountinfo: id parent dev root mountpoint options ... - fstype source options
     for (const QByteArray &line :
          readSmallFile(QStringLiteral("/proc/self/mountinfo")).split('\n')) {
@@ -216,14 +220,25 @@ QString CgroupTree::ownDirectory()
     return {};
 }
 
-Result<std::shared_ptr<CgroupTree>> CgroupTree::open(const QString &installId, const QString &runId,
+Result<std::shared_ptr<CgroupTree>> CgroupTree::open(const QString &appName,
+                                                     const QString &installId, const QString &runId,
                                                      const QString &base)
 {
     using R = Result<std::shared_ptr<CgroupTree>>;
 #if defined(Q_OS_LINUX)
-    const QString dir = base.isEmpty() ? ownDirectory() : base;
+    bool isRoot = false;
+    QString dir = base.isEmpty() ? ownDirectory(&isRoot) : base;
     if (dir.isEmpty())
         return R::failure(QStringLiteral("this system has no cgroup v2 hierarchy for Steward"));
+    // Systemd owns the cgroups of a session: inside one of its units only what it delegated.
+    if (base.isEmpty() && !isRoot && !SystemdScope::isDelegated(dir)) {
+        const Result<QString> scope = SystemdScope::enter(appName);
+        if (!scope)
+            return R::failure(QStringLiteral("Steward's cgroup %1 is not delegated to it, and "
+                                             "systemd gave it none: %2")
+                                  .arg(dir, scope.error()));
+        dir = scope.value();
+    }
     const QByteArray procs = QFile::encodeName(dir + QStringLiteral("/cgroup.procs"));
     if (::access(QFile::encodeName(dir).constData(), W_OK) != 0
         || ::access(procs.constData(), W_OK) != 0)
@@ -238,6 +253,7 @@ Result<std::shared_ptr<CgroupTree>> CgroupTree::open(const QString &installId, c
             QStringLiteral("cannot make the cgroup %1: %2").arg(path, errorText(errno)));
     return std::shared_ptr<CgroupTree>(new CgroupTree(path, prefix, runName));
 #else
+    Q_UNUSED(appName);
     Q_UNUSED(installId);
     Q_UNUSED(runId);
     Q_UNUSED(base);

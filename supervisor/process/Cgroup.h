@@ -42,8 +42,9 @@ private:
     int m_procsFd = -1;
 };
 
-// The cgroups of one run of Steward, in a cgroup v2 directory Steward may write to (its own, when
-// delegated to it, as for root or a systemd scope with Delegate=yes):
+// The cgroups of one run of Steward, in a cgroup v2 directory Steward may manage: its own cgroup
+// when that is the root of the hierarchy (root, a container) or systemd delegated it; otherwise a
+// delegated scope Steward asks the user's systemd for (SystemdScope):
 //   <Steward's cgroup>/steward-<install id>.<run id>.<pid>/<service>       a service, across
 //   restarts <Steward's cgroup>/steward-<install id>.<run id>.<pid>/<service>.h<n>  one migration
 //   or probe
@@ -56,11 +57,13 @@ public:
     CgroupTree(const CgroupTree &) = delete;
     CgroupTree &operator=(const CgroupTree &) = delete;
 
-    // Makes the run's cgroup under `base`, by default Steward's own cgroup v2 directory.
-    static Result<std::shared_ptr<CgroupTree>> open(const QString &installId, const QString &runId,
+    // Makes the run's cgroup under `base`, by default the cgroup Steward may manage (above).
+    static Result<std::shared_ptr<CgroupTree>> open(const QString &appName,
+                                                    const QString &installId, const QString &runId,
                                                     const QString &base = {});
-    // Steward's own cgroup v2 directory (from /proc/self/cgroup and the cgroup2 mount), or empty.
-    static QString ownDirectory();
+    // Steward's own cgroup v2 directory (from /proc/self/cgroup and the cgroup2 mount), or empty;
+    // `isRoot` tells whether it is the root of the hierarchy as Steward sees it.
+    static QString ownDirectory(bool *isRoot = nullptr);
 
     QString path() const { return m_path; }
     // The service's cgroup, made at the first call and kept for its restarts.

@@ -14,10 +14,12 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -114,6 +116,99 @@ private:
     QTemporaryDir m_dir;
 };
 
+// A cgroup of the test's own below its cgroup, with a "session" cgroup in it that nobody delegated:
+// a stand-in for the desktop session's cgroup Steward starts in. The fake systemd makes its
+// scopes beside "session". Everything in it is ended and it is removed at the end.
+class SessionCgroup
+{
+public:
+    SessionCgroup()
+        : m_base(CgroupTree::ownDirectory() + QStringLiteral("/tst-containment-%1").arg(::getpid()))
+    {
+        QDir().mkpath(m_base + QStringLiteral("/session"));
+        m_procs = ::open(
+            QFile::encodeName(m_base + QStringLiteral("/session/cgroup.procs")).constData(),
+            O_WRONLY | O_CLOEXEC);
+    }
+    ~SessionCgroup()
+    {
+        if (m_procs >= 0)
+            ::close(m_procs);
+        QFile kill(m_base + QStringLiteral("/cgroup.kill"));
+        if (kill.open(QIODevice::WriteOnly))
+            kill.write("1");
+        QTRY_VERIFY(Cgroup::pidsIn(m_base).isEmpty());
+        const QStringList units = QDir(m_base).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        // A cgroup can be removed once the last process in it has ended.
+        for (const QString &unit : units) {
+            const QString dir = m_base + QLatin1Char('/') + unit;
+            QTRY_VERIFY(QDir().rmdir(dir) || !QFileInfo::exists(dir));
+        }
+        QVERIFY(QDir().rmdir(m_base));
+    }
+    bool isReady() const { return m_procs >= 0; }
+    QString base() const { return m_base; }
+    // Moves the calling process (a child before exec) into "session".
+    std::function<void()> join() const
+    {
+        return [fd = m_procs] {
+            (void)!::write(fd, "0", 1);
+        };
+    }
+
+private:
+    QString m_base;
+    int m_procs = -1;
+};
+
+// The cgroup v2 path a process is in ("/a/b"), from /proc/<pid>/cgroup.
+QString cgroupOf(qint64 pid)
+{
+    for (const QString &line :
+         readFile(QStringLiteral("/proc/%1/cgroup").arg(pid)).split(QLatin1Char('\n'))) {
+        if (line.startsWith(QLatin1String("0::")))
+            return line.mid(3);
+    }
+    return {};
+}
+
+// The fake systemd on the session bus, making its scopes in `base`; every call in log().
+class FakeSystemd
+{
+public:
+    explicit FakeSystemd(const QString &base)
+    {
+        m_p.start(QStringLiteral(FAKE_SYSTEMD_PATH),
+                  {base, m_dir.filePath(QStringLiteral("calls"))});
+    }
+    bool waitReady()
+    {
+        return QTest::qWaitFor(
+            [&] {
+                return m_p.canReadLine() || m_p.waitForReadyRead(50) ? m_p.readLine() == "ready\n"
+                                                                     : false;
+            },
+            10000);
+    }
+    QList<json> calls() const
+    {
+        QList<json> out;
+        for (const QString &line : readFile(m_dir.filePath(QStringLiteral("calls")))
+                                       .split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            out << json::parse(line.toStdString());
+        return out;
+    }
+    ~FakeSystemd()
+    {
+        m_p.terminate();
+        m_p.waitForFinished(5000);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_p;
+};
+
 } // namespace
 
 class tst_Containment : public QObject
@@ -130,6 +225,9 @@ private Q_SLOTS:
     void nextStartStopsWhatAKilledRunLeft();
     void helpersLeaveNothingBehind_data();
     void helpersLeaveNothingBehind();
+    void fakeSystemdAnswersSystemdRun();
+    void systemdGivesStewardAScope();
+    void noCgroupsWithoutDelegation();
     void unsafeAppDataIsRefused_data();
     void unsafeAppDataIsRefused();
     void plantedRuntimeLinkIsReplaced();
@@ -325,6 +423,115 @@ void tst_Containment::helpersLeaveNothingBehind()
         QVERIFY(steward.isRunning());
     }
     // Without a cgroup, the service's stop finds it by its run marker.
+    QCOMPARE(steward.terminate().code, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+}
+
+void tst_Containment::fakeSystemdAnswersSystemdRun()
+{
+    if (!cgroupsHere())
+        QSKIP("needs a cgroup v2 directory the test may write to");
+    SessionCgroup session;
+    QVERIFY(session.isReady());
+    FakeSystemd systemd(session.base());
+    QVERIFY(systemd.waitReady());
+    // systemd's own client: without XDG_RUNTIME_DIR, systemd-run --user talks over the session
+    // bus, and runs the command once the scope is there and it is in it.
+    QProcess run;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+    run.setProcessEnvironment(env);
+    run.start(QStringLiteral("systemd-run"),
+              {QStringLiteral("--user"), QStringLiteral("--scope"), QStringLiteral("-p"),
+               QStringLiteral("Delegate=yes"), QStringLiteral("--unit=probe"), QStringLiteral("--"),
+               QStringLiteral("cat"), QStringLiteral("/proc/self/cgroup")});
+    QVERIFY(run.waitForFinished(20000));
+    const QString out = QString::fromUtf8(run.readAllStandardOutput());
+    QVERIFY2(run.exitCode() == 0, run.readAllStandardError().constData());
+    const QString own = cgroupOf(::getpid());
+    QVERIFY2(out.contains(QStringLiteral("0::%1/tst-containment-%2/probe.scope")
+                              .arg(own == QLatin1String("/") ? QString() : own)
+                              .arg(::getpid())),
+             qPrintable(out));
+    const QList<json> calls = systemd.calls();
+    QCOMPARE(calls.size(), 1);
+    QVERIFY(calls.first()["unit"] == json("probe.scope"));
+    QVERIFY(calls.first()["mode"] == json("fail"));
+    QVERIFY(calls.first()["delegate"] == json(true));
+}
+
+void tst_Containment::systemdGivesStewardAScope()
+{
+    if (!cgroupsHere())
+        QSKIP("needs a cgroup v2 directory the test may write to");
+    SessionCgroup session;
+    QVERIFY(session.isReady());
+    FakeSystemd systemd(session.base());
+    QVERIFY(systemd.waitReady());
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("escape"), QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest(),
+                           QProcessEnvironment::systemEnvironment(), session.join());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
+    // Steward asked for a delegated scope holding itself, and is in it.
+    const QString unit = QStringLiteral("steward-containment-%1.scope").arg(steward.pid());
+    const QList<json> calls = systemd.calls();
+    QCOMPARE(calls.size(), 1);
+    QVERIFY(calls.first()["unit"] == json(unit.toStdString()));
+    QVERIFY(calls.first()["delegate"] == json(true));
+    QVERIFY(calls.first()["pids"] == json::array({steward.pid()}));
+    QVERIFY2(cgroupOf(steward.pid()).endsWith(QStringLiteral("/session")) == false
+                 && cgroupOf(steward.pid()).endsWith(QLatin1Char('/') + unit),
+             qPrintable(cgroupOf(steward.pid())));
+    // The service's grandchild, which left its session and cleared its marker, is in the
+    // service's cgroup inside the scope, and ends with the stop.
+    const qint64 grandchild = pidIn(data.filePath(QStringLiteral("gc.pid")));
+    QVERIFY(grandchild > 0);
+    QVERIFY2(cgroupOf(grandchild).contains(QLatin1Char('/') + unit + QStringLiteral("/steward-")),
+             qPrintable(cgroupOf(grandchild)));
+    QVERIFY(cgroupOf(grandchild).endsWith(QStringLiteral("/svc")));
+    const CommandOutcome status
+        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
+                               QStringLiteral("--app-data"), data.path()});
+    const json reply = json::parse(status.out.toStdString(), nullptr, false);
+    QVERIFY2(reply["isolation"]["cgroup_per_service"] == json(true), qPrintable(status.out));
+    QCOMPARE(steward.terminate().code, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+}
+
+void tst_Containment::noCgroupsWithoutDelegation()
+{
+    if (!cgroupsHere())
+        QSKIP("needs a cgroup v2 directory the test may write to");
+    // In a cgroup nobody delegated, and no systemd on the bus to ask: Steward makes no cgroup
+    // there, says why, and runs its services as before.
+    SessionCgroup session;
+    QVERIFY(session.isReady());
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("session"), QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest(),
+                           QProcessEnvironment::systemEnvironment(), session.join());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
+    QVERIFY(cgroupOf(steward.pid()).endsWith(QStringLiteral("/session")));
+    QCOMPARE(QDir(session.base() + QStringLiteral("/session"))
+                 .entryList(QDir::Dirs | QDir::NoDotAndDotDot),
+             QStringList());
+    const CommandOutcome status
+        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
+                               QStringLiteral("--app-data"), data.path()});
+    const json reply = json::parse(status.out.toStdString(), nullptr, false);
+    QVERIFY2(reply["isolation"]["cgroup_per_service"] == json(false), qPrintable(status.out));
+    const QString containment
+        = QString::fromStdString(reply["isolation"]["containment"].get<std::string>());
+    QVERIFY2(
+        containment.contains(QStringLiteral("is not delegated to it, and systemd gave it none")),
+        qPrintable(containment));
+    // The process group and run marker still end what left the group.
+    const qint64 grandchild = pidIn(data.filePath(QStringLiteral("gc.pid")));
     QCOMPARE(steward.terminate().code, 0);
     QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
 }

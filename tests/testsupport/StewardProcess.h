@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <functional>
 #include <sys/prctl.h>
 
 namespace steward::test {
@@ -27,14 +28,20 @@ struct CommandOutcome
 class StewardProcess
 {
 public:
+    // `inChild` runs in the child between fork and exec (async-signal-safe calls only).
     explicit StewardProcess(const QStringList &args, const QByteArray &input = {},
                             const QString &manifest = exampleBundle(),
                             const QProcessEnvironment &environment
-                            = QProcessEnvironment::systemEnvironment())
+                            = QProcessEnvironment::systemEnvironment(),
+                            std::function<void()> inChild = {})
     {
         m_p.setProcessEnvironment(environment);
         // A test that crashes must not leave a steward behind holding the example's ports.
-        m_p.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+        m_p.setChildProcessModifier([inChild] {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (inChild)
+                inChild();
+        });
         m_p.start(QStringLiteral(STEWARD_PATH),
                   QStringList {QStringLiteral("--headless"), QStringLiteral("--manifest"), manifest}
                       + args);
