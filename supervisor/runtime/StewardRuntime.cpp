@@ -203,7 +203,8 @@ int StewardRuntime::start()
 
 void StewardRuntime::openCgroups()
 {
-    Result<std::shared_ptr<CgroupTree>> tree = CgroupTree::open(m_manifest.app.name, m_state->installId(), m_instanceId);
+    Result<std::shared_ptr<CgroupTree>> tree
+        = CgroupTree::open(m_manifest.app.name, m_state->installId(), m_instanceId);
     if (tree) {
         m_cgroups = std::move(tree).value();
         m_containment = QStringLiteral("each service, migration and command check runs in a cgroup "
