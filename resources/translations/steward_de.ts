@@ -1070,6 +1070,34 @@
         <source>Recent log lines of the selected service</source>
         <translation>Letzte Log-Zeilen des ausgewählten Dienstes</translation>
     </message>
+    <message>
+        <source>Limits</source>
+        <translation>Grenzen</translation>
+    </message>
+    <message>
+        <source>The limits are not applied: %1.</source>
+        <translation>Die Grenzen werden nicht angewendet: %1.</translation>
+    </message>
+    <message>
+        <source>%1 MB of memory</source>
+        <translation>%1 MB Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>%1% of a CPU core</source>
+        <translation>%1 % eines CPU-Kerns</translation>
+    </message>
+    <message>
+        <source>%1 processes</source>
+        <translation>%1 Prozesse</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>%1 (not applied)</source>
+        <translation>%1 (nicht angewendet)</translation>
+    </message>
 </context>
 <context>
     <name>steward::SettingsDialog</name>

@@ -1070,6 +1070,34 @@
         <source>Recent log lines of the selected service</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Limits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The limits are not applied: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 MB of memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1% of a CPU core</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 processes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (not applied)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>steward::SettingsDialog</name>

@@ -40,6 +40,8 @@ struct ApiContext
     // How a service's processes are kept together, in words; and whether by a cgroup of its own.
     QString containment;
     bool cgroupPerService = false;
+    // Why the services' limits are not set (empty: they are).
+    QString limitsUnavailable;
     // What this run imported from the Vrooli runtime's install of the app, if anything.
     std::optional<ReferenceInstallImport::Report> imported;
     int port = 0; // the port the API listens on (set once it does)

@@ -71,17 +71,28 @@ json ServiceRoutes::entry(const QString &id) const
         for (auto it = p.cbegin(); it != p.cend(); ++it)
             ports[s(it.key())] = it.value();
     }
-    return {{"id", s(id)},
-            {"type", s(spec->typeName.isEmpty() ? enumName(spec->type) : spec->typeName)},
-            {"critical", spec->critical},
-            {"ready", svc && svc->state() == ManagedService::State::Ready},
-            {"state", svc ? s(ManagedService::stateName(svc->state())) : "waiting"},
-            {"message", svc ? nullable(svc->message()) : json(nullptr)},
-            {"exit_code", svc && svc->exitCode() ? json(*svc->exitCode()) : json(nullptr)},
-            {"restarts", svc ? svc->restarts() : 0},
-            {"pid", svc && svc->isRunning() ? json(svc->pid()) : json(nullptr)},
-            {"ports", ports},
-            {"dependencies", list(spec->dependencies)}};
+    json entry {{"id", s(id)},
+                {"type", s(spec->typeName.isEmpty() ? enumName(spec->type) : spec->typeName)},
+                {"critical", spec->critical},
+                {"ready", svc && svc->state() == ManagedService::State::Ready},
+                {"state", svc ? s(ManagedService::stateName(svc->state())) : "waiting"},
+                {"message", svc ? nullable(svc->message()) : json(nullptr)},
+                {"exit_code", svc && svc->exitCode() ? json(*svc->exitCode()) : json(nullptr)},
+                {"restarts", svc ? svc->restarts() : 0},
+                {"pid", svc && svc->isRunning() ? json(svc->pid()) : json(nullptr)},
+                {"ports", ports},
+                {"dependencies", list(spec->dependencies)}};
+    if (const ResourceLimits &l = spec->limits; !l.isEmpty()) {
+        auto optional = [](const auto &v) {
+            return v ? json(*v) : json(nullptr);
+        };
+        entry["limits"] = {{"memory_mb", optional(l.memoryMb)},
+                           {"cpu_percent", optional(l.cpuPercent)},
+                           {"pids", optional(l.pids)},
+                           {"applied", m_ctx.limitsUnavailable.isEmpty()},
+                           {"why_not", nullable(m_ctx.limitsUnavailable)}};
+    }
+    return entry;
 }
 
 ApiResult ServiceRoutes::services() const

@@ -243,6 +243,17 @@ struct SandboxSpec
     std::optional<QList<quint16>> connect;
 };
 
+// Steward extension "limits": what a service's whole process tree may use, set on its cgroup
+// where Steward has cgroups with these controllers (docs/security.md). Migrations and health
+// checks are not limited.
+struct ResourceLimits
+{
+    std::optional<qint64> memoryMb; // memory.max; an out-of-memory kill ends the whole service
+    std::optional<int> cpuPercent; // cpu.max: 100 is one core
+    std::optional<int> pids; // pids.max: processes and threads
+    bool isEmpty() const { return !memoryMb && !cpuPercent && !pids; }
+};
+
 struct ServiceSpec
 {
     // Other: a type outside the v0.1 enum ("backend"), run as a program like api-binary.
@@ -272,6 +283,7 @@ struct ServiceSpec
     int stopTimeoutMs = 10000; // Steward extension
     EnvInherit envInherit; // Steward extension
     SandboxSpec sandbox; // Steward extension
+    ResourceLimits limits; // Steward extension
 
     // metadata.run_mode "on_demand": not started at launch, only on request.
     bool isOnDemand() const;

@@ -68,6 +68,7 @@ private:
     void literalCharset(const QString &charset, const QString &path, SecretGeneratorSpec &g);
     void parseEnvInherit(const json &v, const QString &path, ServiceSpec &s);
     void parseSandbox(const json &v, const QString &path, ServiceSpec &s);
+    void parseLimits(const json &v, const QString &path, ServiceSpec &s);
     void checkRegex(const QString &pattern, const QString &path);
     template<typename F>
     void forEachInArray(const json &obj, std::string_view key, const QString &path, Need need,

@@ -15,7 +15,7 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
         {"id",           "type",        "description",     "binaries",    "build",    "env",
          "secrets",      "data_dirs",   "log_dir",         "ports",       "health",   "readiness",
          "dependencies", "migrations",  "assets",          "gpu",         "critical", "metadata",
-         "restart",      "stop_signal", "stop_timeout_ms", "env_inherit", "sandbox"});
+         "restart",      "stop_signal", "stop_timeout_ms", "env_inherit", "sandbox",  "limits"});
     if (auto id = r.string(v, "id", path, Need::Required, true)) {
         s.id = *id;
         // Service ids name directories, log files and API paths.
@@ -154,6 +154,8 @@ ServiceSpec Parser::parseService(const json &v, const QString &path)
         parseEnvInherit(*ei, path + QStringLiteral("/env_inherit"), s);
     if (const json *sb = r.member(v, "sandbox", path, Need::Optional))
         parseSandbox(*sb, path + QStringLiteral("/sandbox"), s);
+    if (const json *limits = r.member(v, "limits", path, Need::Optional))
+        parseLimits(*limits, path + QStringLiteral("/limits"), s);
     if (auto sig = r.oneOf(v, "stop_signal", path,
                            {QStringLiteral("SIGTERM"), QStringLiteral("SIGINT"),
                             QStringLiteral("SIGHUP"), QStringLiteral("SIGQUIT"),
@@ -437,6 +439,18 @@ void Parser::parseEnvInherit(const json &v, const QString &path, ServiceSpec &s)
         else
             s.envInherit.names << QString::fromStdString(v[i].get<std::string>());
     }
+}
+
+void Parser::parseLimits(const json &v, const QString &path, ServiceSpec &s)
+{
+    if (!r.expectObject(v, path))
+        return;
+    r.warnUnknownKeys(v, path, {"memory_mb", "cpu_percent", "pids"});
+    s.limits.memoryMb = r.integer(v, "memory_mb", path, 16, qint64(16) * 1024 * 1024);
+    if (const auto cpu = r.integer(v, "cpu_percent", path, 1, 100000))
+        s.limits.cpuPercent = int(*cpu);
+    if (const auto pids = r.integer(v, "pids", path, 1, 4194304))
+        s.limits.pids = int(*pids);
 }
 
 void Parser::parseSandbox(const json &v, const QString &path, ServiceSpec &s)

@@ -1,6 +1,7 @@
 #include "Cgroup.h"
 
 #include "SystemdScope.h"
+#include "manifest/Manifest.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -178,10 +179,11 @@ void Cgroup::kill() const
 #endif
 }
 
-CgroupTree::CgroupTree(QString path, QString prefix, QString runName)
+CgroupTree::CgroupTree(QString path, QString prefix, QString runName, bool baseIsRoot)
     : m_path(std::move(path))
     , m_prefix(std::move(prefix))
     , m_runName(std::move(runName))
+    , m_baseIsRoot(baseIsRoot)
 { }
 
 CgroupTree::~CgroupTree()
@@ -251,7 +253,8 @@ Result<std::shared_ptr<CgroupTree>> CgroupTree::open(const QString &appName,
     if (::mkdir(QFile::encodeName(path).constData(), 0755) != 0 && errno != EEXIST)
         return R::failure(
             QStringLiteral("cannot make the cgroup %1: %2").arg(path, errorText(errno)));
-    return std::shared_ptr<CgroupTree>(new CgroupTree(path, prefix, runName));
+    return std::shared_ptr<CgroupTree>(
+        new CgroupTree(path, prefix, runName, isRoot && base.isEmpty()));
 #else
     Q_UNUSED(appName);
     Q_UNUSED(installId);
@@ -281,13 +284,108 @@ Result<std::shared_ptr<Cgroup>> CgroupTree::make(const QString &name)
 #endif
 }
 
+Status CgroupTree::enableLimits(const QList<ResourceLimits> &wanted)
+{
+#if defined(Q_OS_LINUX)
+    QStringList needed;
+    for (const ResourceLimits &l : wanted) {
+        if (l.memoryMb && !needed.contains(QLatin1String("memory")))
+            needed << QStringLiteral("memory");
+        if (l.cpuPercent && !needed.contains(QLatin1String("cpu")))
+            needed << QStringLiteral("cpu");
+        if (l.pids && !needed.contains(QLatin1String("pids")))
+            needed << QStringLiteral("pids");
+    }
+    if (needed.isEmpty())
+        return {};
+    const QString parent = QFileInfo(m_path).path();
+    const QStringList available
+        = QString::fromLatin1(readSmallFile(parent + QStringLiteral("/cgroup.controllers")))
+              .simplified()
+              .split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    QStringList missing;
+    for (const QString &c : std::as_const(needed)) {
+        if (!available.contains(c))
+            missing << c;
+    }
+    if (!missing.isEmpty()) {
+        m_limitsUnavailable
+            = QStringLiteral("the system gives Steward's cgroup %1 no %2 controller (it has: %3)")
+                  .arg(parent, missing.join(QStringLiteral(", ")),
+                       available.isEmpty() ? QStringLiteral("none")
+                                           : available.join(QStringLiteral(", ")));
+        return Status::failure(m_limitsUnavailable);
+    }
+    if (!m_baseIsRoot && !m_selfInRun) {
+        Result<std::shared_ptr<Cgroup>> self = make(QStringLiteral("steward"));
+        if (!self || ::write(self.value()->procsFd(), "0", 1) != 1) {
+            m_limitsUnavailable = QStringLiteral("Steward cannot move itself out of %1: %2")
+                                      .arg(parent, self ? errorText(errno) : self.error());
+            return Status::failure(m_limitsUnavailable);
+        }
+        m_selfInRun = true;
+    }
+    QByteArray enable;
+    for (const QString &c : std::as_const(needed))
+        enable += '+' + c.toLatin1() + ' ';
+    enable.chop(1);
+    for (const QString &dir : {parent, m_path}) {
+        if (!writeControl(dir + QStringLiteral("/cgroup.subtree_control"), enable)) {
+            m_limitsUnavailable
+                = QStringLiteral("cannot hand the %1 controllers down from %2: %3")
+                      .arg(needed.join(QStringLiteral(", ")), dir, errorText(errno));
+            return Status::failure(m_limitsUnavailable);
+        }
+    }
+    m_limitsUnavailable.clear();
+    return {};
+#else
+    Q_UNUSED(wanted);
+    m_limitsUnavailable = QStringLiteral("limits are set on Linux only");
+    return Status::failure(m_limitsUnavailable);
+#endif
+}
+
 Result<std::shared_ptr<Cgroup>> CgroupTree::service(const QString &serviceId)
 {
+    return service(serviceId, ResourceLimits {});
+}
+
+Result<std::shared_ptr<Cgroup>> CgroupTree::service(const QString &serviceId,
+                                                    const ResourceLimits &limits)
+{
+    using R = Result<std::shared_ptr<Cgroup>>;
     if (const std::shared_ptr<Cgroup> known = m_services.value(serviceId))
         return known;
     Result<std::shared_ptr<Cgroup>> made = make(cgroupName(serviceId));
-    if (made)
-        m_services.insert(serviceId, made.value());
+    if (!made)
+        return made;
+#if defined(Q_OS_LINUX)
+    if (m_limitsUnavailable.isEmpty()) {
+        const QString dir = made.value()->path();
+        QList<std::pair<QString, QByteArray>> settings;
+        if (limits.memoryMb) {
+            settings.append(
+                {QStringLiteral("memory.max"), QByteArray::number(*limits.memoryMb * 1024 * 1024)});
+            // An out-of-memory kill takes the whole service, not one process of it.
+            settings.append({QStringLiteral("memory.oom.group"), QByteArrayLiteral("1")});
+        }
+        if (limits.cpuPercent)
+            settings.append({QStringLiteral("cpu.max"),
+                             QByteArray::number(qint64(*limits.cpuPercent) * 1000) + " 100000"});
+        if (limits.pids)
+            settings.append({QStringLiteral("pids.max"), QByteArray::number(*limits.pids)});
+        for (const auto &[file, value] : std::as_const(settings)) {
+            if (!writeControl(dir + QLatin1Char('/') + file, value))
+                return R::failure(
+                    QStringLiteral("cannot set its limit %1 to %2 in %3: %4")
+                        .arg(file, QString::fromLatin1(value), dir, errorText(errno)));
+        }
+    }
+#else
+    Q_UNUSED(limits);
+#endif
+    m_services.insert(serviceId, made.value());
     return made;
 }
 
@@ -349,7 +447,14 @@ void CgroupTree::close()
     m_services.clear();
     m_helpers.clear();
 #if defined(Q_OS_LINUX)
-    killAndRemove(m_path, 2000);
+    if (!m_selfInRun)
+        return killAndRemove(m_path, 2000);
+    // Steward is in <run>/steward: everything else ends; the run itself goes with systemd's
+    // scope, or at the next start.
+    for (const QString &child : childrenOf(m_path)) {
+        if (child != QLatin1String("steward"))
+            killAndRemove(m_path + QLatin1Char('/') + child, 2000);
+    }
 #endif
 }
 

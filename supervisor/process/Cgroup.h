@@ -11,6 +11,8 @@
 
 namespace steward {
 
+struct ResourceLimits;
+
 // A cgroup (v2) Steward made for one service or one helper (migration, command probe). The child
 // joins it between fork and exec, through a descriptor opened here; whatever it forks then stays
 // in it, whatever group, session or environment it takes, and one write to cgroup.kill ends them
@@ -66,8 +68,18 @@ public:
     static QString ownDirectory(bool *isRoot = nullptr);
 
     QString path() const { return m_path; }
-    // The service's cgroup, made at the first call and kept for its restarts.
+    // Makes the memory, cpu and pids controllers (those `limits` need) available to the
+    // services' cgroups. Outside the hierarchy's root, Steward first moves itself into a cgroup
+    // of its own in the run ("steward"), since the kernel lets a cgroup either hold processes or
+    // hand controllers down. Says why not when they cannot be had; later calls of service() then
+    // leave limits unset.
+    Status enableLimits(const QList<ResourceLimits> &wanted);
+    // Why limits are not set here (empty: they are).
+    QString limitsUnavailable() const { return m_limitsUnavailable; }
+    // The service's cgroup, made at the first call and kept for its restarts, with `limits` set
+    // on it where enableLimits() succeeded; a limit the kernel refuses fails the call.
     Result<std::shared_ptr<Cgroup>> service(const QString &serviceId);
+    Result<std::shared_ptr<Cgroup>> service(const QString &serviceId, const ResourceLimits &limits);
     // A fresh cgroup for one helper of the service; removed once the helper has ended and every
     // handle to it is gone.
     Result<std::shared_ptr<Cgroup>> helper(const QString &serviceId);
@@ -87,7 +99,7 @@ public:
     void close();
 
 private:
-    CgroupTree(QString path, QString prefix, QString runName);
+    CgroupTree(QString path, QString prefix, QString runName, bool baseIsRoot);
     Result<std::shared_ptr<Cgroup>> make(const QString &name);
     // Removes the helper cgroups nobody holds any more that have emptied.
     void sweep();
@@ -99,6 +111,9 @@ private:
     std::vector<std::pair<QString, std::weak_ptr<Cgroup>>> m_helpers;
     quint64 m_helperCount = 0;
     bool m_closed = false;
+    bool m_baseIsRoot = false; // the run's parent is the hierarchy's root
+    bool m_selfInRun = false; // Steward moved itself into <run>/steward (enableLimits)
+    QString m_limitsUnavailable = QStringLiteral("no service asked for limits");
 };
 
 } // namespace steward

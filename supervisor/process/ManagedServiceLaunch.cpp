@@ -187,7 +187,7 @@ Result<Confinement> ManagedService::confinementFor(const QString &program, Role 
     Confinement confinement {std::move(sandbox).value(), {}};
     if (m_ctx.cgroups) {
         Result<std::shared_ptr<Cgroup>> cgroup = role == Role::Service
-            ? m_ctx.cgroups->service(m_spec.id)
+            ? m_ctx.cgroups->service(m_spec.id, m_spec.limits)
             : m_ctx.cgroups->helper(m_spec.id);
         if (!cgroup)
             return Result<Confinement>::failure(cgroup.error());

@@ -213,6 +213,13 @@ void StewardRuntime::openCgroups()
                             .arg(m_cgroups->path());
         Logging::runtime()->info("services are kept in cgroups under {}",
                                  m_cgroups->path().toStdString());
+        QList<ResourceLimits> limits;
+        for (const ServiceSpec &svc : m_manifest.services)
+            limits << svc.limits;
+        if (const Status st = m_cgroups->enableLimits(limits); !st)
+            Logging::runtime()->warn("the services' limits are not set: {}",
+                                     st.error().toStdString());
+        m_limitsUnavailable = m_cgroups->limitsUnavailable();
         return;
     }
     m_containment = QStringLiteral("each service's processes are kept together by their process "
@@ -221,6 +228,7 @@ void StewardRuntime::openCgroups()
                                    "clears its environment escapes the stop (docs/security.md)")
                         .arg(tree.error());
     Logging::runtime()->info("services are not kept in cgroups: {}", tree.error().toStdString());
+    m_limitsUnavailable = QStringLiteral("services have no cgroups of their own here");
 }
 
 void StewardRuntime::stopLeftovers()
@@ -535,6 +543,7 @@ bool StewardRuntime::startControlApi()
     ctx.manifestSha256 = m_manifestSha256;
     ctx.containment = m_containment;
     ctx.cgroupPerService = m_cgroups != nullptr;
+    ctx.limitsUnavailable = m_limitsUnavailable;
     ctx.shutdown = [this] {
         requestShutdown();
     };

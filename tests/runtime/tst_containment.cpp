@@ -5,6 +5,7 @@
 // Steward may make cgroups (its cgroup v2 directory is writable, as for root here), also a
 // grandchild that left its group and cleared its run marker.
 
+#include "CgroupsHere.h"
 #include "ProcessTable.h"
 #include "StewardProcess.h"
 #include "TestPaths.h"
@@ -25,6 +26,7 @@
 
 using namespace steward;
 using json = nlohmann::json;
+using test::cgroupsHere;
 using test::CommandOutcome;
 using test::StewardProcess;
 
@@ -39,16 +41,6 @@ QString readFile(const QString &path)
 qint64 pidIn(const QString &path)
 {
     return readFile(path).trimmed().toLongLong();
-}
-
-// Whether Steward can keep its services in cgroups here, told from the test's own cgroup, which
-// Steward inherits.
-bool cgroupsHere()
-{
-    const QString own = CgroupTree::ownDirectory();
-    return !own.isEmpty()
-        && ::access(QFile::encodeName(own + QStringLiteral("/cgroup.procs")).constData(), W_OK)
-        == 0;
 }
 
 // A bundle in a temporary folder with the scripts of tests/runtime/containment and one service.
@@ -228,6 +220,7 @@ private Q_SLOTS:
     void fakeSystemdAnswersSystemdRun();
     void systemdGivesStewardAScope();
     void noCgroupsWithoutDelegation();
+    void limitsSayWhetherTheyAreSet();
     void unsafeAppDataIsRefused_data();
     void unsafeAppDataIsRefused();
     void plantedRuntimeLinkIsReplaced();
@@ -534,6 +527,49 @@ void tst_Containment::noCgroupsWithoutDelegation()
     const qint64 grandchild = pidIn(data.filePath(QStringLiteral("gc.pid")));
     QCOMPARE(steward.terminate().code, 0);
     QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+}
+
+void tst_Containment::limitsSayWhetherTheyAreSet()
+{
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("group"), QStringLiteral("${data}/gc.pid")}, false,
+                         {{"limits", {{"memory_mb", 256}, {"pids", 64}}}}));
+    QTemporaryDir data;
+    StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
+    QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
+    const CommandOutcome status
+        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
+                               QStringLiteral("--app-data"), data.path()});
+    const json reply = json::parse(status.out.toStdString(), nullptr, false);
+    QVERIFY2(reply.contains("services"), qPrintable(status.out));
+    const json limits = reply["services"][0]["limits"];
+    QVERIFY(limits["memory_mb"] == json(256) && limits["pids"] == json(64)
+            && limits["cpu_percent"].is_null());
+    const bool here = test::limitsHere({QStringLiteral("memory"), QStringLiteral("pids")});
+    QVERIFY2(limits["applied"] == json(here), qPrintable(status.out));
+    // The service still runs, with or without them.
+    const qint64 pid = reply["services"][0]["pid"].get<qint64>();
+    QVERIFY(test::isAlive(pid));
+    if (here) {
+        // The kernel holds them on the service's own cgroup.
+        const QString own = CgroupTree::ownDirectory();
+        const QString self = cgroupOf(::getpid());
+        const QString mount = self == QLatin1String("/") ? own : own.chopped(self.size());
+        const QString dir = mount + cgroupOf(pid);
+        QCOMPARE(readFile(dir + QStringLiteral("/memory.max")).trimmed(),
+                 QStringLiteral("268435456"));
+        QCOMPARE(readFile(dir + QStringLiteral("/pids.max")).trimmed(), QStringLiteral("64"));
+        QCOMPARE(readFile(dir + QStringLiteral("/memory.oom.group")).trimmed(),
+                 QStringLiteral("1"));
+    } else {
+        // Why not, in words.
+        const QString why = QString::fromStdString(limits["why_not"].get<std::string>());
+        QVERIFY2(cgroupsHere() ? why.contains(QLatin1String("controller"))
+                               : why.contains(QLatin1String("no cgroups")),
+                 qPrintable(why));
+    }
+    QCOMPARE(steward.terminate().code, 0);
 }
 
 void tst_Containment::unsafeAppDataIsRefused_data()

@@ -1,3 +1,5 @@
+#include "CgroupsHere.h"
+#include "ExampleCopy.h"
 #include "MessageBox.h"
 #include "SecretField.h"
 #include "UiHarness.h"
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void regenerateRestartsOnlyTheConsumers();
     void clearIsOnlyForOptionalSecrets();
     void servicesTabRestartsAndShowsRedactedLogs();
+    void servicesTabShowsLimits();
     void storeFailureKeepsTheOldValue();
     void historyRollsBackWithOneConfirmation();
 
@@ -233,6 +236,49 @@ void tst_SettingsDialog::servicesTabRestartsAndShowsRedactedLogs()
     QTRY_VERIFY_WITH_TIMEOUT(pid(QStringLiteral("api")) != api && ready(QStringLiteral("api")),
                              20000);
     QTRY_VERIFY(log->toPlainText().contains(QLatin1String("stopping with SIGTERM")));
+}
+
+void tst_SettingsDialog::servicesTabShowsLimits()
+{
+    // The example with limits on api: a Limits column, in words, and whether they are set.
+    QTemporaryDir bundle;
+    const QString manifest = test::copyExampleBundle(bundle.path(), [](nlohmann::json &m) {
+        for (nlohmann::json &service : m["services"]) {
+            if (service["id"] == "api")
+                service["limits"] = {{"memory_mb", 256}, {"cpu_percent", 50}};
+        }
+    });
+    QVERIFY(!manifest.isEmpty());
+    RuntimeOptions options;
+    options.manifestPath = manifest;
+    options.appDataDir = m_data.path() + QStringLiteral("/limits");
+    test::UiHarness h(options);
+    QCOMPARE(h.start(), 0);
+    QVERIFY(h.provide({{QStringLiteral("api_token"), Token},
+                       {QStringLiteral("greeting_name"), QStringLiteral("Grace")}}));
+    QTRY_VERIFY_WITH_TIMEOUT(h.runtime().supervisor()->status() == Supervisor::AppStatus::Ready,
+                             30000);
+    h.shell().showSettings();
+    SettingsDialog *settings = h.shell().settings();
+    settings->showServices();
+    auto *table = settings->findChild<QTableWidget *>(QStringLiteral("servicesTable"));
+    QCOMPARE(table->horizontalHeaderItem(4)->text(), QStringLiteral("Limits"));
+    const bool set = test::limitsHere({QStringLiteral("memory"), QStringLiteral("cpu")});
+    const QString limits = QStringLiteral("256 MB of memory, 50% of a CPU core");
+    const int port
+        = h.runtime().supervisor()->ports()[QStringLiteral("api")][QStringLiteral("http")];
+    const QString text = tableText(table);
+    QVERIFY2(text.contains(QStringLiteral("api|Ready|0|http %1|%2|")
+                               .arg(port)
+                               .arg(set ? limits : limits + QStringLiteral(" (not applied)"))),
+             qPrintable(text));
+    QVERIFY2(text.contains(QLatin1String("|none|")), qPrintable(text));
+    auto *note = settings->findChild<QLabel *>(QStringLiteral("limitsNote"));
+    QCOMPARE(note != nullptr, !set);
+    if (note)
+        QVERIFY2(note->text().startsWith(QLatin1String("The limits are not applied: ")),
+                 qPrintable(note->text()));
+    QCOMPARE(h.stop(), 0);
 }
 
 void tst_SettingsDialog::storeFailureKeepsTheOldValue()

@@ -40,11 +40,23 @@ ServicesPanel::ServicesPanel(StewardRuntime &runtime, QWidget *parent)
     if (!isolation.isolated)
         isolationNote->setStyleSheet(QStringLiteral("font-weight: bold"));
     layout->addWidget(isolationNote);
-    m_table
-        = new StatusTable(QStringLiteral("servicesTable"), tr("Services"),
-                          {tr("Service"), tr("State"), tr("Restarts"), tr("Ports"), tr("Details")},
-                          StatusTable::Rows::Selectable, this);
+    QStringList columns {tr("Service"), tr("State"), tr("Restarts"), tr("Ports")};
+    // The limits column only for a bundle that sets any (the "limits" extension).
+    for (const ServiceSpec &svc : runtime.manifest().services)
+        m_showLimits = m_showLimits || !svc.limits.isEmpty();
+    if (m_showLimits)
+        columns << tr("Limits");
+    columns << tr("Details");
+    m_table = new StatusTable(QStringLiteral("servicesTable"), tr("Services"), columns,
+                              StatusTable::Rows::Selectable, this);
     layout->addWidget(m_table, 2);
+    if (m_showLimits && !runtime.limitsUnavailable().isEmpty()) {
+        auto *limitsNote = new QLabel(
+            tr("The limits are not applied: %1.").arg(runtime.limitsUnavailable()), this);
+        limitsNote->setObjectName(QStringLiteral("limitsNote"));
+        limitsNote->setWordWrap(true);
+        layout->addWidget(limitsNote);
+    }
 
     auto *row = new QHBoxLayout;
     m_restart = new QPushButton(tr("Restart"), this);
@@ -106,10 +118,12 @@ void ServicesPanel::refresh()
         const QMap<QString, int> named = supervisor->ports().value(svc->id());
         for (auto it = named.cbegin(); it != named.cend(); ++it)
             ports << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
-        m_table->setRow(row,
-                        {svc->id(), DisplayText::serviceState(svc->state()),
-                         QString::number(svc->restarts()), ports.join(QStringLiteral(", ")),
-                         svc->message()});
+        QStringList cells {svc->id(), DisplayText::serviceState(svc->state()),
+                           QString::number(svc->restarts()), ports.join(QStringLiteral(", "))};
+        if (m_showLimits)
+            cells << limitsText(svc->spec().limits);
+        cells << svc->message();
+        m_table->setRow(row, cells);
     }
     m_table->resizeColumnsToContents();
     if (!selected.isEmpty())
@@ -118,6 +132,21 @@ void ServicesPanel::refresh()
         m_table->selectRow(0);
     m_restart->setEnabled(!selectedId().isEmpty());
     refreshLog();
+}
+
+QString ServicesPanel::limitsText(const ResourceLimits &limits) const
+{
+    QStringList parts;
+    if (limits.memoryMb)
+        parts << tr("%1 MB of memory").arg(*limits.memoryMb);
+    if (limits.cpuPercent)
+        parts << tr("%1% of a CPU core").arg(*limits.cpuPercent);
+    if (limits.pids)
+        parts << tr("%1 processes").arg(*limits.pids);
+    if (parts.isEmpty())
+        return tr("none");
+    const QString text = parts.join(QStringLiteral(", "));
+    return m_runtime.limitsUnavailable().isEmpty() ? text : tr("%1 (not applied)").arg(text);
 }
 
 void ServicesPanel::select(const QString &serviceId)

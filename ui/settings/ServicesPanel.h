@@ -9,11 +9,13 @@ class QTimer;
 
 namespace steward {
 
+struct ResourceLimits;
 class StatusTable;
 class StewardRuntime;
 
-// The Settings dialog's Services tab: state, restarts and ports of each service, a Restart
-// button and the last lines of the selected service's log (already redacted by its ServiceLog).
+// The Settings dialog's Services tab: state, restarts, ports (and limits) of each service, a
+// Restart button and the last lines of the selected service's log (already redacted by its
+// ServiceLog).
 class ServicesPanel : public QWidget
 {
     Q_OBJECT
@@ -29,6 +31,8 @@ protected:
 
 private:
     QString selectedId() const;
+    // "512 MB of memory, 150% of a CPU core", "(not applied)" where they are not set.
+    QString limitsText(const ResourceLimits &limits) const;
     void refreshLog();
     void attach();
 
@@ -39,6 +43,7 @@ private:
     QTimer *m_logTimer = nullptr;
     QStringList m_ids;
     bool m_attached = false;
+    bool m_showLimits = false;
 };
 
 } // namespace steward

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ExampleCopy.h"
 #include "TestPaths.h"
 
 #include <QDir>
@@ -17,62 +18,43 @@ namespace steward::test {
 inline QString writeVaultBundle(const QString &dir, int refreshIntervalS,
                                 bool tokenFromPerson = false)
 {
-    const QDir staged = QFileInfo(exampleBundle()).absoluteDir();
-    if (!QDir(dir).mkpath(QStringLiteral("bin")) || !QDir(dir).mkpath(QStringLiteral("ui"))
-        || !QFile::copy(staged.filePath(QStringLiteral("bin/hello-service")),
-                        dir + QStringLiteral("/bin/hello-service")))
-        return {};
-    // The page its ui-bundle service serves.
-    for (const QString &file : QDir(staged.filePath(QStringLiteral("ui"))).entryList(QDir::Files)) {
-        if (!QFile::copy(staged.filePath(QStringLiteral("ui/") + file),
-                         dir + QStringLiteral("/ui/") + file))
-            return {};
-    }
-    QFile example(exampleBundle());
-    if (!example.open(QIODevice::ReadOnly))
-        return {};
-    nlohmann::json m = nlohmann::json::parse(example.readAll().toStdString(), nullptr, false);
-    if (!m.is_object())
-        return {};
-    m["secrets"].push_back({{"id", "db_password"},
-                            {"class", "remote_fetch"},
-                            {"description", "Database password, from Vault"},
-                            {"source",
-                             {{"provider", "vault"},
-                              {"mount", "secret"},
-                              {"path", "{path_prefix}/{deployment_hash}/{app}/db"},
-                              {"key", "password"}}},
-                            {"target", {{"type", "env"}, {"name", "DB_PASSWORD"}}}});
-    for (nlohmann::json &service : m["services"]) {
-        if (service["id"] == "api") {
-            service["secrets"].push_back("db_password");
-            for (nlohmann::json &binary : service["binaries"]) {
-                binary["args"].push_back("--secret-env");
-                binary["args"].push_back("DB_PASSWORD");
+    return copyExampleBundle(dir, [&](nlohmann::json &m) {
+        m["secrets"].push_back({{"id", "db_password"},
+                                {"class", "remote_fetch"},
+                                {"description", "Database password, from Vault"},
+                                {"source",
+                                 {{"provider", "vault"},
+                                  {"mount", "secret"},
+                                  {"path", "{path_prefix}/{deployment_hash}/{app}/db"},
+                                  {"key", "password"}}},
+                                {"target", {{"type", "env"}, {"name", "DB_PASSWORD"}}}});
+        for (nlohmann::json &service : m["services"]) {
+            if (service["id"] == "api") {
+                service["secrets"].push_back("db_password");
+                for (nlohmann::json &binary : service["binaries"]) {
+                    binary["args"].push_back("--secret-env");
+                    binary["args"].push_back("DB_PASSWORD");
+                }
+            } else {
+                // web starts without waiting for api, so a missing db_password visibly holds
+                // back its consumer only.
+                service.erase("dependencies");
             }
-        } else {
-            // web starts without waiting for api, so a missing db_password visibly holds back
-            // its consumer only.
-            service.erase("dependencies");
         }
-    }
-    m["remote"] = {{"vault",
-                    {{"path_prefix", "steward"},
-                     {"refresh_interval_s", refreshIntervalS},
-                     {"jitter_s", {0, 1}}}}};
-    if (tokenFromPerson) {
-        // The Vault token is a secret the person enters, kept in the keychain like the others.
-        m["secrets"].push_back({{"id", "vault_token"},
-                                {"class", "user_prompt"},
-                                {"prompt", {{"label", "Vault token"}}},
-                                {"target", {{"type", "env"}, {"name", "UNUSED_VAULT_TOKEN"}}}});
-        m["remote"]["vault"]["auth"] = {{"method", "token"}, {"token_secret", "vault_token"}};
-    }
-    const QString manifest = dir + QStringLiteral("/bundle.json");
-    QFile f(manifest);
-    if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(m.dump(2))) < 0)
-        return {};
-    return manifest;
+        m["remote"] = {{"vault",
+                        {{"path_prefix", "steward"},
+                         {"refresh_interval_s", refreshIntervalS},
+                         {"jitter_s", {0, 1}}}}};
+        if (tokenFromPerson) {
+            // The Vault token is a secret the person enters, kept in the keychain like the
+            // others.
+            m["secrets"].push_back({{"id", "vault_token"},
+                                    {"class", "user_prompt"},
+                                    {"prompt", {{"label", "Vault token"}}},
+                                    {"target", {{"type", "env"}, {"name", "UNUSED_VAULT_TOKEN"}}}});
+            m["remote"]["vault"]["auth"] = {{"method", "token"}, {"token_secret", "vault_token"}};
+        }
+    });
 }
 
 // Adds a deployment's .env and config files (issue 18's layout) to the bundle.json that
