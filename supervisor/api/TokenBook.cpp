@@ -7,7 +7,7 @@
 namespace steward {
 
 namespace {
-bool sameToken(const QByteArray &a, const QByteArray &b)
+bool sameToken(QByteArrayView a, QByteArrayView b)
 {
     // All tokens have the same length, so comparing lengths first leaks nothing.
     return a.size() == b.size()
@@ -27,18 +27,18 @@ QByteArray TokenBook::newToken()
 }
 
 TokenBook::TokenBook(const QStringList &serviceIds)
-    : m_admin(newToken())
 {
-    for (const QString &id : serviceIds)
-        m_services.insert(id, newToken());
+    QByteArray admin = newToken();
+    m_admin = SecretBytes(admin);
+    wipeUnshared(admin);
+    for (const QString &id : serviceIds) {
+        QByteArray token = newToken();
+        m_services.insert(id, token);
+        wipeUnshared(token);
+    }
 }
 
-TokenBook::~TokenBook()
-{
-    m_admin.fill('\0');
-    for (QByteArray &t : m_services)
-        t.fill('\0');
-}
+TokenBook::~TokenBook() = default;
 
 TokenBook::Principal TokenBook::identify(const QByteArray &authorization) const
 {
@@ -47,12 +47,12 @@ TokenBook::Principal TokenBook::identify(const QByteArray &authorization) const
     const QByteArray token = authorization.mid(7).trimmed();
     Principal found;
     // Every token is compared, whatever matches, so the time taken says nothing.
-    if (sameToken(token, m_admin))
+    if (sameToken(token, m_admin.view()))
         found = {Principal::Kind::Admin, QString()};
-    for (auto it = m_services.cbegin(); it != m_services.cend(); ++it) {
-        if (sameToken(token, it.value()))
-            found = {Principal::Kind::Service, it.key()};
-    }
+    m_services.forEach([&](const QString &id, QByteArrayView t) {
+        if (sameToken(token, t))
+            found = {Principal::Kind::Service, id};
+    });
     return found;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/SecretBytes.h"
+
 #include <QByteArray>
 #include <QMap>
 #include <QString>
@@ -22,15 +24,16 @@ public:
     explicit TokenBook(const QStringList &serviceIds);
     ~TokenBook();
 
-    QByteArray adminToken() const { return m_admin; }
+    QByteArray adminToken() const { return m_admin.view().toByteArray(); }
     QByteArray serviceToken(const QString &serviceId) const { return m_services.value(serviceId); }
     // Identifies the holder of an "Authorization: Bearer <token>" header value.
     Principal identify(const QByteArray &authorization) const;
 
 private:
     static QByteArray newToken();
-    QByteArray m_admin;
-    QMap<QString, QByteArray> m_services;
+    // In SecretBytes' memory: out of core dumps, zeroed when dropped.
+    SecretBytes m_admin;
+    SecretMap m_services;
 };
 
 } // namespace steward

@@ -22,7 +22,10 @@ struct RedactorAutomaton
     std::array<quint8, 256> byteClass {}; // 0: a byte that appears in no pattern
     int classes = 1;
     int denseRows = 0;
-    std::vector<int> dense; // denseRows x classes
+    // Every table that spells the patterns is in SecretBytes' memory (out of core dumps, zeroed
+    // when dropped), as the automaton itself is.
+    template<typename T> using Table = std::vector<T, SecretAllocator<T>>;
+    Table<int> dense; // denseRows x classes
     struct Node
     {
         int fail = 0;
@@ -30,12 +33,12 @@ struct RedactorAutomaton
         int edgeCount = 0;
         int depth = 0;
     };
-    std::vector<Node> nodes;
+    Table<Node> nodes;
     // Longest pattern that ends at each node, 0 if none; apart from the nodes, as the scan reads
     // it at every byte.
-    std::vector<int> matchLength;
-    std::vector<quint8> edgeByte;
-    std::vector<int> edgeTarget;
+    Table<int> matchLength;
+    Table<quint8> edgeByte;
+    Table<int> edgeTarget;
     qsizetype patterns = 0;
 
     explicit RedactorAutomaton(const QList<QByteArray> &patternList)
@@ -101,6 +104,9 @@ struct RedactorAutomaton
             if (denseRows == int(n) && t.depth <= DenseDepth && denseRows < DenseRowsMax)
                 ++denseRows;
         }
+        // The trie spells the patterns too: zeroed before the heap gets it back.
+        for (TrieNode &t : trie)
+            wipeMemory(t.children.data(), t.children.size() * sizeof t.children.front());
         trie.clear();
         trie.shrink_to_fit();
 
@@ -281,15 +287,26 @@ Redactor::Redactor(qsizetype minimumLength, Forms forms)
     , m_automaton(std::make_shared<RedactorAutomaton>(QList<QByteArray>()))
 { }
 
+namespace {
+std::vector<SecretBytes> kept(const QList<QByteArray> &values)
+{
+    std::vector<SecretBytes> out;
+    out.reserve(std::size_t(values.size()));
+    for (const QByteArray &v : values)
+        out.emplace_back(v);
+    return out;
+}
+} // namespace
+
 void Redactor::setPermanent(const QList<QByteArray> &values)
 {
-    m_permanent = values;
+    m_permanent = kept(values);
     rebuild(nullptr);
 }
 
 void Redactor::setSecrets(const QList<QByteArray> &values, int *ignoredCount)
 {
-    m_current = values;
+    m_current = kept(values);
     rebuild(ignoredCount);
 }
 
@@ -298,23 +315,28 @@ void Redactor::rebuild(int *ignoredCount)
     QList<QByteArray> patterns;
     qsizetype count = 0;
     int ignored = 0;
-    auto add = [&](const QByteArray &v) {
-        if (v.isEmpty())
+    auto add = [&](const SecretBytes &kept) {
+        if (kept.size() == 0)
             return;
         ++count;
+        const QByteArray v = kept.view().toByteArray();
         patterns << v;
         if (m_forms == Forms::Encoded && v.size() >= EncodedMinimumLength)
             patterns << encodedForms(v);
     };
-    for (const QByteArray &v : std::as_const(m_permanent))
+    for (const SecretBytes &v : m_permanent)
         add(v);
-    for (const QByteArray &v : std::as_const(m_current)) {
+    for (const SecretBytes &v : m_current) {
         if (v.size() < m_minimumLength)
-            ignored += v.isEmpty() ? 0 : 1;
+            ignored += v.size() == 0 ? 0 : 1;
         else
             add(v);
     }
-    m_automaton = std::make_shared<RedactorAutomaton>(patterns);
+    m_automaton
+        = std::allocate_shared<RedactorAutomaton>(SecretAllocator<RedactorAutomaton>(), patterns);
+    // The patterns were copies made for the automaton: zeroed before the heap gets them back.
+    for (QByteArray &p : patterns)
+        wipeUnshared(p);
     m_valueCount = count;
     if (ignoredCount)
         *ignoredCount = ignored;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SecretBytes.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -95,8 +97,9 @@ private:
     qsizetype m_minimumLength;
     Forms m_forms;
     qsizetype m_valueCount = 0;
-    QList<QByteArray> m_permanent;
-    QList<QByteArray> m_current;
+    // The values themselves, in SecretBytes.
+    std::vector<SecretBytes> m_permanent;
+    std::vector<SecretBytes> m_current;
 
     std::shared_ptr<const struct RedactorAutomaton> m_automaton;
 };

@@ -26,11 +26,7 @@ SecretKeeper::SecretKeeper(const Manifest &manifest, InstallState &state, Secret
     , m_redactor(std::move(redactor))
 { }
 
-SecretKeeper::~SecretKeeper()
-{
-    for (QByteArray &v : m_values)
-        v.fill('\0');
-}
+SecretKeeper::~SecretKeeper() = default;
 
 QString SecretKeeper::phaseName(Phase p)
 {
@@ -68,10 +64,7 @@ RemoteSecretProvider *SecretKeeper::providerFor(const SecretSpec &spec) const
 
 std::optional<QByteArray> SecretKeeper::value(const QString &secretId) const
 {
-    auto it = m_values.constFind(secretId);
-    if (it == m_values.cend())
-        return std::nullopt;
-    return *it;
+    return m_values.find(secretId);
 }
 
 const InstallState::SecretRecord *SecretKeeper::record(const QString &secretId) const
@@ -161,23 +154,26 @@ void SecretKeeper::refreshRedactor()
 {
     QList<QByteArray> values;
     values.reserve(m_values.size());
-    for (auto it = m_values.cbegin(); it != m_values.cend(); ++it) {
-        const QByteArray &v = it.value();
+    m_values.forEach([&](const QString &id, QByteArrayView view) {
+        const QByteArray v = view.toByteArray();
         values << v;
         // Env targets carry the value without surrounding whitespace: hide that form too.
         if (const QByteArray trimmed = v.trimmed(); trimmed.size() != v.size())
             values << trimmed;
         // A .env or config files from a remote store: each value, each file's content, is a
         // secret of its own.
-        const SecretSpec *spec = m_manifest.secret(it.key());
+        const SecretSpec *spec = m_manifest.secret(id);
         if (spec && spec->source && spec->source->shape != RemoteSource::Shape::Value) {
             const QMap<QString, QByteArray> parts = ShapedValue::parts(*spec, v);
             for (auto part = parts.cbegin(); part != parts.cend(); ++part)
                 values << part.value();
         }
-    }
+    });
     int ignored = 0;
     m_redactor->setSecrets(values, &ignored);
+    // Copies made for the redactor, which keeps its own.
+    for (QByteArray &v : values)
+        wipeUnshared(v);
     if (ignored > 0)
         Logging::secrets()->warn(
             "{} secret value(s) are shorter than the redaction minimum and cannot be hidden "

@@ -2,6 +2,7 @@
 
 #include "InstallState.h"
 #include "SecretStore.h"
+#include "core/SecretBytes.h"
 #include "manifest/Manifest.h"
 
 #include <QDateTime>
@@ -220,7 +221,7 @@ private:
     int m_historyLimit = DefaultHistoryLimit;
     Phase m_phase = Phase::Idle;
     QString m_failure;
-    QHash<QString, QByteArray> m_values;
+    SecretMap m_values; // in memory no core dump holds, zeroed when dropped
     QStringList m_generatedThisRun;
     std::deque<std::function<void(std::function<void()>)>> m_queue;
     bool m_busy = false;
