@@ -425,9 +425,8 @@ void tst_Containment::fakeSystemdAnswersSystemdRun()
     if (!cgroupsHere())
         QSKIP("needs a cgroup v2 directory the test may write to");
     SessionCgroup session;
-    QVERIFY(session.isReady());
     FakeSystemd systemd(session.base());
-    QVERIFY(systemd.waitReady());
+    QVERIFY(session.isReady() && systemd.waitReady());
     // systemd's own client: without XDG_RUNTIME_DIR, systemd-run --user talks over the session
     // bus, and runs the command once the scope is there and it is in it.
     QProcess run;
@@ -458,9 +457,8 @@ void tst_Containment::systemdGivesStewardAScope()
     if (!cgroupsHere())
         QSKIP("needs a cgroup v2 directory the test may write to");
     SessionCgroup session;
-    QVERIFY(session.isReady());
     FakeSystemd systemd(session.base());
-    QVERIFY(systemd.waitReady());
+    QVERIFY(session.isReady() && systemd.waitReady());
     ContainmentBundle bundle;
     QVERIFY(bundle.write(QStringLiteral("forker.sh"),
                          {QStringLiteral("escape"), QStringLiteral("${data}/gc.pid")}));

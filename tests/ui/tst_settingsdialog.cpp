@@ -32,6 +32,18 @@ namespace {
 const QString Token = QStringLiteral("wx_0123456789abcdefghij");
 const QString NewToken = QStringLiteral("wx_ZYXWVUTSRQPONMLKJIHG");
 
+// Starts a first run, gives it the example's two prompted values and waits until every service is
+// ready; true once it is.
+bool firstRunReady(test::UiHarness &h)
+{
+    return h.start() == 0
+        && h.provide({{QStringLiteral("api_token"), Token},
+                      {QStringLiteral("greeting_name"), QStringLiteral("Grace")}})
+        && QTest::qWaitFor(
+               [&h] { return h.runtime().supervisor()->status() == Supervisor::AppStatus::Ready; },
+               30000);
+}
+
 QString tableText(const QTableWidget *t)
 {
     QStringList cells;
@@ -253,11 +265,7 @@ void tst_SettingsDialog::servicesTabShowsLimits()
     options.manifestPath = manifest;
     options.appDataDir = m_data.path() + QStringLiteral("/limits");
     test::UiHarness h(options);
-    QCOMPARE(h.start(), 0);
-    QVERIFY(h.provide({{QStringLiteral("api_token"), Token},
-                       {QStringLiteral("greeting_name"), QStringLiteral("Grace")}}));
-    QTRY_VERIFY_WITH_TIMEOUT(h.runtime().supervisor()->status() == Supervisor::AppStatus::Ready,
-                             30000);
+    QVERIFY(firstRunReady(h));
     h.shell().showSettings();
     SettingsDialog *settings = h.shell().settings();
     settings->showServices();
@@ -294,11 +302,7 @@ void tst_SettingsDialog::storeFailureKeepsTheOldValue()
         return store;
     };
     test::UiHarness h(options);
-    QCOMPARE(h.start(), 0);
-    QVERIFY(h.provide({{QStringLiteral("api_token"), Token},
-                       {QStringLiteral("greeting_name"), QStringLiteral("Grace")}}));
-    QTRY_VERIFY_WITH_TIMEOUT(h.runtime().supervisor()->status() == Supervisor::AppStatus::Ready,
-                             30000);
+    QVERIFY(firstRunReady(h));
     const qint64 web = h.runtime().supervisor()->service(QStringLiteral("web"))->pid();
     h.shell().showSettings();
     SettingsDialog *settings = h.shell().settings();
