@@ -415,7 +415,28 @@ QList<CgroupTree::Leftover> CgroupTree::stopLeftovers() const
 {
     QList<Leftover> out;
 #if defined(Q_OS_LINUX)
-    const QString base = QFileInfo(m_path).path();
+    // In a scope of its own (SystemdScope), each run of Steward has had another: those of earlier
+    // runs stay while anything is left in them, and are looked through too.
+    const QString own = QFileInfo(m_path).path();
+    QStringList bases {own};
+    const QString scope = QFileInfo(own).fileName();
+    if (scope.startsWith(QLatin1String("steward-")) && scope.endsWith(QLatin1String(".scope"))) {
+        const QString slice = QFileInfo(own).path();
+        for (const QString &sibling : childrenOf(slice)) {
+            if (sibling != scope && sibling.startsWith(QLatin1String("steward-"))
+                && sibling.endsWith(QLatin1String(".scope")))
+                bases << slice + QLatin1Char('/') + sibling;
+        }
+    }
+    for (const QString &base : std::as_const(bases))
+        stopLeftoversIn(base, out);
+#endif
+    return out;
+}
+
+void CgroupTree::stopLeftoversIn(const QString &base, QList<Leftover> &out) const
+{
+#if defined(Q_OS_LINUX)
     for (const QString &run : childrenOf(base)) {
         if (!run.startsWith(QLatin1String("steward-")) || run == m_runName)
             continue;
@@ -435,8 +456,10 @@ QList<CgroupTree::Leftover> CgroupTree::stopLeftovers() const
         }
         killAndRemove(runDir, 2000);
     }
+#else
+    Q_UNUSED(base);
+    Q_UNUSED(out);
 #endif
-    return out;
 }
 
 void CgroupTree::close()

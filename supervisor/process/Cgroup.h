@@ -101,6 +101,8 @@ public:
 private:
     CgroupTree(QString path, QString prefix, QString runName, bool baseIsRoot);
     Result<std::shared_ptr<Cgroup>> make(const QString &name);
+    // stopLeftovers() in one directory that holds run cgroups.
+    void stopLeftoversIn(const QString &base, QList<Leftover> &out) const;
     // Removes the helper cgroups nobody holds any more that have emptied.
     void sweep();
 

@@ -219,6 +219,7 @@ private Q_SLOTS:
     void helpersLeaveNothingBehind();
     void fakeSystemdAnswersSystemdRun();
     void systemdGivesStewardAScope();
+    void nextStartLooksInEarlierScopes();
     void noCgroupsWithoutDelegation();
     void limitsSayWhetherTheyAreSet();
     void unsafeAppDataIsRefused_data();
@@ -490,6 +491,44 @@ void tst_Containment::systemdGivesStewardAScope()
     QVERIFY2(reply["isolation"]["cgroup_per_service"] == json(true), qPrintable(status.out));
     QCOMPARE(steward.terminate().code, 0);
     QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+}
+
+void tst_Containment::nextStartLooksInEarlierScopes()
+{
+    if (!cgroupsHere())
+        QSKIP("needs a cgroup v2 directory the test may write to");
+    SessionCgroup session;
+    FakeSystemd systemd(session.base());
+    QVERIFY(session.isReady() && systemd.waitReady());
+    ContainmentBundle bundle;
+    QVERIFY(bundle.write(QStringLiteral("forker.sh"),
+                         {QStringLiteral("escape"), QStringLiteral("${data}/gc.pid")}));
+    QTemporaryDir data;
+    qint64 grandchild = 0;
+    {
+        StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest(),
+                               QProcessEnvironment::systemEnvironment(), session.join());
+        QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")),
+                 qPrintable(steward.out()));
+        grandchild = pidIn(data.filePath(QStringLiteral("gc.pid")));
+        QVERIFY(grandchild > 0);
+        ::kill(pid_t(steward.pid()), SIGKILL);
+        QCOMPARE(steward.finish().code, -1);
+    }
+    // Left in the killed run's scope, its marker cleared: only that cgroup still knows it.
+    QVERIFY(test::isAlive(grandchild));
+    QVERIFY(QFile::remove(data.filePath(QStringLiteral("gc.pid"))));
+    StewardProcess next({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest(),
+                        QProcessEnvironment::systemEnvironment(), session.join());
+    QVERIFY2(next.waitFor(QStringLiteral("containment is ready.")), qPrintable(next.out()));
+    QCOMPARE(systemd.calls().size(), 2); // a scope of its own for each run
+    QVERIFY2(next.out().contains(QStringLiteral("Stopped 1 process(es) an earlier run left behind "
+                                                "(it ended without stopping its services): svc "
+                                                "(pid %1, sleep)")
+                                     .arg(grandchild)),
+             qPrintable(next.out()));
+    QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
+    QCOMPARE(next.terminate().code, 0);
 }
 
 void tst_Containment::noCgroupsWithoutDelegation()
