@@ -38,6 +38,17 @@ QString readFile(const QString &path)
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 
+// stewardctl status --json for the app in `appData`: the parsed answer, and the text for a
+// failure message.
+std::pair<json, QString> statusOf(const QString &appData)
+{
+    const CommandOutcome status
+        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
+                               QStringLiteral("--app-data"), appData});
+    return {status.code == 0 ? json::parse(status.out.toStdString(), nullptr, false) : json(),
+            status.out + status.err};
+}
+
 qint64 pidIn(const QString &path)
 {
     return readFile(path).trimmed().toLongLong();
@@ -301,12 +312,8 @@ void tst_Containment::stewardHasNoCoreDump()
                           : QLatin1String("services are not isolated from each other on this "
                                           "system")),
              qPrintable(steward.out()));
-    const CommandOutcome status
-        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
-                               QStringLiteral("--app-data"), data.path()});
-    QCOMPARE(status.code, 0);
-    const json reply = json::parse(status.out.toStdString(), nullptr, false);
-    QVERIFY2(reply.contains("isolation"), qPrintable(status.out));
+    const auto [reply, status] = statusOf(data.path());
+    QVERIFY2(reply.contains("isolation"), qPrintable(status));
     QVERIFY(reply["isolation"]["services_isolated"] == json(landlock));
     QVERIFY(reply["isolation"]["cgroup_per_service"] == json(cgroupsHere()));
     const QString containment
@@ -484,11 +491,8 @@ void tst_Containment::systemdGivesStewardAScope()
     QVERIFY2(cgroupOf(grandchild).contains(QLatin1Char('/') + unit + QStringLiteral("/steward-")),
              qPrintable(cgroupOf(grandchild)));
     QVERIFY(cgroupOf(grandchild).endsWith(QStringLiteral("/svc")));
-    const CommandOutcome status
-        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
-                               QStringLiteral("--app-data"), data.path()});
-    const json reply = json::parse(status.out.toStdString(), nullptr, false);
-    QVERIFY2(reply["isolation"]["cgroup_per_service"] == json(true), qPrintable(status.out));
+    const auto [reply, status] = statusOf(data.path());
+    QVERIFY2(reply["isolation"]["cgroup_per_service"] == json(true), qPrintable(status));
     QCOMPARE(steward.terminate().code, 0);
     QTRY_VERIFY_WITH_TIMEOUT(!test::isAlive(grandchild), 5000);
 }
@@ -550,11 +554,8 @@ void tst_Containment::noCgroupsWithoutDelegation()
     QCOMPARE(QDir(session.base() + QStringLiteral("/session"))
                  .entryList(QDir::Dirs | QDir::NoDotAndDotDot),
              QStringList());
-    const CommandOutcome status
-        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
-                               QStringLiteral("--app-data"), data.path()});
-    const json reply = json::parse(status.out.toStdString(), nullptr, false);
-    QVERIFY2(reply["isolation"]["cgroup_per_service"] == json(false), qPrintable(status.out));
+    const auto [reply, status] = statusOf(data.path());
+    QVERIFY2(reply["isolation"]["cgroup_per_service"] == json(false), qPrintable(status));
     const QString containment
         = QString::fromStdString(reply["isolation"]["containment"].get<std::string>());
     QVERIFY2(
@@ -575,16 +576,13 @@ void tst_Containment::limitsSayWhetherTheyAreSet()
     QTemporaryDir data;
     StewardProcess steward({QStringLiteral("--app-data"), data.path()}, {}, bundle.manifest());
     QVERIFY2(steward.waitFor(QStringLiteral("containment is ready.")), qPrintable(steward.out()));
-    const CommandOutcome status
-        = test::runStewardctl({QStringLiteral("status"), QStringLiteral("--json"),
-                               QStringLiteral("--app-data"), data.path()});
-    const json reply = json::parse(status.out.toStdString(), nullptr, false);
-    QVERIFY2(reply.contains("services"), qPrintable(status.out));
+    const auto [reply, status] = statusOf(data.path());
+    QVERIFY2(reply.contains("services"), qPrintable(status));
     const json limits = reply["services"][0]["limits"];
     QVERIFY(limits["memory_mb"] == json(256) && limits["pids"] == json(64)
             && limits["cpu_percent"].is_null());
     const bool here = test::limitsHere({QStringLiteral("memory"), QStringLiteral("pids")});
-    QVERIFY2(limits["applied"] == json(here), qPrintable(status.out));
+    QVERIFY2(limits["applied"] == json(here), qPrintable(status));
     // The service still runs, with or without them.
     const qint64 pid = reply["services"][0]["pid"].get<qint64>();
     QVERIFY(test::isAlive(pid));
