@@ -15,27 +15,23 @@ bool sameToken(QByteArrayView a, QByteArrayView b)
 }
 } // namespace
 
-QByteArray TokenBook::newToken()
+SecretBytes TokenBook::newToken()
 {
     unsigned char bytes[32];
     if (!SecretGenerator::randomBytes(bytes, sizeof bytes))
         qFatal("the system random generator failed");
-    const QByteArray token
-        = QByteArray(reinterpret_cast<const char *>(bytes), sizeof bytes).toHex();
+    QByteArray hex = QByteArray(reinterpret_cast<const char *>(bytes), sizeof bytes).toHex();
     OPENSSL_cleanse(bytes, sizeof bytes);
+    SecretBytes token(hex);
+    wipeUnshared(hex);
     return token;
 }
 
 TokenBook::TokenBook(const QStringList &serviceIds)
+    : m_admin(newToken())
 {
-    QByteArray admin = newToken();
-    m_admin = SecretBytes(admin);
-    wipeUnshared(admin);
-    for (const QString &id : serviceIds) {
-        QByteArray token = newToken();
-        m_services.insert(id, token);
-        wipeUnshared(token);
-    }
+    for (const QString &id : serviceIds)
+        m_services.insert(id, newToken().view());
 }
 
 TokenBook::~TokenBook() = default;

@@ -3,7 +3,6 @@
 #include "core/SecretBytes.h"
 
 #include <QByteArray>
-#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -30,7 +29,7 @@ public:
     Principal identify(const QByteArray &authorization) const;
 
 private:
-    static QByteArray newToken();
+    static SecretBytes newToken();
     // In SecretBytes' memory: out of core dumps, zeroed when dropped.
     SecretBytes m_admin;
     SecretMap m_services;

@@ -95,11 +95,7 @@ QStringList childrenOf(const QString &dir)
 // Ends everything in `dir` and below, then removes the cgroups, deepest first.
 void killAndRemove(const QString &dir, int timeoutMs)
 {
-    if (!writeControl(dir + QStringLiteral("/cgroup.kill"), "1")) {
-        for (const QString &child : childrenOf(dir))
-            Cgroup(dir + QLatin1Char('/') + child, -1).kill();
-        Cgroup(dir, -1).kill();
-    }
+    Cgroup(dir, -1).kill();
     waitUntilEmpty(dir, timeoutMs);
     for (const QString &child : childrenOf(dir))
         ::rmdir(QFile::encodeName(dir + QLatin1Char('/') + child).constData());
@@ -167,13 +163,19 @@ void Cgroup::kill() const
 #if defined(Q_OS_LINUX)
     if (writeControl(m_path + QStringLiteral("/cgroup.kill"), "1"))
         return;
-    // Before Linux 5.14: one pass may miss a process forked meanwhile, so a few passes, until
-    // a pass finds nobody.
+    // Before Linux 5.14: every process in it and in the cgroups below (a run's, a service's
+    // helpers), a few passes, since one may miss a process forked meanwhile, until a pass finds
+    // nobody.
+    QStringList dirs {m_path};
+    for (const QString &child : childrenOf(m_path))
+        dirs << m_path + QLatin1Char('/') + child;
     for (int pass = 0; pass < 8; ++pass) {
-        const QList<qint64> left = pids();
+        QList<qint64> left;
+        for (const QString &dir : std::as_const(dirs))
+            left << pidsIn(dir);
         if (left.isEmpty())
             return;
-        for (const qint64 pid : left)
+        for (const qint64 pid : std::as_const(left))
             ::kill(pid_t(pid), SIGKILL);
     }
 #endif
@@ -344,11 +346,6 @@ Status CgroupTree::enableLimits(const QList<ResourceLimits> &wanted)
     m_limitsUnavailable = QStringLiteral("limits are set on Linux only");
     return Status::failure(m_limitsUnavailable);
 #endif
-}
-
-Result<std::shared_ptr<Cgroup>> CgroupTree::service(const QString &serviceId)
-{
-    return service(serviceId, ResourceLimits {});
 }
 
 Result<std::shared_ptr<Cgroup>> CgroupTree::service(const QString &serviceId,

@@ -32,8 +32,8 @@ public:
     QList<qint64> pids() const;
     // Sends `signal` to every process in it.
     void signal(int signal) const;
-    // Ends every process in it at once (cgroup.kill; SIGKILL to each where the kernel is older
-    // than 5.14).
+    // Ends every process in it and below at once (cgroup.kill; SIGKILL to each where the kernel
+    // is older than 5.14).
     void kill() const;
 
     // The processes in the cgroup at `path`; empty when it cannot be read.
@@ -78,7 +78,6 @@ public:
     QString limitsUnavailable() const { return m_limitsUnavailable; }
     // The service's cgroup, made at the first call and kept for its restarts, with `limits` set
     // on it where enableLimits() succeeded; a limit the kernel refuses fails the call.
-    Result<std::shared_ptr<Cgroup>> service(const QString &serviceId);
     Result<std::shared_ptr<Cgroup>> service(const QString &serviceId, const ResourceLimits &limits);
     // A fresh cgroup for one helper of the service; removed once the helper has ended and every
     // handle to it is gone.

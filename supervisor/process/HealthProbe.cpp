@@ -219,13 +219,6 @@ bool HealthProbe::healthBodyPasses(const QByteArray &body, QString *why)
 
 void HealthProbe::command(const QStringList &argv, const QString &workingDir,
                           const QProcessEnvironment &env, int timeoutMs, QObject *context,
-                          Handler handler)
-{
-    command(argv, workingDir, env, timeoutMs, context, std::move(handler), Confinement {});
-}
-
-void HealthProbe::command(const QStringList &argv, const QString &workingDir,
-                          const QProcessEnvironment &env, int timeoutMs, QObject *context,
                           Handler handler, Confinement confinement)
 {
     auto once = std::make_shared<Once>(Once {context, std::move(handler)});

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ChildProcessGuard.h"
+
 #include <QObject>
 #include <QProcessEnvironment>
 #include <QStringList>
@@ -9,8 +11,6 @@
 #include <optional>
 
 namespace steward {
-
-struct Confinement;
 
 // One-shot checks of a service: an HTTP GET answered 2xx, a TCP connection accepted, or a
 // command that exits 0, each within a timeout. As in the v0.1 reference runtime, a GET of exactly
@@ -28,10 +28,7 @@ public:
     // The command runs in its own process group, and in the Landlock domain and cgroup given.
     static void command(const QStringList &argv, const QString &workingDir,
                         const QProcessEnvironment &env, int timeoutMs, QObject *context,
-                        Handler handler, Confinement confinement);
-    static void command(const QStringList &argv, const QString &workingDir,
-                        const QProcessEnvironment &env, int timeoutMs, QObject *context,
-                        Handler handler);
+                        Handler handler, Confinement confinement = {});
 
     // Whether a /health body says the service is healthy; `why` tells otherwise.
     static bool healthBodyPasses(const QByteArray &body, QString *why);

@@ -219,7 +219,6 @@ void StewardRuntime::openCgroups()
         if (const Status st = m_cgroups->enableLimits(limits); !st)
             Logging::runtime()->warn("the services' limits are not set: {}",
                                      st.error().toStdString());
-        m_limitsUnavailable = m_cgroups->limitsUnavailable();
         return;
     }
     m_containment = QStringLiteral("each service's processes are kept together by their process "
@@ -228,7 +227,12 @@ void StewardRuntime::openCgroups()
                                    "clears its environment escapes the stop (docs/security.md)")
                         .arg(tree.error());
     Logging::runtime()->info("services are not kept in cgroups: {}", tree.error().toStdString());
-    m_limitsUnavailable = QStringLiteral("services have no cgroups of their own here");
+}
+
+QString StewardRuntime::limitsUnavailable() const
+{
+    return m_cgroups ? m_cgroups->limitsUnavailable()
+                     : QStringLiteral("services have no cgroups of their own here");
 }
 
 void StewardRuntime::stopLeftovers()
@@ -543,7 +547,7 @@ bool StewardRuntime::startControlApi()
     ctx.manifestSha256 = m_manifestSha256;
     ctx.containment = m_containment;
     ctx.cgroupPerService = m_cgroups != nullptr;
-    ctx.limitsUnavailable = m_limitsUnavailable;
+    ctx.limitsUnavailable = limitsUnavailable();
     ctx.shutdown = [this] {
         requestShutdown();
     };

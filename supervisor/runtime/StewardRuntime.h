@@ -106,7 +106,7 @@ public:
     AuditTrail *audit() const { return m_audit.get(); }
     Supervisor *supervisor() const { return m_supervisor.get(); }
     // Why the manifest's limits are not set on the services' cgroups (empty: they are).
-    QString limitsUnavailable() const { return m_limitsUnavailable; }
+    QString limitsUnavailable() const;
     // Where the secrets are kept (after secretsSettled() or storeUnavailable()).
     const SecretStore *store() const { return m_store; }
     QString logsDir() const;
@@ -183,7 +183,6 @@ private:
     // Outlives the supervisor: closing it ends whatever its services left behind.
     std::shared_ptr<CgroupTree> m_cgroups;
     QString m_containment; // how services' trees are kept, for /status
-    QString m_limitsUnavailable; // why the manifest's limits are not set; empty: they are
     std::unique_ptr<Supervisor> m_supervisor;
     bool m_importDue = false;
     std::optional<ReferenceInstallImport::Report> m_import;
